@@ -1,0 +1,35 @@
+# The two commands of the README. Each sets itself up on a fresh machine:
+# a virtualenv in .venv and, only where missing, the Debian packages below.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# The CJK TrueType font the sample PDFs embed, as a real office export would.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test setup sysdeps clean
+
+demo: setup
+	$(BIN)/budgetwatch demo
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+setup: sysdeps $(STAMP)
+
+sysdeps:
+	@if [ ! -f "$(CJK_FONT)" ]; then \
+	  echo "installing Debian packages: fonts-wqy-zenhei"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-wqy-zenhei; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf data demo/_build .pytest_cache

@@ -1,0 +1,176 @@
+"""`budgetwatch` command line. User-facing text is Chinese; logs are English."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from flows.settings import Paths, resolve_db
+
+
+def _db_parent() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--db", help="DuckDB 数据库文件（默认：$BUDGETWATCH_DB，否则 data/budget.duckdb）")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _db_parent()
+    ap = argparse.ArgumentParser(
+        prog="budgetwatch",
+        description="部门预算公开监督：抓取、抽取、入库、核对。",
+        parents=[common],
+    )
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", parents=[common], help="启动示例门户，运行每晚流程并打印摘要")
+    p.add_argument("--port", type=int, default=0, help="示例门户端口（默认随机）")
+
+    p = sub.add_parser("ingest", parents=[common], help="抽取、入库并核对本地文件或目录（不抓取）")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+
+    p = sub.add_parser("crawl", parents=[common], help="抓取一个站点并入库核对")
+    p.add_argument("--site", required=True, help="站点配置名（spiders/profiles/NAME.yaml）或 YAML 文件路径")
+    p.add_argument("--start-url", help="覆盖配置中的起始地址（如本地示例门户）")
+
+    sub.add_parser("check", parents=[common], help="对库中所有公开文件重新运行核对规则")
+
+    p = sub.add_parser("report", parents=[common], help="生成静态 HTML 报告")
+    p.add_argument("--out", default="data/report", help="输出目录（默认 data/report）")
+
+    p = sub.add_parser("export", parents=[common], help="导出公开视图")
+    p.add_argument("--xlsx", help="写入 Excel 文件")
+    p.add_argument("--csv", help="写入 CSV 的目录")
+    p.add_argument("--parquet", help="写入 Parquet 的目录")
+
+    p = sub.add_parser("sql", parents=[common], help="只读执行一条 SQL 查询")
+    p.add_argument("query")
+
+    p = sub.add_parser("serve-sample", parents=[common], help="在 127.0.0.1 上提供示例门户")
+    p.add_argument("--port", type=int, default=8000)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    db = resolve_db(args.db)
+    handler = COMMANDS[args.command.replace("-", "_")]
+    try:
+        return handler(args, db) or 0
+    except FileNotFoundError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+def cmd_demo(args, db: Path) -> int:
+    from demo.portal import build_site
+    from demo.server import serve
+    from flows.nightly import nightly
+
+    site_dir = build_site()
+    with serve(site_dir, port=args.port) as base_url:
+        print(f"示例门户：{base_url}（目录 {site_dir}）", file=sys.stderr)
+        run = nightly(sites=["sample"], db=str(db), start_urls={"sample": base_url + "zwgk/czyjs/index.html"})
+    print(run["summary"])
+    return 0
+
+
+def cmd_ingest(args, db: Path) -> int:
+    from flows.pipeline import discover
+    from flows.runs import process, summary_text
+
+    docs = discover(args.paths)
+    if not docs:
+        print("没有找到可处理的文件（.pdf/.xlsx/.xls/.html）。", file=sys.stderr)
+        return 2
+    run = process(docs, Paths(db=db).ensure())
+    print(summary_text(db, run))
+    return 0
+
+
+def cmd_crawl(args, db: Path) -> int:
+    from flows.nightly import nightly
+
+    run = nightly(sites=[args.site], db=str(db), start_urls={args.site: args.start_url} if args.start_url else None)
+    print(run["summary"])
+    return 0
+
+
+def cmd_check(args, db: Path) -> int:
+    from flows.runs import summary_text
+    from warehouse.checks import run_checks
+    from warehouse.db import connect
+
+    _require_db(db)
+    con = connect(db)
+    try:
+        run_checks(con, None)
+    finally:
+        con.close()
+    print(summary_text(db))
+    return 0
+
+
+def cmd_report(args, db: Path) -> int:
+    from flows.report import write_report
+
+    _require_db(db)
+    index = write_report(db, Path(args.out))
+    print(f"报告已生成：{index}")
+    return 0
+
+
+def cmd_export(args, db: Path) -> int:
+    from flows.export import export
+
+    _require_db(db)
+    targets = {"xlsx": args.xlsx, "csv": args.csv, "parquet": args.parquet}
+    if not any(targets.values()):
+        targets["csv"] = str(db.resolve().parent / "export")
+    for kind, dest in targets.items():
+        if dest:
+            for path in export(db, kind, Path(dest)):
+                print(f"已导出：{path}")
+    return 0
+
+
+def cmd_sql(args, db: Path) -> int:
+    from flows.readonly_sql import ReadOnlyQueryError, run_readonly
+
+    _require_db(db)
+    try:
+        df = run_readonly(db, args.query)
+    except ReadOnlyQueryError as e:
+        print(f"拒绝执行：{e}", file=sys.stderr)
+        return 2
+    import pandas as pd
+
+    with pd.option_context("display.max_rows", 500, "display.max_columns", 50, "display.width", 200):
+        print(df.to_string(index=False))
+    return 0
+
+
+def cmd_serve_sample(args, db: Path) -> int:
+    from demo.portal import build_site
+    from demo.server import serve_forever
+
+    site_dir = build_site()
+    print(f"示例门户：http://127.0.0.1:{args.port}/ （Ctrl-C 停止）", file=sys.stderr)
+    serve_forever(site_dir, "127.0.0.1", args.port)
+    return 0
+
+
+def _require_db(db: Path) -> None:
+    if not db.exists():
+        raise FileNotFoundError(f"数据库不存在：{db}。先运行 budgetwatch demo、ingest 或 crawl。")
+
+
+COMMANDS = {name[4:]: fn for name, fn in globals().items() if name.startswith("cmd_")}
+
+if __name__ == "__main__":
+    sys.exit(main())
