@@ -102,11 +102,11 @@ def cmd_crawl(args, db: Path) -> int:
 
 
 def cmd_check(args, db: Path) -> int:
+    _require_db(db)
     from flows.runs import summary_text
     from warehouse.checks import run_checks
     from warehouse.db import connect
 
-    _require_db(db)
     con = connect(db)
     try:
         run_checks(con, None)
