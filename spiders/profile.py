@@ -1,0 +1,221 @@
+"""Site profiles: what the crawler needs to know about one portal, as data.
+
+A profile is a YAML file in ``spiders/profiles/`` (see ``sample.yaml`` for the
+documented format). Adding a district means adding a profile, not code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
+
+# Only politeness knobs may be tuned per site. A profile must never be able to
+# switch off robots.txt, the size cap or the allow-list.
+PROFILE_SETTINGS = frozenset({
+    "DOWNLOAD_DELAY",
+    "AUTOTHROTTLE_START_DELAY",
+    "AUTOTHROTTLE_MAX_DELAY",
+    "AUTOTHROTTLE_TARGET_CONCURRENCY",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_TIMEOUT",
+})
+
+STORE_PAGE_CHOICES = ("never", "if_no_attachments", "always")
+
+DEFAULT_DATE_REGEX = r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+_DATE_PARTS = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used; the message is for the person editing it."""
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ProfileError(f"应为字符串或字符串列表：{value!r}")
+
+
+@dataclass(frozen=True)
+class Listing:
+    item: str | None
+    link: str
+    title: list[str]
+    date: list[str]
+    next_page: list[str]
+    max_pages: int = 200
+    title_include: str | None = None
+
+
+@dataclass(frozen=True)
+class Detail:
+    title: list[str]
+    published: list[str]
+    published_regex: str
+    source: list[str]
+    store_page: str = "never"
+
+
+@dataclass(frozen=True)
+class Attachments:
+    css: str | None
+    extensions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Years:
+    title_regex: str = r"(20\d{2})\s*年"
+    min_year: int | None = None
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    name: str
+    title: str
+    region_code: str | None
+    start_urls: list[str]
+    allowed_domains: list[str]
+    listing: Listing
+    detail: Detail
+    attachments: Attachments
+    years: Years
+    settings: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def year_of(self, text: str | None) -> int | None:
+        """The fiscal year a title names, e.g. 2026 for '…2026年部门预算公开'."""
+        if not text:
+            return None
+        m = re.search(self.years.title_regex, text)
+        return int(m.group(1)) if m else None
+
+    def wants_year(self, year: int | None) -> bool:
+        return year is None or self.years.min_year is None or year >= self.years.min_year
+
+
+def resolve_profile(name_or_path: str | Path) -> Path:
+    """A profile path from a bare name (looked up in spiders/profiles/) or a path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.parent != Path("."):
+        if candidate.is_file():
+            return candidate.resolve()
+        raise ProfileError(f"找不到站点配置文件：{candidate}")
+    for suffix in (".yaml", ".yml"):
+        path = PROFILES_DIR / f"{name_or_path}{suffix}"
+        if path.is_file():
+            return path
+    known = ", ".join(sorted(p.stem for p in PROFILES_DIR.glob("*.y*ml")))
+    raise ProfileError(f"没有名为 {name_or_path!r} 的站点配置；已有：{known}")
+
+
+def load_profile(name_or_path: str | Path) -> SiteProfile:
+    path = resolve_profile(name_or_path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"站点配置 {path.name} 不是有效的 YAML：{exc}") from exc
+    try:
+        return parse_profile(raw, path)
+    except ProfileError as exc:
+        raise ProfileError(f"站点配置 {path.name}：{exc}") from None
+
+
+def parse_profile(raw: Any, path: Path | None = None) -> SiteProfile:
+    if not isinstance(raw, dict):
+        raise ProfileError("顶层应为映射（key: value）")
+
+    def need(section: dict, key: str, where: str):
+        if key not in section or section[key] in (None, "", []):
+            raise ProfileError(f"缺少字段 {where}{key}")
+        return section[key]
+
+    def sub(key: str) -> dict:
+        value = raw.get(key) or {}
+        if not isinstance(value, dict):
+            raise ProfileError(f"字段 {key} 应为映射")
+        return value
+
+    listing, detail, attachments, years = sub("listing"), sub("detail"), sub("attachments"), sub("years")
+    published = detail.get("published") or {}
+    if isinstance(published, (str, list)):
+        published = {"css": published}
+
+    settings = raw.get("settings") or {}
+    unknown = set(settings) - PROFILE_SETTINGS
+    if unknown:
+        raise ProfileError(f"settings 只能调整 {sorted(PROFILE_SETTINGS)}，不允许：{sorted(unknown)}")
+
+    store_page = detail.get("store_page", "never")
+    if store_page not in STORE_PAGE_CHOICES:
+        raise ProfileError(f"detail.store_page 应为 {STORE_PAGE_CHOICES} 之一")
+
+    extensions = tuple(
+        e.lower() if e.startswith(".") else f".{e.lower()}"
+        for e in _as_list(attachments.get("extensions") or [".pdf", ".xlsx", ".xls", ".html", ".doc", ".docx"])
+    )
+    if not attachments.get("css") and not extensions:
+        raise ProfileError("attachments 需要 css 或 extensions")
+
+    for key, pattern in (("detail.published.regex", published.get("regex")),
+                         ("years.title_regex", years.get("title_regex")),
+                         ("listing.title_include", listing.get("title_include"))):
+        if pattern:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ProfileError(f"{key} 不是有效的正则表达式：{exc}") from None
+
+    return SiteProfile(
+        name=str(need(raw, "name", "")),
+        title=str(raw.get("title") or raw["name"]),
+        region_code=str(raw["region_code"]) if raw.get("region_code") else None,
+        start_urls=_as_list(need(raw, "start_urls", "")),
+        allowed_domains=_as_list(need(raw, "allowed_domains", "")),
+        listing=Listing(
+            item=listing.get("item"),
+            link=need(listing, "link", "listing."),
+            title=_as_list(listing.get("title")),
+            date=_as_list(listing.get("date")),
+            next_page=_as_list(listing.get("next_page")),
+            max_pages=int(listing.get("max_pages", 200)),
+            title_include=listing.get("title_include"),
+        ),
+        detail=Detail(
+            title=_as_list(need(detail, "title", "detail.")),
+            published=_as_list(published.get("css")),
+            published_regex=published.get("regex") or DEFAULT_DATE_REGEX,
+            source=_as_list(detail.get("source")),
+            store_page=store_page,
+        ),
+        attachments=Attachments(css=attachments.get("css"), extensions=extensions),
+        years=Years(
+            title_regex=years.get("title_regex") or Years.title_regex,
+            min_year=int(years["min_year"]) if years.get("min_year") else None,
+        ),
+        settings=dict(settings),
+        path=path,
+    )
+
+
+def normalize_date(text: str | None) -> str | None:
+    """'2026-01-26', '2026/1/26', '2026年1月26日', '2026-03-02 09:13' -> '2026-01-26'."""
+    if not text:
+        return None
+    m = _DATE_PARTS.search(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
