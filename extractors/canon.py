@@ -43,6 +43,7 @@ ROW_KEYS: dict[str, str] = {
     "carryover:gov_fund": "上年结转（政府性基金预算拨款）",
     "carryover:state_capital": "上年结转（国有资本经营预算拨款）",
     "income_total": "收入总计",
+    "income:non_fiscal_balance": "使用非财政拨款结余",  # Ministry template's T1 / T2
     # expenditure side: 功能类 rows use their 3-digit code ('201'); these are the rest
     "expenditure_current": "本年支出合计",
     "expenditure_carryover": "年终结转结余",
@@ -116,4 +117,36 @@ REGION_ALIASES: dict[str, str] = {
     "硌口区": "420104",
     "硃口区": "420104",
     "桥口区": "420104",
+}
+
+# 功能分类 类 codes and the names printed on the expenditure side of 收支总表 / 财政拨款收支总表
+# (domain.md, "Codes"; 2026 names). Used to give those rows their 3-digit code.
+FUNC_CLASSES: dict[str, str] = {
+    "201": "一般公共服务支出",
+    "202": "外交支出",
+    "203": "国防支出",
+    "204": "公共安全支出",
+    "205": "教育支出",
+    "206": "科学技术支出",
+    "207": "文化旅游体育与传媒支出",
+    "208": "社会保障和就业支出",
+    "210": "卫生健康支出",
+    "211": "节能环保支出",
+    "212": "城乡社区支出",
+    "213": "农林水支出",
+    "214": "交通运输支出",
+    "215": "资源勘探工业信息等支出",
+    "216": "商业服务业等支出",
+    "217": "金融支出",
+    "219": "援助其他地区支出",
+    "220": "自然资源海洋气象等支出",
+    "221": "住房保障支出",
+    "222": "粮油物资储备支出",
+    "223": "国有资本经营预算支出",
+    "224": "灾害防治及应急管理支出",
+    "227": "预备费",
+    "229": "其他支出",
+    "231": "债务还本支出",
+    "232": "债务付息支出",
+    "233": "债务发行费用支出",
 }

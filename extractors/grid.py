@@ -1,0 +1,89 @@
+"""A pdfplumber table as a grid: header paths per column and data rows of cells with bboxes.
+
+pdfplumber's ``Table.extract()`` returns None for the positions a merged cell
+spans. Header paths are therefore built geometrically: a header cell belongs to
+every column whose centre lies inside the cell's horizontal extent, which gives
+"基本支出/人员经费" for a two-row header and "合计" for a cell spanning both rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .amounts import is_amount, normalize_cell, parse_percent
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass
+class Cell:
+    text: str  # as printed by pdfplumber (line breaks kept)
+    bbox: BBox | None
+
+    @property
+    def norm(self) -> str:
+        return normalize_cell(self.text)
+
+
+@dataclass
+class Grid:
+    page: int
+    bbox: BBox
+    header_paths: list[list[str]]  # per column, header cell texts top to bottom
+    rows: list[list[Cell]]  # data rows, one Cell per column (blank Cell for merged positions)
+    raw_rows: list[list[Cell]] = field(default_factory=list)  # all rows incl. header, for forms (T11/T12)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.header_paths)
+
+
+def _is_data_row(texts: list[str | None]) -> bool:
+    return any(t is not None and is_amount(t) and parse_percent(t) is None for t in texts)
+
+
+def grid_from_table(table, page_number: int) -> Grid:
+    texts = table.extract()
+    n_cols = max((len(r) for r in texts), default=0)
+    # Column x-extents: the narrowest cell seen starting at each column index.
+    col_x: list[tuple[float, float] | None] = [None] * n_cols
+    for row in table.rows:
+        for j, c in enumerate(row.cells):
+            if c is None:
+                continue
+            if col_x[j] is None or (c[2] - c[0]) < (col_x[j][1] - col_x[j][0]):
+                col_x[j] = (c[0], c[2])
+    centres = [None if x is None else (x[0] + x[1]) / 2 for x in col_x]
+
+    raw_rows: list[list[Cell]] = []
+    for row, row_texts in zip(table.rows, texts):
+        cells = []
+        for j in range(n_cols):
+            bbox = row.cells[j] if j < len(row.cells) else None
+            text = row_texts[j] if j < len(row_texts) else None
+            cells.append(Cell(text or "", tuple(bbox) if bbox else None))
+        raw_rows.append(cells)
+
+    n_header = 0
+    for row_texts in texts:
+        if _is_data_row(row_texts):
+            break
+        n_header += 1
+    if n_header == len(texts):  # no amounts at all: treat every row as data (forms, empty tables)
+        n_header = 0
+
+    header_paths: list[list[str]] = [[] for _ in range(n_cols)]
+    for row in raw_rows[:n_header]:
+        for cell in row:
+            if cell.bbox is None or not cell.norm:
+                continue
+            x0, x1 = cell.bbox[0], cell.bbox[2]
+            for j, cx in enumerate(centres):
+                if cx is not None and x0 <= cx <= x1 and cell.text not in header_paths[j]:
+                    header_paths[j].append(cell.text)
+    return Grid(
+        page=page_number,
+        bbox=tuple(table.bbox),
+        header_paths=header_paths,
+        rows=raw_rows[n_header:],
+        raw_rows=raw_rows,
+    )

@@ -1,0 +1,127 @@
+"""Find the table instances of a filing: titles, units, and the pdfplumber tables under them.
+
+Walks the table pages in order as a small state machine. A printed title line
+(matched through the profile's aliases) opens a table instance; a
+``单位：万元`` line sets its unit; every pdfplumber table below belongs to the
+open instance, including tables on following pages without a title
+(continuations). A part heading (第三部分 …) closes it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .grid import Grid, grid_from_table
+from .profiles import Profile, norm
+
+_UNIT_RE = re.compile(r"单位[:：]?(万元|千元|亿元|元)")
+_PART_RE = re.compile(r"^第[一二三四五六七八九十]部分")
+_NOTE_RE = re.compile(r"(无|没有|未)(使用)?.{0,20}(政府性基金|国有资本经营).{0,12}(预算|支出)")
+
+
+@dataclass
+class Region:
+    kind: str
+    title: str
+    unit: str | None = None
+    unit_from_profile: bool = False
+    pages: list[int] = field(default_factory=list)
+    grids: list[Grid] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sub_titles: list[tuple[int, float]] = field(default_factory=list)  # (page, top) of 项目申报表 titles
+
+
+@dataclass
+class _Event:
+    top: float
+    what: str  # 'title' | 'sub' | 'unit' | 'part' | 'note' | 'table'
+    value: object
+
+
+def _has_doubled_glyphs(page) -> bool:
+    """Fake bold: the same glyph drawn twice at almost the same place (domain.md)."""
+    chars = page.chars
+    dup = 0
+    for a, b in zip(chars, chars[1:]):
+        if a["text"] == b["text"] and abs(a["x0"] - b["x0"]) < 1.5 and abs(a["top"] - b["top"]) < 1.5:
+            dup += 1
+    return dup >= 5 and dup >= len(chars) * 0.05
+
+
+def page_events(page, profile: Profile, page_number: int, fiscal_year: int | None) -> list[_Event]:
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+    events: list[_Event] = []
+    pending = ""  # a unit line split over two lines ("单位：" / "万元")
+    for line in page.extract_text_lines(return_chars=False):
+        mid = (line["top"] + line["bottom"]) / 2
+        if any(b[1] <= mid <= b[3] and b[0] <= line["x0"] + 1 for b in boxes):
+            continue  # text inside a table
+        text = norm(line["text"])
+        kind = profile.match_title(text, fiscal_year)
+        if kind:
+            events.append(_Event(line["top"], "title", (kind, text)))
+            continue
+        if any(profile.is_sub_title(k, text) for k in profile.tables):
+            events.append(_Event(line["top"], "sub", text))
+            continue
+        unit = _UNIT_RE.search(pending + text)
+        if unit:
+            events.append(_Event(line["top"], "unit", unit.group(1)))
+            pending = ""
+            continue
+        pending = text if text.endswith(("单位:", "单位：", "单位")) else ""
+        if _PART_RE.match(text):
+            events.append(_Event(line["top"], "part", text))
+        elif _NOTE_RE.search(text):
+            events.append(_Event(line["top"], "note", text))
+    for t in tables:
+        grid = grid_from_table(t, page_number)
+        if grid.n_cols >= 1 and len(grid.raw_rows) >= 1:
+            events.append(_Event(t.bbox[1], "table", grid))
+    events.sort(key=lambda e: e.top)
+    return events
+
+
+def locate(pdf, pages_to_read: list[int], profile: Profile, fiscal_year: int | None) -> list[Region]:
+    """pdf: an open pdfplumber PDF; pages_to_read: 1-based numbers of pre-screened table pages."""
+    regions: list[Region] = []
+    current: Region | None = None
+    previous = 0
+    for number in pages_to_read:
+        if number != previous + 1:
+            current = None  # a table continues only onto the next page, never across text pages
+        previous = number
+        page = pdf.pages[number - 1]
+        try:
+            if _has_doubled_glyphs(page):
+                page = page.dedupe_chars()
+            events = page_events(page, profile, number, fiscal_year)
+        finally:
+            pdf.pages[number - 1].close()
+        for ev in events:
+            if ev.what == "title":
+                kind, text = ev.value
+                if current and current.kind == kind and not current.grids:
+                    continue  # "表 1.收支预算总表" followed by its printed heading "收支总表"
+                current = Region(kind=kind, title=text, pages=[number])
+                spec = profile.tables[kind]
+                if spec.default_unit:
+                    current.unit, current.unit_from_profile = spec.default_unit, True
+                regions.append(current)
+            elif current is None:
+                continue
+            elif ev.what == "part":
+                current = None
+            elif ev.what == "sub":
+                current.sub_titles.append((number, ev.top))
+            elif ev.what == "unit":
+                if not current.grids or current.unit_from_profile:
+                    current.unit, current.unit_from_profile = ev.value, False
+            elif ev.what == "note":
+                current.notes.append(ev.value)
+            elif ev.what == "table":
+                current.grids.append(ev.value)
+                if number not in current.pages:
+                    current.pages.append(number)
+    return regions

@@ -1,0 +1,141 @@
+"""Template profiles: title and header aliases kept as data (extractors/profiles/*.yaml).
+
+A profile maps what a template prints onto the canonical vocabulary of
+``extractors.canon``: table titles onto table kinds, header paths onto canonical
+column labels. Adding a template is adding a YAML file.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import canon
+from .amounts import normalize_cell
+
+PROFILE_DIR = Path(__file__).with_name("profiles")
+
+# "表 5-1." / "表1、" / "部门公开表 5" / "12-1" printed before a title.
+_TABLE_NUMBER_RE = re.compile(r"^(部门公开表|公开表|表)?\d+(-\d+)?[.、．:：]?")
+
+
+def norm(text: str | None) -> str:
+    return normalize_cell(text)
+
+
+def strip_table_number(line: str) -> str:
+    return _TABLE_NUMBER_RE.sub("", line, count=1)
+
+
+def year_placeholders(text: str, fiscal_year: int | None) -> str:
+    """Replace the printed years by {Y}, {Y-1}, {Y-2} so aliases survive a new year."""
+    if not fiscal_year:
+        return text
+    for offset, tag in ((0, "{Y}"), (1, "{Y-1}"), (2, "{Y-2}")):
+        text = text.replace(f"{fiscal_year - offset}年", f"{tag}年")
+    return text
+
+
+@dataclass
+class TableSpec:
+    kind: str
+    titles: list[str]
+    title_patterns: list[re.Pattern]
+    headers: dict[str, str]  # normalised alias path -> canonical label
+    default_unit: str | None = None
+    sub_titles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Profile:
+    id: str
+    region: str
+    kind: str
+    scope: str
+    tables: dict[str, TableSpec]
+    ignore_header_parts: list[str]
+    markers: list[re.Pattern] = field(default_factory=list)
+
+    def score(self, lines: list[str], fiscal_year: int | None) -> int:
+        """How well the document's text lines fit this template: distinct titled kinds + marker votes."""
+        kinds = {self.match_title(line, fiscal_year) for line in lines} - {None}
+        votes = sum(1 for m in self.markers if any(m.search(line.strip()) for line in lines))
+        return len(kinds) + 3 * votes
+
+    def match_title(self, line: str, fiscal_year: int | None = None) -> str | None:
+        """The table kind whose title this printed line is, or None."""
+        text = year_placeholders(strip_table_number(norm(line)), fiscal_year)
+        if not text or len(text) > 40:
+            return None
+        for kind, spec in self.tables.items():
+            if text in spec.titles or any(p.search(text) for p in spec.title_patterns):
+                return kind
+        return None
+
+    def is_sub_title(self, kind: str, line: str) -> bool:
+        text = strip_table_number(norm(line))
+        return bool(text) and text in self.tables[kind].sub_titles
+
+    def column_label(self, kind: str, parts: list[str], fiscal_year: int | None) -> str | None:
+        """Canonical column label for a header path, or None when the column is not an amount column."""
+        ignore = [re.compile(p.replace("{Y}", str(fiscal_year or ""))) for p in self.ignore_header_parts]
+        spec = self.tables.get(kind)
+        canonical = {norm(c): c for c in canon.COLUMNS.get(kind, [])}
+        # Try the full printed path first (an alias may name a group header such as
+        # "{Y}年预算数/小计"), then the path without the generic group headers.
+        for drop in (False, True):
+            kept: list[str] = []
+            for part in parts:
+                p = norm(part)
+                if not p or (drop and any(r.search(p) for r in ignore)):
+                    continue
+                p = year_placeholders(p, fiscal_year)
+                if p not in kept:
+                    kept.append(p)
+            if not kept:
+                continue
+            path = "/".join(kept)
+            if spec and path in spec.headers:
+                return spec.headers[path]
+            if path in canonical:
+                return canonical[path]
+        return None
+
+def _spec(kind: str, raw: dict) -> TableSpec:
+    headers: dict[str, str] = {}
+    for label, aliases in (raw.get("headers") or {}).items():
+        for alias in aliases:
+            headers["/".join(norm(p) for p in alias.split("/"))] = label
+    return TableSpec(
+        kind=kind,
+        titles=[norm(t) for t in raw.get("titles", [])],
+        title_patterns=[re.compile(p) for p in raw.get("title_patterns", [])],
+        headers=headers,
+        default_unit=raw.get("default_unit"),
+        sub_titles=[norm(t) for t in raw.get("sub_titles", [])],
+    )
+
+
+def choose_profile(lines: list[str], fiscal_year: int | None) -> Profile:
+    return max(load_profiles(), key=lambda p: p.score(lines, fiscal_year))
+
+
+@lru_cache(maxsize=None)
+def load_profiles() -> tuple[Profile, ...]:
+    out = []
+    for path in sorted(PROFILE_DIR.glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        unknown = set(raw["tables"]) - set(canon.TABLE_KINDS)
+        if unknown:
+            raise ValueError(f"{path.name}: unknown table kinds {sorted(unknown)}")
+        out.append(Profile(
+            id=raw["id"], region=raw.get("region", ""), kind=raw.get("kind", ""),
+            scope=raw.get("scope", ""),
+            tables={k: _spec(k, v or {}) for k, v in raw["tables"].items()},
+            ignore_header_parts=list(raw.get("ignore_header_parts") or []),
+            markers=[re.compile(m) for m in raw.get("markers") or []],
+        ))
+    return tuple(out)

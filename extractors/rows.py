@@ -1,0 +1,58 @@
+"""Row identity: printed row labels and codes to canonical row codes.
+
+Coded tables (T2, T3, T5, T6, T8–T10) carry their code in a 编码/代码 column.
+The two-sided summary tables (T1, T4) print names only: their rows get a
+``canon.ROW_KEYS`` key, and the expenditure rows the 3-digit 功能分类 类 code
+looked up by name (``canon.FUNC_CLASSES``).
+"""
+from __future__ import annotations
+
+import re
+
+from . import canon
+from .profiles import norm
+
+_ORDINAL_RE = re.compile(r"^(\([一二三四五六七八九十廿]+\)|[一二三四五六七八九十廿]+[、.]|\d+[、.])")
+_CODE_RE = re.compile(r"^[0-9]+$|^\d{6,}[A-Z]\d+$")
+
+# Printed label (ordinal stripped, NFKC, no whitespace) -> ROW_KEYS key. 'SECTION' labels
+# open the 本年 / 上年结转 blocks of T4, whose fund rows repeat under both.
+SUMMARY_LABELS: dict[str, str] = {norm(v): k for k, v in canon.ROW_KEYS.items() if not k.startswith("t11:")}
+SUMMARY_LABELS.update({
+    "一般公共预算拨款": "income:general_budget",
+    "一般公共预算财政拨款收入": "income:general_budget",
+    "政府性基金预算拨款": "income:gov_fund",
+    "国有资本经营预算拨款": "income:state_capital",
+    "本年收入": "income_current",
+    "上年结转": "income_carryover",
+    "本年支出": "expenditure_current",
+    "结转下年": "expenditure_carryover",
+    "收入合计": "income_current",
+    "支出合计": "expenditure_current",
+})
+_FUND_KEYS = {"income:general_budget", "income:gov_fund", "income:state_capital"}
+_CLASS_BY_NAME = {norm(name): code for code, name in canon.FUNC_CLASSES.items()}
+_CLASS_BY_NAME.update({norm(name).removesuffix("支出"): code for code, name in canon.FUNC_CLASSES.items()})
+
+
+def strip_ordinal(label: str) -> str:
+    return _ORDINAL_RE.sub("", norm(label), count=1)
+
+
+def summary_row_code(label: str, section: str | None) -> str | None:
+    """Row code of a T1/T4 row label; ``section`` is 'carryover' inside T4's 上年结转 block."""
+    text = strip_ordinal(label)
+    if text in _CLASS_BY_NAME:
+        return _CLASS_BY_NAME[text]
+    key = SUMMARY_LABELS.get(text)
+    if key in _FUND_KEYS and section == "carryover":
+        return key.replace("income:", "carryover:")
+    return key
+
+
+def is_code(text: str) -> bool:
+    return bool(_CODE_RE.match(norm(text)))
+
+
+def is_total_label(label: str) -> bool:
+    return norm(label) in {"合计", "总计", "合计数"}
