@@ -33,6 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from demo.line_breaking import break_lines
 from demo.seed_filing import load_seed
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -40,7 +41,8 @@ FONT = "WQYZenHei"
 
 PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm
-FRAME_W = PAGE_W - 2 * MARGIN
+# SimpleDocTemplate's frame pads 6 pt on each side: this is the width flowables get.
+FRAME_W = PAGE_W - 2 * MARGIN - 12
 
 AMOUNT_RE = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
 
@@ -73,7 +75,8 @@ def _styles() -> dict[str, ParagraphStyle]:
         "part": ParagraphStyle("part", fontSize=15, leading=24, alignment=TA_CENTER, spaceAfter=10, **base),
         "h1": ParagraphStyle("h1", fontSize=12, leading=20, spaceBefore=8, spaceAfter=2, **base),
         "h2": ParagraphStyle("h2", fontSize=11, leading=18, spaceBefore=4, firstLineIndent=22, **base),
-        "body": ParagraphStyle("body", fontSize=11, leading=19, firstLineIndent=22, **base),
+        "body": ParagraphStyle("body", fontSize=11, leading=19, firstLineIndent=22, fontName=FONT,
+                               splitLongWords=0),
         "caption": ParagraphStyle("caption", fontSize=11, leading=16, spaceAfter=4, **base),
         "ttitle": ParagraphStyle("ttitle", fontSize=15, leading=22, alignment=TA_CENTER, spaceAfter=6, **base),
         "tline": ParagraphStyle("tline", fontSize=9, leading=12, **base),
@@ -237,8 +240,18 @@ def _narrative(items: list[dict[str, Any]], st: dict[str, ParagraphStyle]) -> li
             out.append(CondPageBreak(40))
             out.append(_p(it["text"], st["h1"] if it.get("level", 1) <= 1 else st["h2"]))
         else:
-            out.append(_p(it["text"], st["body"]))
+            out.append(_body_para(it["text"], st["body"]))
     return out
+
+
+def _body_para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A narrative paragraph with our own line breaks (see demo.line_breaking)."""
+    slack = 1.0  # keep clear of reportlab re-wrapping a line we measured as exactly full
+    lines = break_lines(
+        text, FONT, style.fontSize, FRAME_W - style.leftIndent - slack,
+        first_width=FRAME_W - style.leftIndent - style.firstLineIndent - slack,
+    )
+    return Paragraph("<br/>".join(escape(l) for l in lines), style)
 
 
 def _story(filing: dict[str, Any]) -> list:
@@ -256,7 +269,7 @@ def _story(filing: dict[str, Any]) -> list:
     story.append(PageBreak())
 
     story.append(_p(filing["part_titles"]["1"], st["part"]))
-    story += _narrative(filing["part1"], st)
+    story += _narrative(filing["part1"], st)  # the 职能 list reads as numbered paragraphs
     story.append(PageBreak())
     story.append(_p(filing["part_titles"]["2"], st["part"]))
     for tid in filing["table_order"]:
