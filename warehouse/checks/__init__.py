@@ -1,0 +1,88 @@
+"""Run the rule checks (one SQL file per rule) and upsert their findings.
+
+Each ``<rule_id>.sql`` is a single SELECT returning
+(filing_id, rule_id, subject, outcome, message, expected, actual, difference, tolerance,
+evidence) for every filing in the warehouse; the runner restricts it to the filings asked
+for, adds the severity from the catalogue, and upserts by (filing_id, rule_id, subject)
+so ``first_seen`` survives re-runs. A check that raises yields an ``error`` finding per
+filing instead of stopping the others.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections import Counter
+from datetime import datetime, timezone
+
+import duckdb
+
+from warehouse.db import check_files, rules_version
+
+log = logging.getLogger(__name__)
+
+OUTCOMES = ("pass", "fail", "not_applicable", "insufficient_data", "error")
+_COLUMNS = "filing_id, rule_id, subject, outcome, message, expected, actual, difference, tolerance, evidence"
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = None) -> dict[str, int]:
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    version = rules_version()
+    scope = [r[0] for r in con.execute("SELECT filing_id FROM filing ORDER BY filing_id").fetchall()]
+    if filing_ids is not None:
+        wanted = set(filing_ids)
+        scope = [f for f in scope if f in wanted]
+    con.execute("CREATE OR REPLACE TEMP TABLE _scope (filing_id VARCHAR)")
+    con.executemany("INSERT INTO _scope VALUES (?)", [(f,) for f in scope])
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _new AS
+        SELECT {_COLUMNS} FROM finding WHERE false""")
+    for rule_id, path in check_files().items():
+        sql = path.read_text(encoding="utf-8").strip().rstrip(";")
+        try:
+            con.execute(f"INSERT INTO _new SELECT {_COLUMNS} FROM ({sql}) q "
+                        "WHERE q.filing_id IN (SELECT filing_id FROM _scope)")
+        except duckdb.Error as e:  # one broken rule must not hide the others
+            log.error("check %s failed: %s", rule_id, e)
+            con.execute(
+                "INSERT INTO _new SELECT filing_id, ?, 'rule', 'error', ?, NULL, NULL, NULL, NULL, ?::JSON FROM _scope",
+                [rule_id, f"规则 {rule_id} 执行出错，结果未知：{e}", json.dumps({"error": str(e)}, ensure_ascii=False)],
+            )
+    bad = con.execute(f"SELECT DISTINCT outcome FROM _new WHERE outcome NOT IN {OUTCOMES}").fetchall()
+    if bad:
+        raise ValueError(f"checks produced unknown outcomes: {bad}")
+    _upsert(con, now, version)
+    counts = dict(con.execute("SELECT outcome, count(*) FROM _new GROUP BY outcome ORDER BY outcome").fetchall())
+    con.execute("INSERT INTO check_run VALUES (?, ?, ?, ?, ?, ?::JSON)",
+                [uuid.uuid4().hex, now, datetime.now(timezone.utc).replace(tzinfo=None), version, len(scope),
+                 json.dumps(counts)])
+    log.info("checked %d filings with rules %s: %s", len(scope), version, counts)
+    return {k: int(v) for k, v in counts.items()}
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str) -> None:
+    con.begin()
+    try:
+        con.execute(
+            f"""
+            INSERT INTO finding
+            SELECT n.filing_id, n.rule_id, n.subject, r.severity, n.outcome, n.message, n.expected, n.actual,
+                   n.difference, n.tolerance, n.evidence, ?, ?, ?
+            FROM _new n LEFT JOIN rule r USING (rule_id)
+            ON CONFLICT (filing_id, rule_id, subject) DO UPDATE SET
+                severity = excluded.severity, outcome = excluded.outcome, message = excluded.message,
+                expected = excluded.expected, actual = excluded.actual, difference = excluded.difference,
+                tolerance = excluded.tolerance, evidence = excluded.evidence,
+                rules_version = excluded.rules_version, last_seen = excluded.last_seen
+            """,
+            [version, now, now],
+        )
+        # A subject a checked filing no longer produces belongs to an older rule version.
+        con.execute(
+            """DELETE FROM finding f WHERE f.filing_id IN (SELECT filing_id FROM _scope)
+               AND NOT EXISTS (SELECT 1 FROM _new n WHERE n.filing_id = f.filing_id
+                               AND n.rule_id = f.rule_id AND n.subject = f.subject)"""
+        )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise

@@ -1,0 +1,73 @@
+"""Open the warehouse: create or migrate the schema, macros, views and rule catalogue."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import yaml
+
+HERE = Path(__file__).resolve().parent
+SCHEMA_VERSION = "1"
+# The file must stay readable by DuckDB 1.5.x (other tools and users' notebooks lag behind
+# the writer). DuckDB only applies this when it creates the file.
+STORAGE_COMPATIBILITY_VERSION = "v1.5.0"
+SQL_FILES = ("schema.sql", "policy.sql", "views.sql")
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    path = str(path)
+    if read_only:
+        return duckdb.connect(path, read_only=True)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(path, config={"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION})
+    migrate(con)
+    return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Idempotent: every statement is CREATE IF NOT EXISTS / CREATE OR REPLACE."""
+    con.begin()
+    try:
+        for name in SQL_FILES:
+            con.execute((HERE / name).read_text(encoding="utf-8"))
+        _load_rules(con)
+        con.execute(
+            "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?), ('rules_version', ?)",
+            [SCHEMA_VERSION, rules_version()],
+        )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def rule_catalogue() -> list[dict]:
+    return yaml.safe_load((HERE / "rules.yaml").read_text(encoding="utf-8"))["rules"]
+
+
+def check_files() -> dict[str, Path]:
+    return {p.stem: p for p in sorted((HERE / "checks").glob("*.sql"))}
+
+
+def rules_version() -> str:
+    """Content key of the catalogue and every check: a changed rule re-keys its findings."""
+    h = hashlib.sha256((HERE / "rules.yaml").read_bytes())
+    h.update((HERE / "policy.sql").read_bytes())
+    for rule_id, p in check_files().items():
+        h.update(rule_id.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _load_rules(con: duckdb.DuckDBPyConnection) -> None:
+    implemented = set(check_files())
+    rows = [
+        (r["id"], r["severity"], r.get("title_zh"), r.get("title_en"), r.get("family"), r["id"] in implemented)
+        for r in rule_catalogue()
+    ]
+    unknown = implemented - {r[0] for r in rows}
+    if unknown:
+        raise ValueError(f"check files without a catalogue entry in rules.yaml: {sorted(unknown)}")
+    con.execute("DELETE FROM rule")
+    con.executemany("INSERT INTO rule VALUES (?, ?, ?, ?, ?, ?)", rows)

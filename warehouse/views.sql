@@ -1,0 +1,198 @@
+-- 公开视图（DEVELOPERS.md “Public DuckDB views”）：列名与顺序是对外契约，只可在末尾追加。
+-- Public views: names and column order are a contract; extend only by appending columns.
+-- Amounts are DECIMAL in 万元.
+
+CREATE OR REPLACE VIEW documents AS
+SELECT d.sha256,
+       s.source_url,
+       s.fetched_at,
+       d.media_type,
+       d.pages,
+       d.outcome,
+       d.outcome_detail
+FROM doc d
+LEFT JOIN (
+    -- the first URL the document was seen at, and the latest time it was fetched anywhere
+    SELECT sha256,
+           arg_min(source_url, first_fetched_at) AS source_url,
+           max(last_fetched_at) AS fetched_at
+    FROM doc_source GROUP BY sha256
+) s USING (sha256);
+
+-- Publication date, best evidence first: the detail page, then the PDF's metadata,
+-- then the first crawl that saw the file (F1 needs to know which was used).
+CREATE OR REPLACE VIEW doc_published AS
+SELECT sha256,
+       arg_min(published_at, (CASE published_at_source WHEN 'detail_page' THEN 1
+                                   WHEN 'pdf_metadata' THEN 2 ELSE 3 END, published_at)) AS published_at,
+       arg_min(published_at_source, (CASE published_at_source WHEN 'detail_page' THEN 1
+                                   WHEN 'pdf_metadata' THEN 2 ELSE 3 END, published_at)) AS published_at_source
+FROM doc_source WHERE published_at IS NOT NULL GROUP BY sha256;
+
+CREATE OR REPLACE VIEW filings AS
+SELECT f.filing_id,
+       f.sha256,
+       f.region_code,
+       f.department,
+       f.department_code,
+       f.unit_scope,
+       f.fiscal_year,
+       f.kind,
+       f.template,
+       p.published_at,
+       d.source_url,
+       p.published_at_source   -- appended: where published_at came from
+FROM filing f
+LEFT JOIN doc_published p USING (sha256)
+LEFT JOIN documents d USING (sha256);
+
+-- bbox is DOUBLE[4]: [x0, top, x1, bottom] in PDF points, top-left origin.
+CREATE OR REPLACE VIEW facts AS
+SELECT filing_id, table_kind, row_code, row_label, column_label, amount_wan,
+       printed_value, printed_unit, page, bbox
+FROM fact;
+
+-- ---------------------------------------------------------------------------
+-- Helper views for the checks (internal; not part of the contract).
+
+-- Tables a filing has: extracted with facts, or listed (an empty table with its statement).
+CREATE OR REPLACE VIEW filing_table_seen AS
+SELECT filing_id, table_kind,
+       max(note) AS note,
+       bool_or(has_number) AS has_number
+FROM (
+    SELECT filing_id, table_kind, note, false AS has_number FROM filing_table
+    UNION ALL
+    SELECT filing_id, table_kind, NULL, bool_or(amount_wan IS NOT NULL) FROM fact GROUP BY ALL
+) GROUP BY ALL;
+
+-- Every printed number with its rounding half-unit. A value printed with fewer decimals
+-- than the rest of its table (Excel exports print 109.50 as '109.5') is taken at the
+-- table's precision: the trailing zeros were trimmed, the value was not rounded to 0.1.
+CREATE OR REPLACE VIEW cell AS
+SELECT f.*,
+       half_unit_wan(greatest(printed_decimals(printed_value),
+                              max(printed_decimals(printed_value)) OVER (PARTITION BY filing_id, table_kind)),
+                     printed_unit) AS half_unit,
+       struct_pack("table" := table_kind, page := page, "row" := row_code, label := row_label,
+                   "column" := column_label, printed := printed_value, unit := printed_unit) AS ev
+FROM fact f
+WHERE amount_wan IS NOT NULL;
+
+-- 三公 table items. A blank item of a T7 whose 合计 is printed counts as 0 (the 合计 row
+-- accounts for it, see A8); without a printed 合计 a blank item stays unknown (NULL).
+CREATE OR REPLACE VIEW t7_item AS
+WITH cols AS (
+    SELECT * FROM (VALUES
+        ('sangong:total', '合计'),
+        ('sangong:abroad', '因公出国（境）费'),
+        ('sangong:vehicle', '公务用车购置及运行费/小计'),
+        ('sangong:vehicle_purchase', '公务用车购置及运行费/公务用车购置费'),
+        ('sangong:vehicle_operation', '公务用车购置及运行费/公务用车运行费'),
+        ('sangong:reception', '公务接待费')) AS t(subject, column_label)
+),
+t7 AS (
+    SELECT filing_id,
+           max(amount_wan) FILTER (WHERE column_label = '合计') AS total_printed
+    FROM fact WHERE table_kind = 'T7' AND row_code = 'total' GROUP BY filing_id
+)
+SELECT t7.filing_id, cols.subject, cols.column_label,
+       coalesce(c.amount_wan, CASE WHEN t7.total_printed IS NOT NULL THEN 0 END) AS amount_wan,
+       c.amount_wan IS NULL AS blank,
+       coalesce(c.half_unit, CAST(0.005 AS DECIMAL(20, 8))) AS half_unit,
+       coalesce(c.ev, struct_pack("table" := 'T7', page := (SELECT min(page) FROM fact x WHERE x.filing_id = t7.filing_id AND x.table_kind = 'T7'),
+                                  "row" := 'total', label := '合计', "column" := cols.column_label,
+                                  printed := '', unit := '万元')) AS ev
+FROM t7 CROSS JOIN cols
+LEFT JOIN cell c ON c.filing_id = t7.filing_id AND c.table_kind = 'T7'
+                AND c.row_code = 'total' AND c.column_label = cols.column_label;
+
+-- Canonical subjects of claims (canon.CLAIM_KINDS) mapped to the table cell that states them.
+CREATE OR REPLACE VIEW subject_value AS
+WITH m(subject, table_kind, row_code, column_label) AS (VALUES
+    ('total', 'T1', 'income_total', '预算数'),
+    ('income_total', 'T1', 'income_total', '预算数'),
+    ('expenditure_total', 'T1', 'expenditure_total', '预算数'),
+    ('general_budget', 'T1', 'income:general_budget', '预算数'),
+    ('fiscal_appropriation', 'T4', 'income_total', '预算数'),
+    ('basic', 'T3', 'total', '基本支出'),
+    ('project', 'T3', 'total', '项目支出'),
+    ('personnel', 'T5-1', 'total', '基本支出/人员经费'),
+    ('public', 'T5-1', 'total', '基本支出/公用经费'),
+    ('admin_operating', 'T6', 'total', '公用经费')
+)
+SELECT c.filing_id, m.subject, c.amount_wan, c.half_unit, c.ev
+FROM m JOIN cell c USING (table_kind, row_code, column_label)
+UNION ALL
+SELECT filing_id, subject, amount_wan, half_unit, ev FROM t7_item
+UNION ALL
+SELECT filing_id, 'func:' || row_code, amount_wan, half_unit, ev
+FROM cell WHERE table_kind = 'T5-1' AND column_label = '合计' AND regexp_matches(row_code, '^[0-9]{3,7}$')
+UNION ALL
+SELECT filing_id, 'econ:' || row_code, amount_wan, half_unit, ev
+FROM cell WHERE table_kind = 'T6' AND column_label = '合计' AND regexp_matches(row_code, '^[0-9]{3,5}$');
+
+-- Claims numbered within their subject, so two sentences about one subject stay two findings.
+CREATE OR REPLACE VIEW claim_ranked AS
+SELECT c.*,
+       row_number() OVER (PARTITION BY filing_id, kind, subject ORDER BY page NULLS LAST, seq) AS nth,
+       struct_pack(source := 'narrative', page := page, subject := subject, label := label,
+                   text := text) AS ev
+FROM claim c;
+
+-- ---------------------------------------------------------------------------
+
+CREATE OR REPLACE VIEW filing_totals AS
+WITH v AS (
+    SELECT filing_id,
+        max(amount_wan) FILTER (WHERE table_kind = 'T1' AND row_code = 'income_total') AS income_total,
+        max(amount_wan) FILTER (WHERE table_kind = 'T1' AND row_code = 'expenditure_total') AS expenditure_total,
+        coalesce(max(amount_wan) FILTER (WHERE table_kind = 'T4' AND row_code = 'income_total' AND column_label IN ('预算数', '合计')),
+                 max(amount_wan) FILTER (WHERE table_kind = 'T4' AND row_code = 'income_current' AND column_label IN ('预算数', '合计'))) AS fiscal_appropriation,
+        max(amount_wan) FILTER (WHERE table_kind = 'T1' AND row_code = 'income:general_budget') AS general_budget_appropriation,
+        max(amount_wan) FILTER (WHERE table_kind = 'T3' AND row_code = 'total' AND column_label = '基本支出') AS basic_expenditure,
+        max(amount_wan) FILTER (WHERE table_kind = 'T3' AND row_code = 'total' AND column_label = '项目支出') AS project_expenditure,
+        coalesce(max(amount_wan) FILTER (WHERE table_kind = 'T5-1' AND row_code = 'total' AND column_label = '基本支出/人员经费'),
+                 max(amount_wan) FILTER (WHERE table_kind = 'T6' AND row_code = 'total' AND column_label = '人员经费')) AS personnel_expenditure,
+        coalesce(max(amount_wan) FILTER (WHERE table_kind = 'T5-1' AND row_code = 'total' AND column_label = '基本支出/公用经费'),
+                 max(amount_wan) FILTER (WHERE table_kind = 'T6' AND row_code = 'total' AND column_label = '公用经费')) AS public_expenditure,
+        max(amount_wan) FILTER (WHERE table_kind = 'T7' AND row_code = 'total' AND column_label = '合计') AS sangong_total,
+        max(amount_wan) FILTER (WHERE table_kind = 'T7' AND row_code = 'total' AND column_label = '因公出国（境）费') AS sangong_abroad,
+        max(amount_wan) FILTER (WHERE table_kind = 'T7' AND row_code = 'total' AND column_label = '公务用车购置及运行费/公务用车购置费') AS sangong_vehicle_purchase,
+        max(amount_wan) FILTER (WHERE table_kind = 'T7' AND row_code = 'total' AND column_label = '公务用车购置及运行费/公务用车运行费') AS sangong_vehicle_operation,
+        max(amount_wan) FILTER (WHERE table_kind = 'T7' AND row_code = 'total' AND column_label = '公务接待费') AS sangong_reception,
+        max(amount_wan) FILTER (WHERE table_kind = 'T8' AND row_code = 'total' AND column_label = '合计') AS t8_total,
+        -- 政府性基金 money anywhere in T1 / T4 (rows or the T4 基金 column)
+        coalesce(sum(abs(amount_wan)) FILTER (WHERE table_kind IN ('T1', 'T4')
+                 AND (row_code IN ('income:gov_fund', 'carryover:gov_fund') OR column_label = '政府性基金预算')), 0) AS t1_t4_gov_fund,
+        bool_or(table_kind IN ('T1', 'T4')) AS has_t1_t4
+    FROM fact
+    GROUP BY filing_id
+),
+t8_empty AS (
+    -- T8 is stated empty: listed with its statement and no numbers, or the narrative says so
+    SELECT filing_id FROM filing_table_seen
+    WHERE table_kind = 'T8' AND NOT has_number AND coalesce(note, '') <> ''
+    UNION
+    SELECT filing_id FROM claim WHERE kind = 'no_fund' AND subject = 'gov_fund'
+)
+SELECT f.filing_id, f.department, f.fiscal_year, f.kind,
+       v.income_total, v.expenditure_total, v.fiscal_appropriation, v.general_budget_appropriation,
+       v.basic_expenditure, v.project_expenditure, v.personnel_expenditure, v.public_expenditure,
+       v.sangong_total, v.sangong_abroad,
+       v.sangong_vehicle_purchase, v.sangong_vehicle_operation, v.sangong_reception,
+       coalesce(v.t8_total,
+                CASE WHEN v.has_t1_t4 AND v.t1_t4_gov_fund = 0 AND e.filing_id IS NOT NULL
+                     THEN CAST(0 AS DECIMAL(20, 6)) END) AS gov_fund_expenditure
+FROM filing f
+LEFT JOIN v USING (filing_id)
+LEFT JOIN (SELECT DISTINCT filing_id FROM t8_empty) e USING (filing_id);
+
+CREATE OR REPLACE VIEW findings AS
+SELECT filing_id, rule_id, severity, outcome, message, expected, actual, difference,
+       tolerance, evidence, first_seen, last_seen,
+       subject, rules_version     -- appended: the finding's key within its rule; catalogue version
+FROM finding;
+
+CREATE OR REPLACE VIEW rules AS
+SELECT rule_id, severity, title_zh, title_en, family, implemented FROM rule;
