@@ -1,0 +1,319 @@
+"""The static sample portal: a TRS-style district CMS 财政预决算 column holding filings.
+
+Contract (shared with spiders/profiles/sample.yaml): robots.txt, /index.html with a
+财政预决算 nav link, listing pages /zwgk/czyjs/index.html, index_1.html … (20 entries each,
+``ul.list`` items, ``div.page a.next`` pager), detail pages
+/zwgk/czyjs/YYYYMM/tYYYYMMDD_NNNNNNN.html (``h1.title``, ``div.info`` with 发布日期 and
+信息来源, ``div.attachments`` with relative links) and attachments in the same YYYYMM/
+folder. ``manifest.json`` at the root lists every filing with its attachment's sha256:
+it is the ground truth that tests compare a crawl against.
+
+A site is a pure function of its filings, so ``build_site`` keys its output folder on
+GENERATOR_VERSION plus a hash of the inputs and reuses a finished folder.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from pathlib import Path
+from typing import Callable, Iterable
+
+# Bump when the site's HTML, layout or manifest changes for the same filings.
+GENERATOR_VERSION = "1"
+
+DEMO_DIR = Path(__file__).resolve().parent
+BUILD_ROOT = DEMO_DIR / "_build"
+COLUMN = "zwgk/czyjs"
+PER_PAGE = 20
+PORTAL_NAME = "硚口区人民政府"
+COLUMN_NAME = "财政预决算"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One attachment file of a detail page.
+
+    ``write(path)`` produces the file; ``source_key`` identifies its content for the
+    build cache (e.g. a hash of the data and of the renderer that make it).
+    """
+
+    file_name: str  # 'P020260126381234567890.pdf', as TRS names uploads
+    link_text: str  # the department's own file name shown as the link text
+    source_key: str
+    write: Callable[[Path], object] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PortalFiling:
+    """One entry of the 财政预决算 column: a detail page and its attachments."""
+
+    department: str
+    department_code: str
+    fiscal_year: int
+    kind: str  # '预算' | '决算'
+    unit_scope: str  # '部门' | '单位'
+    title: str  # '硚口区城市运行管理中心2026年部门预算公开'
+    published_at: str  # 'YYYY-MM-DD', printed as 发布日期
+    doc_id: int  # the NNNNNNN of tYYYYMMDD_NNNNNNN.html, unique in the site
+    attachments: tuple[Attachment, ...] = ()
+    region_code: str = "420104"
+    body: str = ""  # article paragraph; a default sentence is written when empty
+
+    @property
+    def folder(self) -> str:
+        return date.fromisoformat(self.published_at).strftime("%Y%m")
+
+    @property
+    def detail_name(self) -> str:
+        return f"t{date.fromisoformat(self.published_at):%Y%m%d}_{self.doc_id:07d}.html"
+
+    @property
+    def detail_path(self) -> str:
+        return f"/{COLUMN}/{self.folder}/{self.detail_name}"
+
+    def cache_key(self) -> dict:
+        d = {k: getattr(self, k) for k in (
+            "department", "department_code", "fiscal_year", "kind", "unit_scope", "title",
+            "published_at", "doc_id", "region_code", "body")}
+        d["attachments"] = [(a.file_name, a.link_text, a.source_key) for a in self.attachments]
+        return d
+
+
+# ---------------------------------------------------------------- the seed filing
+
+def _sha256_files(paths: Iterable[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def seed_filings() -> list[PortalFiling]:
+    """The walking skeleton's portal content: the seed filing, published 2026-01-26."""
+    from demo import render_pdf, seed_filing, line_breaking
+
+    source_key = _sha256_files([
+        seed_filing.SEED_PATH, Path(render_pdf.__file__), Path(line_breaking.__file__), Path(seed_filing.__file__),
+    ])
+    return [
+        PortalFiling(
+            department="硚口区城市运行管理中心",
+            department_code="118",
+            fiscal_year=2026,
+            kind="预算",
+            unit_scope="部门",
+            title="硚口区城市运行管理中心2026年部门预算公开",
+            published_at="2026-01-26",
+            doc_id=1000001,
+            attachments=(
+                Attachment(
+                    file_name="P020260126381234567890.pdf",
+                    link_text="硚口区城市运行管理中心2026年部门预算.pdf",
+                    source_key=source_key,
+                    write=render_pdf.build_seed_pdf,
+                ),
+            ),
+        )
+    ]
+
+
+# ---------------------------------------------------------------- build
+
+def site_key(filings: list[PortalFiling]) -> str:
+    blob = json.dumps([GENERATOR_VERSION] + [f.cache_key() for f in filings], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def build_site(out_dir: Path | None = None, filings: list[PortalFiling] | None = None) -> Path:
+    """Build (or reuse) the static site and return its root folder.
+
+    ``out_dir`` is the build root (default ``demo/_build``); the site goes to
+    ``out_dir/site-<key>/`` where the key hashes GENERATOR_VERSION and the filings. A
+    finished folder (one with manifest.json) is reused as is; a build happens in a
+    temporary folder renamed into place, so an interrupted build is never reused.
+    """
+    filings = list(filings) if filings is not None else seed_filings()
+    _check_unique(filings)
+    root = Path(out_dir) if out_dir is not None else BUILD_ROOT
+    site = root / f"site-{site_key(filings)}"
+    if (site / "manifest.json").exists():
+        return site
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
+    try:
+        _write_site(tmp, filings, site.name)
+        try:
+            os.rename(tmp, site)
+        except OSError:
+            if not (site / "manifest.json").exists():  # not a concurrent build that won
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return site
+
+
+def _check_unique(filings: list[PortalFiling]) -> None:
+    seen: set[str] = set()
+    for f in filings:
+        for p in [f.detail_path] + [f"/{COLUMN}/{f.folder}/{a.file_name}" for a in f.attachments]:
+            if p in seen:
+                raise ValueError(f"two filings write the same path {p}")
+            seen.add(p)
+
+
+def _write_site(site: Path, filings: list[PortalFiling], key: str) -> None:
+    (site / "css").mkdir(parents=True)
+    shutil.copyfile(DEMO_DIR / "site_assets" / "style.css", site / "css" / "style.css")
+    (site / "robots.txt").write_text("User-agent: *\nDisallow: /admin/\nCrawl-delay: 0\n", encoding="utf-8")
+    ordered = sorted(filings, key=lambda f: (f.published_at, f.doc_id), reverse=True)
+    _write(site / "index.html", _home(ordered[:8]))
+    col = site / COLUMN
+    col.mkdir(parents=True)
+    pages = [ordered[i : i + PER_PAGE] for i in range(0, len(ordered), PER_PAGE)] or [[]]
+    for n, entries in enumerate(pages):
+        _write(col / _listing_name(n), _listing(entries, n, len(pages)))
+    manifest = []
+    for f in ordered:
+        folder = col / f.folder
+        folder.mkdir(exist_ok=True)
+        atts = []
+        for a in f.attachments:
+            path = folder / a.file_name
+            a.write(path)
+            data = path.read_bytes()
+            atts.append({
+                "path": f"/{COLUMN}/{f.folder}/{a.file_name}",
+                "link_text": a.link_text,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+            })
+        _write(folder / f.detail_name, _detail(f))
+        manifest.append({
+            "department": f.department,
+            "department_code": f.department_code,
+            "region_code": f.region_code,
+            "fiscal_year": f.fiscal_year,
+            "kind": f.kind,
+            "unit_scope": f.unit_scope,
+            "title": f.title,
+            "published_at": f.published_at,
+            "detail_path": f.detail_path,
+            "attachment_path": atts[0]["path"] if atts else None,
+            "sha256": atts[0]["sha256"] if atts else None,
+            "attachments": atts,
+        })
+    # manifest.json last: its presence marks a finished build
+    doc = {"generator_version": GENERATOR_VERSION, "key": key, "filings": manifest}
+    (site / "manifest.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _write(path: Path, html: str) -> None:
+    path.write_text(html, encoding="utf-8")
+
+
+def _listing_name(n: int) -> str:
+    return "index.html" if n == 0 else f"index_{n}.html"
+
+
+# ---------------------------------------------------------------- HTML
+
+def _page(title: str, crumb: str, body: str, css: str, nav_on: str = "") -> str:
+    nav = [("首页", "/index.html", "home"), ("政务公开", "/zwgk/czyjs/index.html", ""),
+           (COLUMN_NAME, "/zwgk/czyjs/index.html", "czyjs"), ("政务服务", "/index.html", ""),
+           ("互动交流", "/index.html", "")]
+    on = ' class="on"'
+    links = "".join(f'<li><a href="{h}"{on if k and k == nav_on else ""}>{escape(t)}</a></li>' for t, h, k in nav)
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>{escape(title)}</title>
+<link rel="stylesheet" href="{css}">
+</head>
+<body>
+<div class="top"><div class="wrap"><h1>{PORTAL_NAME}</h1><span class="sub">武汉市硚口区人民政府门户网站（示例）</span></div></div>
+<div class="nav"><ul class="wrap">{links}</ul></div>
+<div class="wrap">
+<div class="crumb">当前位置：{crumb}</div>
+{body}
+</div>
+<div class="foot">主办：{PORTAL_NAME}办公室（示例站点，仅供本地演示与测试）<br>本站为 budgetwatch 生成的示例门户，内容来自公开的部门预算文件</div>
+</body>
+</html>
+"""
+
+
+def _home(latest: list[PortalFiling]) -> str:
+    items = "".join(
+        f'<li><a href="{f.detail_path}" title="{escape(f.title)}">{escape(f.title)}</a>'
+        f'<span class="date">{f.published_at}</span></li>'
+        for f in latest
+    )
+    body = f"""<div class="home-cols">
+<div class="box"><h2>{COLUMN_NAME}</h2><ul class="list">{items}</ul>
+<p><a href="/zwgk/czyjs/index.html">更多{COLUMN_NAME}信息 &gt;&gt;</a></p></div>
+<div class="box"><h2>政务公开</h2><ul class="list">
+<li><a href="/zwgk/czyjs/index.html">{COLUMN_NAME}</a><span class="date"></span></li>
+</ul></div>
+</div>"""
+    return _page(f"{PORTAL_NAME}", "首页", body, "/css/style.css", "home")
+
+
+def _listing(entries: list[PortalFiling], n: int, total: int) -> str:
+    items = "\n".join(
+        f'<li><a href="./{f.folder}/{f.detail_name}" title="{escape(f.title)}">{escape(_short(f.title))}</a>'
+        f'<span class="date">{f.published_at}</span></li>'
+        for f in entries
+    )
+    pager = [f"<span>共 {total} 页</span>"]
+    if n > 0:
+        pager.append(f'<a class="prev" href="{_listing_name(n - 1)}">上一页</a>')
+    pager.append(f"<span>第 {n + 1} 页</span>")
+    if n + 1 < total:
+        pager.append(f'<a class="next" href="{_listing_name(n + 1)}">下一页</a>')
+    body = f"""<div class="box">
+<h2>{COLUMN_NAME}</h2>
+<ul class="list">
+{items}
+</ul>
+<div class="page">{"".join(pager)}</div>
+</div>"""
+    crumb = f'<a href="/index.html">首页</a> &gt; 政务公开 &gt; {COLUMN_NAME}'
+    return _page(f"{COLUMN_NAME}_{PORTAL_NAME}", crumb, body, "../../css/style.css", "czyjs")
+
+
+def _short(title: str, limit: int = 34) -> str:
+    # TRS listings cut long titles; the full title stays in the title attribute
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+def _detail(f: PortalFiling) -> str:
+    body_text = f.body or (
+        f"根据《中华人民共和国预算法》和财政部关于部门预算公开的有关规定，现将{f.department}"
+        f"{f.fiscal_year}年部门{f.kind}予以公开，详见附件。"
+    )
+    atts = "\n".join(
+        f'<p><a href="./{a.file_name}">{escape(a.link_text)}</a></p>' for a in f.attachments
+    )
+    body = f"""<div class="box">
+<h1 class="title">{escape(f.title)}</h1>
+<div class="info"><span class="pubdate">发布日期：{f.published_at}</span><span class="source">信息来源：{escape(f.department)}</span></div>
+<div class="article">
+<p>{escape(body_text)}</p>
+</div>
+<div class="attachments">
+<p>附件：</p>
+{atts}
+</div>
+</div>"""
+    crumb = f'<a href="/index.html">首页</a> &gt; 政务公开 &gt; <a href="../index.html">{COLUMN_NAME}</a>'
+    return _page(f"{f.title}_{PORTAL_NAME}", crumb, body, "../../../css/style.css", "czyjs")
