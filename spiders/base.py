@@ -79,7 +79,8 @@ class ProfileSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": 1})
 
     # -- listing -----------------------------------------------------------
-    def parse_listing(self, response: Response, page: int = 1) -> Iterator[scrapy.Request]:
+    def parse_listing(self, response: Response, page: int = 1,
+                      enumerated: bool = False) -> Iterator[scrapy.Request]:
         rules = self.profile.listing
         if rules.item:
             entries = [(e.css(rules.link).get(), _first(e, rules.title), normalize_date(_first(e, rules.date)))
@@ -110,6 +111,18 @@ class ProfileSpider(scrapy.Spider):
                     "published_at": None, "published_at_source": None}})
             else:
                 yield response.follow(href, callback=self.parse_detail, cb_kwargs=context)
+        if enumerated:
+            return
+        if page == 1 and rules.page_count_regex:
+            m = re.search(rules.page_count_regex, response.text)
+            if m:
+                count = int(m.group(1))
+                if count > rules.max_pages:
+                    self.logger.warning("listing claims %d pages; fetching the first %d", count, rules.max_pages)
+                for n in range(1, min(count, rules.max_pages)):
+                    yield response.follow(rules.page_url.format(n=n), callback=self.parse_listing,
+                                          cb_kwargs={"page": n + 1, "enumerated": True})
+                return
         next_href = _first(response, rules.next_page)
         if next_href and page < rules.max_pages:
             yield response.follow(next_href, callback=self.parse_listing, cb_kwargs={"page": page + 1})

@@ -56,6 +56,11 @@ class Listing:
     next_page: list[str]
     max_pages: int = 200
     title_include: str | None = None
+    # TRS pagers are often drawn by script, e.g. createPageHTML(12, 0, "index", "shtml"):
+    # then the page count comes from `page_count_regex` (group 1) and pages
+    # 2..N are `page_url` with {n} = 1..N-1, relative to the first page.
+    page_count_regex: str | None = None
+    page_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,9 +172,14 @@ def parse_profile(raw: Any, path: Path | None = None) -> SiteProfile:
     if not attachments.get("css") and not extensions:
         raise ProfileError("attachments 需要 css 或 extensions")
 
+    if bool(listing.get("page_count_regex")) != bool(listing.get("page_url")):
+        raise ProfileError("listing.page_count_regex 与 listing.page_url 需同时提供")
+    if listing.get("page_url") and "{n}" not in listing["page_url"]:
+        raise ProfileError("listing.page_url 需包含 {n}，如 index_{n}.shtml")
     for key, pattern in (("detail.published.regex", published.get("regex")),
                          ("years.title_regex", years.get("title_regex")),
-                         ("listing.title_include", listing.get("title_include"))):
+                         ("listing.title_include", listing.get("title_include")),
+                         ("listing.page_count_regex", listing.get("page_count_regex"))):
         if pattern:
             try:
                 re.compile(pattern)
@@ -190,6 +200,8 @@ def parse_profile(raw: Any, path: Path | None = None) -> SiteProfile:
             next_page=_as_list(listing.get("next_page")),
             max_pages=int(listing.get("max_pages", 200)),
             title_include=listing.get("title_include"),
+            page_count_regex=listing.get("page_count_regex"),
+            page_url=listing.get("page_url"),
         ),
         detail=Detail(
             title=_as_list(need(detail, "title", "detail.")),

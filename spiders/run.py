@@ -47,6 +47,8 @@ class CrawlResult:
         ]
         if errors:
             parts.append(f"错误 {errors} 条，见日志 {self.log_path}")
+        if self.stats.get("offsite/filtered"):
+            parts.append(f"{self.stats['offsite/filtered']} 个链接不在允许的域名内，未抓取")
         if self.stats.get("robotstxt/forbidden"):
             parts.append(f"robots.txt 禁止 {self.stats['robotstxt/forbidden']} 个地址")
         if self.timed_out:
@@ -88,18 +90,20 @@ def crawl(profile: str | Path, store_dir: Path, start_url: str | None = None,
     # cwd or an installed copy would shadow it.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     timed_out = False
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=open(run_dir / "stderr.txt", "wb"))
-    try:
-        returncode = proc.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        proc.send_signal(signal.SIGINT)  # Scrapy's graceful shutdown
+    # Scrapy logs to LOG_FILE; stderr only catches what happens before logging
+    # is set up (import errors, a bad -a value).
+    with open(run_dir / "stderr.txt", "wb") as stderr:
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
         try:
-            returncode = proc.wait(timeout=30)
+            returncode = proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            returncode = proc.wait()
+            timed_out = True
+            proc.send_signal(signal.SIGINT)  # Scrapy's graceful shutdown
+            try:
+                returncode = proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                returncode = proc.wait()
 
     return CrawlResult(
         items=_read_jsonl(items_path),

@@ -12,6 +12,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from spiders.profile import ProfileError, load_profile, normalize_date, parse_profile, resolve_profile
+from spiders.sites.profile import AnyProfileSpider
 from spiders.sites.qiaokou import QiaokouSpider
 from spiders.sites.sample import SampleSpider
 from spiders.storage import ContentStore, safe_extension, sniff_media_type
@@ -68,6 +69,8 @@ def _raw():
     (lambda r: r.pop("allowed_domains"), "缺少字段 allowed_domains"),
     (lambda r: r["detail"].update(store_page="sometimes"), "detail.store_page"),
     (lambda r: r["years"].update(title_regex="(20"), "years.title_regex 不是有效的正则表达式"),
+    (lambda r: r["listing"].update(page_count_regex="(\\d+)"), "需同时提供"),
+    (lambda r: r["listing"].update(page_count_regex="(\\d+)", page_url="index.shtml"), "需包含 \\{n\\}"),
 ])
 def test_profile_errors_name_the_problem(mutate, message):
     raw = _raw()
@@ -137,6 +140,47 @@ def test_last_listing_page_has_no_next(tmp_path):
     requests = list(spider.parse_listing(page("zwgk/czyjs/index_1.html")))
     # The 2018 决算 entry is before years.min_year and is not followed.
     assert [r.url for r in requests] == [f"{ROOT}/zwgk/czyjs/202602/t20260203_1000003.html"]
+
+
+def _profile_file(tmp_path, **listing) -> Path:
+    raw = _raw()
+    raw["listing"].update(listing)
+    path = tmp_path / "variant.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+TRS_LISTING = """<html><body><ul class="list">
+<li><a href="./202601/t20260126_1000001.shtml" title="甲单位2026年部门预算公开">甲</a><span class="date">2026-01-26</span></li>
+<li><a href="/u/P020260126000000000001.pdf" title="乙单位2026年部门预算">乙</a><span class="date">2026-01-26</span></li>
+</ul><div class="page"><script>createPageHTML(3, 0, "index", "shtml");</script></div></body></html>"""
+
+
+def test_script_pager_enumerates_pages(tmp_path):
+    path = _profile_file(tmp_path, page_count_regex=r"createPageHTML\(\s*(\d+)", page_url="index_{n}.shtml")
+    spider = spider_for(AnyProfileSpider, tmp_path, profile=str(path))
+    response = HtmlResponse(url=f"{ROOT}/col/index.shtml", body=TRS_LISTING.encode(), encoding="utf-8")
+    requests = list(spider.parse_listing(response))
+    assert [(r.url, r.callback.__name__, r.cb_kwargs.get("page")) for r in requests] == [
+        (f"{ROOT}/col/202601/t20260126_1000001.shtml", "parse_detail", None),
+        # A listing entry that links the file itself goes straight to storage.
+        (f"{ROOT}/u/P020260126000000000001.pdf", "save_attachment", None),
+        (f"{ROOT}/col/index_1.shtml", "parse_listing", 2),
+        (f"{ROOT}/col/index_2.shtml", "parse_listing", 3),
+    ]
+    # Enumerated pages do not enumerate again.
+    again = HtmlResponse(url=f"{ROOT}/col/index_1.shtml", body=TRS_LISTING.encode(), encoding="utf-8")
+    assert [r.callback.__name__ for r in spider.parse_listing(again, page=2, enumerated=True)] == [
+        "parse_detail", "save_attachment"]
+
+
+def test_script_pager_respects_max_pages(tmp_path):
+    path = _profile_file(tmp_path, page_count_regex=r"createPageHTML\(\s*(\d+)", page_url="index_{n}.shtml",
+                         max_pages=2)
+    spider = spider_for(AnyProfileSpider, tmp_path, profile=str(path))
+    response = HtmlResponse(url=f"{ROOT}/col/index.shtml", body=TRS_LISTING.encode(), encoding="utf-8")
+    assert [r.url for r in spider.parse_listing(response) if r.callback.__name__ == "parse_listing"] == [
+        f"{ROOT}/col/index_1.shtml"]
 
 
 def test_detail_page_fields(tmp_path):
