@@ -10,6 +10,7 @@ from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
 import scrapy
+import scrapy.exceptions
 from scrapy.http import Response, TextResponse
 
 from spiders.profile import SiteProfile, load_profile, normalize_date
@@ -151,7 +152,7 @@ class ProfileSpider(scrapy.Spider):
         self.crawler.stats.inc_value("budgetwatch/detail/pages")
         self.crawler.stats.inc_value("budgetwatch/detail/attachment_links", len(links))
         for url, text in links:
-            yield response.follow(url, callback=self.save_attachment,
+            yield response.follow(url, callback=self.save_attachment, errback=self.attachment_failed,
                                   cb_kwargs={"context": {**meta, "link_text": text}})
         store_page = self.profile.detail.store_page
         if store_page == "always" or (store_page == "if_no_attachments" and not links):
@@ -202,6 +203,19 @@ class ProfileSpider(scrapy.Spider):
         return links
 
     # -- attachment --------------------------------------------------------
+    def attachment_failed(self, failure) -> None:
+        """A listed attachment that cannot be fetched is itself a finding for
+        reviewers (a broken link on a disclosure page), so count and name it."""
+        request = failure.request
+        context = request.cb_kwargs.get("context", {})
+        response = getattr(failure.value, "response", None)
+        reason = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
+        if failure.check(scrapy.exceptions.IgnoreRequest) and response is None:
+            # robots.txt or the offsite filter: counted by Scrapy under their own names.
+            return
+        self.crawler.stats.inc_value("budgetwatch/files/failed")
+        self.logger.warning("attachment failed (%s): %s linked from %s", reason, request.url, context.get("detail_url"))
+
     def save_attachment(self, response: Response, context: dict[str, Any]) -> Iterator[dict[str, Any]]:
         stored = self.store.put(response.body, response.url)
         stats = self.crawler.stats

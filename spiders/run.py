@@ -47,6 +47,8 @@ class CrawlResult:
         ]
         if errors:
             parts.append(f"错误 {errors} 条，见日志 {self.log_path}")
+        if self.stats.get("budgetwatch/files/failed"):
+            parts.append(f"{self.stats['budgetwatch/files/failed']} 个附件下载失败，见日志 {self.log_path}")
         if self.stats.get("offsite/filtered"):
             parts.append(f"{self.stats['offsite/filtered']} 个链接不在允许的域名内，未抓取")
         if self.stats.get("robotstxt/forbidden"):

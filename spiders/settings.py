@@ -18,8 +18,8 @@ ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Scrapy randomises each delay (0.5x-1.5x) so requests do not arrive in lockstep.
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
 DOWNLOAD_TIMEOUT = 60
 
 # AutoThrottle backs off when a portal slows down (they often run on one small

@@ -138,6 +138,14 @@ def test_listing_filters_and_pager(site, result):
     assert result.stats["budgetwatch/listing/skipped_year"] == 1
 
 
+def test_missing_attachment_is_counted_and_named(site, result):
+    _, requested = site
+    assert f"{CZYJS}/202602/W020260203000000000404.pdf" in requested
+    assert result.stats["budgetwatch/files/failed"] == 1
+    assert "1 个附件下载失败" in result.summary()
+    assert "W020260203000000000404.pdf" in result.log_path.read_text(encoding="utf-8")
+
+
 def test_run_keeps_its_items_and_stats(result):
     assert (result.run_dir / "items.jsonl").is_file()
     assert (result.run_dir / "stats.json").is_file()

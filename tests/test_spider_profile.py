@@ -58,6 +58,15 @@ def test_resolve_profile_by_name_and_path(tmp_path):
         resolve_profile("nowhere")
 
 
+def test_crawl_refuses_a_bad_profile_before_starting(tmp_path):
+    from spiders.run import crawl
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nstart_urls: [http://127.0.0.1/]\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="站点配置 bad.yaml：缺少字段 allowed_domains"):
+        crawl(bad, tmp_path / "store")
+    assert not (tmp_path / "store").exists()
+
+
 def _raw():
     return yaml.safe_load(resolve_profile("sample").read_text(encoding="utf-8"))
 
@@ -203,6 +212,7 @@ def test_attachment_links_skip_scripts_and_keep_root_relative(tmp_path):
     assert spider.attachment_links(page("zwgk/czyjs/202602/t20260203_1000003.html")) == [
         (f"{ROOT}/zwgk/czyjs/202602/W020260203000000000002.PDF", "硚口区教育局2026年部门预算.pdf"),
         (f"{ROOT}/admin/P020260203999999999999.pdf", "内部审核稿.pdf"),
+        (f"{ROOT}/zwgk/czyjs/202602/W020260203000000000404.pdf", "硚口区教育局所属单位2026年预算.pdf"),
     ]
 
 
