@@ -47,19 +47,21 @@ FRAME_W = PAGE_W - 2 * MARGIN - 12
 AMOUNT_RE = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
 
 
-class FontMissingError(RuntimeError):
-    pass
+class FontMissingError(FileNotFoundError):
+    """The CJK font is not installed; the CLI reports FileNotFoundError messages as is."""
+
+
 
 
 def register_font(path: Path = FONT_PATH) -> str:
     """Embed WenQuanYi Zen Hei (TrueType outlines) as the stand-in for SimHei/SimSun."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return FONT
     if not path.exists():
         raise FontMissingError(
             f"CJK font not found: {path}. 演示 PDF 需要文泉驿正黑字体（Debian 包 fonts-wqy-zenhei）；"
             "请运行 `make demo` 或 `make test`，它们会自动安装该字体。"
         )
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return FONT
     pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
     return FONT
 

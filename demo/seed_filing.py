@@ -2,7 +2,7 @@
 
 The data lives in ``demo/seed/qiaokou_118_2026.json`` (generated once from the seed's
 text export by ``demo/tools/seed_from_txt.py`` and committed), so the demo runs on a
-machine without ../shared. Every printed string is kept as printed, typos included:
+machine without the shared seed folder. Every printed string is kept as printed, typos included:
 they are the findings a checker must report.
 
 Shape (see the JSON): ``meta`` (filing identity), ``cover``, ``toc``, ``part_titles``,
