@@ -1,0 +1,78 @@
+"""Filing metadata read from the document itself: who, where, which year, which kind."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from . import canon
+from .model import Fact, FilingMeta
+
+_COVER_RE = re.compile(r"^(.*?)(20\d\d)年度?(部门|单位)(预算|决算)")
+_YEAR_KIND_RE = re.compile(r"(20\d\d)年度?(部门|单位)?(预算|决算)")
+_UNIT_LINE_RE = re.compile(r"部门/单位[:：]([\u4e00-\u9fff()（）]+?)(?:单位[:：]|$)")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def year_and_kind(first_pages: list[str]) -> tuple[int | None, str | None, str | None]:
+    for text in first_pages:
+        m = _YEAR_KIND_RE.search(_squash(text))
+        if m:
+            return int(m.group(1)), m.group(3), m.group(2)
+    return None, None, None
+
+
+def read_meta(page_texts: list[str], facts: list[Fact], template: str | None) -> FilingMeta:
+    meta = FilingMeta(template=template)
+    meta.fiscal_year, meta.kind, meta.unit_scope = year_and_kind(page_texts[:3])
+    cover = _squash(page_texts[0]) if page_texts else ""
+    m = _COVER_RE.search(cover)
+    unit_lines = Counter(
+        m2.group(1) for t in page_texts for line in t.splitlines() if (m2 := _UNIT_LINE_RE.search(_squash(line)))
+    )
+    if m and m.group(1):
+        meta.department = m.group(1)
+    elif unit_lines:
+        meta.department = unit_lines.most_common(1)[0][0]
+    if meta.unit_scope is None and m:
+        meta.unit_scope = m.group(3)
+
+    # Department code: the 3-digit unit row of 收入总表 / 一般公共预算支出表(分单位) / 项目支出表.
+    for kind in ("T2", "T5-2", "T10"):
+        codes = [f.row_code for f in facts if f.table_kind == kind and re.fullmatch(r"\d{3}", f.row_code)]
+        if codes:
+            meta.department_code = codes[0]
+            break
+    if meta.department_code is None and meta.department:
+        m3 = re.search(r"\[(\d{3})\]" + re.escape(meta.department), "".join(_squash(t) for t in page_texts))
+        if m3:
+            meta.department_code = m3.group(1)
+
+    # Region through the alias table: 硚口区 / 硌口区 / 硃口区 all resolve to 420104.
+    all_text = "".join(_squash(t) for t in page_texts)
+    for alias, code in canon.REGION_ALIASES.items():
+        if (meta.department and alias in meta.department) or any(alias in u for u in unit_lines):
+            meta.region_code = code
+            meta.region_name = next(a for a, c in canon.REGION_ALIASES.items() if c == code)
+            break
+
+    # Every spelling of the unit's name (rule D4), found around the name's core.
+    names: list[str] = []
+    if meta.department:
+        core = meta.department
+        aliases = [a for a, c in canon.REGION_ALIASES.items() if c == meta.region_code]
+        for a in aliases:
+            core = core.replace(a, "")
+        if core != meta.department:
+            pattern = re.compile(r"(?:武汉市)?(?:" + "|".join(map(re.escape, aliases)) + ")" + re.escape(core))
+            texts = [all_text] + [f.row_label for f in facts]
+            for t in texts:
+                for hit in pattern.findall(t):
+                    if hit not in names:
+                        names.append(hit)
+        if meta.department not in names:
+            names.insert(0, meta.department)
+    meta.names_seen = names
+    return meta

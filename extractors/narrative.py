@@ -1,0 +1,339 @@
+"""Claims of the narrative (情况说明): the amounts, shares, year-on-year changes and
+classification names that rules C1–C3 and D1–D2 check against the tables.
+
+The narrative is read from the pypdfium2 text layer (no table finder needed),
+joined across lines and pages, NFKC-normalised. Every claim keeps the page
+where its sentence starts and the sentence itself.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import canon
+from .model import Claim, Fact
+
+AMT = r"(\d[\d,]*(?:\.\d+)?)\s*万\s*元"
+PCT = r"(\d+(?:\.\d+)?)\s*%"
+NAME = r"[\u4e00-\u9fff()、]"
+
+_PART_RE = re.compile(r"第[三四]部分")
+_PAGE_NO_RE = re.compile(r"^\s*-?\s*\d+\s*-?\s*$")
+
+
+@dataclass
+class Text:
+    """The narrative as one string, with a map from offsets back to pages."""
+
+    text: str
+    starts: list[int]  # offset where each page starts
+    pages: list[int]
+
+    def page_at(self, pos: int) -> int:
+        return self.pages[max(0, bisect_right(self.starts, pos) - 1)]
+
+    def sentence(self, start: int, end: int) -> str:
+        a = max(self.text.rfind(p, 0, start) for p in "。；;") + 1
+        b_candidates = [i for i in (self.text.find(p, end) for p in "。；;") if i != -1]
+        b = min(b_candidates) + 1 if b_candidates else len(self.text)
+        return self.text[a:b].strip()[:200]
+
+
+def narrative_text(pages: list[tuple[int, str]]) -> Text:
+    """pages: (1-based number, text) of the pages that hold the narrative."""
+    parts, starts, numbers = [], [], []
+    offset = 0
+    for number, raw in pages:
+        lines = [line.strip() for line in raw.splitlines() if not _PAGE_NO_RE.match(line)]
+        text = unicodedata.normalize("NFKC", "".join(lines))
+        starts.append(offset)
+        numbers.append(number)
+        parts.append(text)
+        offset += len(text)
+    return Text("".join(parts), starts, numbers)
+
+
+def _dec(s: str) -> Decimal:
+    return Decimal(s.replace(",", ""))
+
+
+class _Builder:
+    def __init__(self, text: Text, fiscal_year: int | None):
+        self.t = text
+        self.fy = fiscal_year
+        self.claims: list[Claim] = []
+        self._seen: set = set()
+
+    def add(self, m: re.Match, **kw) -> None:
+        key = tuple(kw.get(k) for k in ("kind", "subject", "label", "level", "amount_wan", "percent",
+                                         "delta_wan", "direction"))
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.claims.append(Claim(page=self.t.page_at(m.start()), text=self.t.sentence(m.start(), m.end()), **kw))
+
+    def first(self, pattern: str, start: int = 0, end: int | None = None) -> re.Match | None:
+        return re.compile(pattern).search(self.t.text, start, len(self.t.text) if end is None else end)
+
+
+def _amount_claims(b: _Builder) -> None:
+    simple = [
+        ("total", r"(?<!财政拨款)收支总预算(?:为)?\s*" + AMT),
+        ("fiscal_appropriation", r"财政拨款收支总预算(?:为)?\s*" + AMT),
+        ("income_total", r"(?:预算收入|收入预算总计)(?:为)?\s*" + AMT),
+        ("expenditure_total", r"(?:支出预算总计|年支出预算)(?:为)?\s*" + AMT),
+        ("general_budget", r"一般公共预算支出预算数为\s*" + AMT),
+        ("personnel", r"人员经费\s*" + AMT),
+        ("public", r"公用经费\s*" + AMT),
+        ("admin_operating", r"机关运行经费(?:财政拨款预算)?\s*" + AMT),
+    ]
+    for subject, pattern in simple:
+        m = b.first(pattern)
+        if m:
+            b.add(m, kind="amount", subject=subject, amount_wan=_dec(m.group(1)))
+    for m in re.finditer(r"(基本支出|项目支出|一般公共预算拨款收入)\s*" + AMT + r"\s*[,，]\s*占\s*" + PCT, b.t.text):
+        subject = {"基本支出": "basic", "项目支出": "project", "一般公共预算拨款收入": "general_budget"}[m.group(1)]
+        b.add(m, kind="share", subject=subject, label=m.group(1), amount_wan=_dec(m.group(2)),
+              percent=Decimal(m.group(3)))
+    # 类 amounts in the "支出包括：…" sentences
+    for m in re.finditer(r"支出包括[:：]([^。]*)", b.t.text):
+        for code, name in canon.FUNC_CLASSES.items():
+            for mm in re.finditer(re.escape(name) + r"\s*" + AMT, m.group(1)):
+                pos = m.start(1) + mm.start()
+                fake = re.compile(".").match(b.t.text, pos)
+                b.add(fake, kind="amount", subject=f"func:{code}", label=name, amount_wan=_dec(mm.group(1)))
+
+
+_YOY_RE = re.compile(
+    r"(?:比|较)\s*(上年|(\d{4})\s*年)[^,，。]{0,12}?(增加|减少)\s*" + AMT
+    + r"\s*[,，]\s*(?:增长|降低|减少|增加|下降|上升|增幅|减幅)\s*" + PCT
+)
+_FLAT_RE = re.compile(r"与\s*(上年|(\d{4})\s*年)[^。]{0,20}?持平")
+_YOY_SUBJECTS = [
+    ("机关运行经费", "admin_operating"),
+    ("三公", "sangong:total"),
+    ("公务接待费", "sangong:reception"),
+    ("收支总预算", "total"),
+    ("本年预算", "general_budget"),
+    ("一般公共预算当年", "general_budget"),
+]
+
+
+def _yoy_subject(b: _Builder, pos: int, window: int = 260) -> tuple[str | None, Decimal | None]:
+    """The subject whose amount a yoy phrase at ``pos`` refers to: the last subject keyword before it."""
+    before = b.t.text[max(0, pos - window):pos]
+    best = None
+    for word, subject in _YOY_SUBJECTS:
+        i = before.rfind(word)
+        if i != -1 and (best is None or i > best[0]):
+            best = (i, subject, word)
+    if best is None:
+        return None, None
+    m = re.search(AMT, before[best[0]:])
+    return best[1], _dec(m.group(1)) if m else None
+
+
+def _yoy_claims(b: _Builder) -> None:
+    for m in _YOY_RE.finditer(b.t.text):
+        subject, amount = _yoy_subject(b, m.start())
+        if subject is None:
+            continue
+        prior = int(m.group(2)) if m.group(2) else (b.fy - 1 if b.fy else None)
+        sign = -1 if m.group(3) == "减少" else 1
+        b.add(m, kind="yoy", subject=subject, amount_wan=amount, direction=m.group(3), prior_year=prior,
+              delta_wan=sign * _dec(m.group(4)), percent=sign * Decimal(m.group(5)))
+    for m in _FLAT_RE.finditer(b.t.text):
+        subject, amount = _yoy_subject(b, m.start(), window=60)
+        if subject is None:
+            continue
+        prior = int(m.group(2)) if m.group(2) else (b.fy - 1 if b.fy else None)
+        b.add(m, kind="yoy", subject=subject, amount_wan=amount, direction="持平", prior_year=prior,
+              delta_wan=Decimal(0))
+
+
+def _sangong_claims(b: _Builder) -> None:
+    m = b.first(r"“?三公”?经费(?:财政拨款)?预算数(?:为)?\s*" + AMT)
+    if m:
+        b.add(m, kind="amount", subject="sangong:total", amount_wan=_dec(m.group(1)))
+        end = m.end() + 600
+        items = [
+            ("sangong:abroad", r"因公出国\(境\)费(?:用)?\s*" + AMT),
+            ("sangong:vehicle", r"公务用车购置及运行(?:维护)?费\s*" + AMT),
+            ("sangong:vehicle_purchase", r"公务用车购置费\s*" + AMT),
+            ("sangong:vehicle_operation", r"公务用车运行(?:维护)?费\s*" + AMT),
+            ("sangong:reception", r"公务接待费\s*" + AMT),
+        ]
+        for subject, pattern in items:
+            mm = b.first(pattern, m.end(), end)
+            if mm:
+                b.add(mm, kind="amount", subject=subject, amount_wan=_dec(mm.group(1)))
+    m = b.first(r"三公”?经费的单位(?:范围)?包括([^。]+?)。")
+    if m:
+        b.add(m, kind="sangong_scope", subject="sangong", label=m.group(1).strip())
+
+
+def _procurement_claims(b: _Builder) -> None:
+    m = b.first(r"政府采购(?:预算支出合计|预算总额|预算支出|预算)(?:为)?\s*" + AMT)
+    if not m:
+        return
+    b.add(m, kind="amount", subject="procurement:total", amount_wan=_dec(m.group(1)))
+    for subject, word in (("goods", "货物"), ("works", "工程"), ("services", "服务")):
+        mm = b.first(r"(?:政府采购)?" + word + r"(?:类|预算)?\s*" + AMT, m.end(), m.end() + 200)
+        if mm:
+            b.add(mm, kind="amount", subject=f"procurement:{subject}", amount_wan=_dec(mm.group(1)))
+
+
+def _no_fund_claims(b: _Builder) -> None:
+    for subject, word in (("gov_fund", "政府性基金"), ("state_capital", "国有资本经营")):
+        for m in re.finditer(r"(没有|无)(使用)?[^。]{0,6}" + word + r"预算", b.t.text):
+            b.add(m, kind="no_fund", subject=subject, label=m.group(0))
+            break
+
+
+# ---- classification names -----------------------------------------------------------------
+
+
+@dataclass
+class FuncRow:
+    code: str
+    label: str
+    basic: Decimal | None
+    project: Decimal | None
+    total: Decimal | None
+
+
+def func_rows(facts: list[Fact]) -> list[FuncRow]:
+    """项-level (7-digit) rows of T5-1 (else T3) in printed order, with their amounts."""
+    for kind in ("T5-1", "T3"):
+        rows: dict[str, FuncRow] = {}
+        for f in facts:
+            if f.table_kind != kind or not (f.row_code.isdigit() and len(f.row_code) == 7):
+                continue
+            r = rows.setdefault(f.row_code, FuncRow(f.row_code, f.row_label, None, None, None))
+            if f.column_label in ("基本支出/小计", "基本支出"):
+                r.basic = f.amount_wan
+            elif f.column_label == "项目支出":
+                r.project = f.amount_wan
+            elif f.column_label == "合计":
+                r.total = f.amount_wan
+        if rows:
+            return list(rows.values())
+    return []
+
+
+def _match_codes(items: list[tuple[str, Decimal | None]], rows: list[FuncRow], attr: str) -> list[str | None]:
+    """Codes for narrative items: same position when the amount agrees there, else the unique
+    row with that amount, else the row with that exact name."""
+    out: list[str | None] = []
+    for i, (name, amount) in enumerate(items):
+        code = None
+        if i < len(rows) and amount is not None and getattr(rows[i], attr) == amount:
+            code = rows[i].code
+        if code is None and amount is not None:
+            same = [r for r in rows if getattr(r, attr) == amount]
+            if len(same) == 1:
+                code = same[0].code
+        if code is None:
+            same = [r for r in rows if _plain(r.label) == _plain(name)]
+            code = same[0].code if same else None
+        out.append(code)
+    return out
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"[()（）]", "", unicodedata.normalize("NFKC", name))
+
+
+def _item_list(b: _Builder, head: str, stop: str) -> tuple[int, int] | None:
+    m = b.first(head)
+    if not m:
+        return None
+    s = b.first(stop, m.end())
+    return m.end(), (s.start() if s else min(len(b.t.text), m.end() + 1500))
+
+
+def _name_claims(b: _Builder, facts: list[Fact]) -> None:
+    rows = func_rows(facts)
+    if not rows:
+        return
+    item_re = re.compile(r"(?:\(\d+\)\s*)?(" + NAME + r"{2,40}?)\s*" + AMT)
+
+    def emit(m_start: int, m_end: int, code: str, name: str, level: str, amount: Decimal | None) -> None:
+        name = re.sub(r"^[\d、.,，:：;；\s]+", "", name)  # list numbering before the name
+        fake = re.compile(".").match(b.t.text, m_start)
+        b.add(fake, kind="item_name", subject=f"func:{code}", label=name, level=level, amount_wan=amount)
+        if amount is not None and level == "项":
+            b.add(fake, kind="amount", subject=f"func:{code}", label=name, amount_wan=amount)
+
+    # (一) 基本支出 … 其中：事业运行 296.25 万元，… until (二)
+    span = _item_list(b, r"\(一\)\s*基本支出\s*" + AMT + r".{0,160}?其中[:：]", r"\(二\)")
+    if span:
+        found = [(m, re.sub(r"^[,，。、;；]+", "", m.group(1))) for m in item_re.finditer(b.t.text, *span)]
+        codes = _match_codes([(n, _dec(m.group(2))) for m, n in found], [r for r in rows if r.basic], "basic")
+        for (m, name), code in zip(found, codes):
+            if code:
+                emit(m.start(1), m.end(), code, name, "项", _dec(m.group(2)))
+    # (二) 项目支出 … 其中：1、X(类)Y(款) (1) Z 109.5 万元 …
+    span = _item_list(b, r"\(二\)\s*项目支出\s*" + AMT + r".{0,160}?其中[:：]", r"[六七八九十]、|第四部分")
+    if span:
+        heading_re = re.compile(r"(" + NAME + r"+?)\(类\)(" + NAME + r"+?)\(款\)")
+        headings = list(heading_re.finditer(b.t.text, *span))
+        found = [(m, m.group(1)) for m in item_re.finditer(b.t.text, *span)]
+        found = [(m, n) for m, n in found if "(类)" not in n and "(款)" not in n]
+        codes = _match_codes([(n, _dec(m.group(2))) for m, n in found], [r for r in rows if r.project], "project")
+        for (m, name), code in zip(found, codes):
+            if not code:
+                continue
+            emit(m.start(1), m.end(), code, name, "项", _dec(m.group(2)))
+            heading = next((h for h in reversed(headings) if h.start() < m.start()), None)
+            if heading:
+                emit(heading.start(1), heading.end(), code[:3], heading.group(1), "类", None)
+                emit(heading.start(2), heading.end(), code[:5], heading.group(2), "款", None)
+    # N、X(类)Y(款)Z(项) — 名词解释 and itemised explanations
+    triple_re = re.compile(r"(?:^|[。:：\d、.])\s*(" + NAME + r"+?)\(类\)(" + NAME + r"+?)\(款\)(" + NAME + r"+?)\(项\)")
+    triples = list(triple_re.finditer(b.t.text))
+    if triples:
+        amounts = []
+        for m in triples:
+            mm = re.compile(r"预算数为\s*" + AMT).match(b.t.text, m.end(), m.end() + 40) or \
+                re.compile(r"\s*\d{4}\s*年预算数为\s*" + AMT).match(b.t.text, m.end())
+            amounts.append(_dec(mm.group(1)) if mm else None)
+        items = [(m.group(3), a) for m, a in zip(triples, amounts)]
+        if len(items) == len(rows):
+            codes = [r.code for r in rows]  # one line per 项, in table order
+        else:
+            codes = _match_codes(items, rows, "total")
+        for m, amount, code in zip(triples, amounts, codes):
+            if not code:
+                continue
+            emit(m.start(1), m.end(), code[:3], re.sub(r"^[\d、.]+", "", m.group(1)), "类", None)
+            emit(m.start(2), m.end(), code[:5], m.group(2), "款", None)
+            emit(m.start(3), m.end(), code, m.group(3), "项", amount)
+
+
+def extract_claims(pages: list[tuple[int, str]], facts: list[Fact], fiscal_year: int | None) -> list[Claim]:
+    b = _Builder(narrative_text(pages), fiscal_year)
+    _amount_claims(b)
+    _yoy_claims(b)
+    _sangong_claims(b)
+    _procurement_claims(b)
+    _no_fund_claims(b)
+    _name_claims(b, facts)
+    return b.claims
+
+
+def narrative_pages(page_texts: list[tuple[int, str]], first_table_page: int | None) -> list[tuple[int, str]]:
+    """Pages from the narrative part heading (第三部分, after the tables) to the end."""
+    start = None
+    for number, text in page_texts:
+        if first_table_page is not None and number <= first_table_page:
+            continue
+        if any(_PART_RE.match(line.strip()) for line in text.splitlines()):
+            start = number
+            break
+    if start is None:
+        return page_texts
+    return [(n, t) for n, t in page_texts if n >= start]

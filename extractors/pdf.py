@@ -1,0 +1,135 @@
+"""extract_file: one document in, one Extraction out, never an exception.
+
+Order of work (cheap before expensive): sniff the bytes, open with pypdfium2
+and read every page's text and path count, decide the template profile from
+that text, then run pdfplumber's table finder on the table pages only.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from pathlib import Path
+
+import pdfplumber
+from pypdfium2 import PdfiumError
+
+from .facts import coded_table_facts, summary_table_facts
+from .forms import t11_facts, t12_projects
+from .locate import locate
+from .meta import read_meta, year_and_kind
+from .model import Extraction, Fact, TableInstance
+from .narrative import extract_claims, narrative_pages
+from .prescreen import prescreen
+from .profiles import choose_profile
+from .sniff import has_eof_marker, sniff
+
+log = logging.getLogger(__name__)
+
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+CORE_TABLES = ("T1", "T3")
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def extract_file(path: Path, sha256: str | None = None) -> Extraction:
+    path = Path(path)
+    started = time.perf_counter()
+    try:
+        sha = sha256 or sha256_of(path)
+    except OSError as exc:
+        return Extraction(sha256=sha256 or "", outcome="parse_error", outcome_detail=f"无法读取文件：{exc}")
+    try:
+        ex = _extract(path, sha)
+    except Exception as exc:  # never raise for bad input: report it
+        log.exception("extraction failed for %s", path)
+        ex = Extraction(sha256=sha, outcome="parse_error",
+                        outcome_detail=f"解析失败（{type(exc).__name__}: {str(exc)[:200]}），文件可能已损坏。")
+    ex.seconds = round(time.perf_counter() - started, 3)
+    return ex
+
+
+def _extract(path: Path, sha: str) -> Extraction:
+    media_type, rejected, detail = sniff(path)
+    if rejected:
+        return Extraction(sha256=sha, outcome=rejected, outcome_detail=detail, media_type=media_type, pages=0)
+    try:
+        pages = prescreen(path)
+    except PdfiumError as exc:
+        msg = str(exc).lower()
+        if "password" in msg or "security" in msg:
+            return Extraction(sha256=sha, outcome="encrypted", outcome_detail="PDF 已加密（需要密码），无法读取。")
+        if not has_eof_marker(path):
+            return Extraction(sha256=sha, outcome="truncated",
+                              outcome_detail="PDF 文件不完整（缺少文件结尾 %%EOF），可能下载中断，请重新下载。")
+        return Extraction(sha256=sha, outcome="parse_error", outcome_detail=f"PDF 结构损坏，无法打开：{exc}")
+
+    ex = Extraction(sha256=sha, outcome="ok", media_type=media_type, pages=len(pages))
+    texts = [p.text for p in pages]
+    all_text = "".join(texts)
+    if not pages:
+        ex.outcome, ex.outcome_detail = "parse_error", "PDF 没有页面。"
+        return ex
+    if sum(1 for p in pages if p.has_text) == 0:
+        ex.outcome = "scanned"
+        ex.outcome_detail = f"全部 {len(pages)} 页都没有文字层（扫描件或图片），需要 OCR 后才能提取。"
+        return ex
+    if len(all_text) > 200 and len(_CJK_RE.findall(all_text)) < len(all_text) * 0.02:
+        ex.outcome = "scanned"
+        ex.outcome_detail = "PDF 字体缺少 Unicode 映射，中文无法读取（只剩数字），需要 OCR 或人工核对。"
+        return ex
+
+    fiscal_year, _, _ = year_and_kind(texts[:3])
+    profile = choose_profile([line for t in texts for line in t.splitlines()], fiscal_year)
+    table_pages = [p.number for p in pages if p.maybe_table]
+    with pdfplumber.open(path) as pdf:
+        regions = locate(pdf, table_pages, profile, fiscal_year)
+
+    facts: list[Fact] = []
+    for region in regions:
+        note = list(region.notes)
+        if region.kind == "T11":
+            got, n = t11_facts(region)
+            unit = got[0].printed_unit if got else (region.unit or "")
+            ex.tables.append(TableInstance("T11", region.title, unit, region.pages, len(got), "；".join(note + n)))
+        elif region.kind == "T12":
+            got, instances, n = t12_projects(region)
+            ex.tables.extend(instances or [TableInstance("T12", region.title, region.unit or "", region.pages, 0,
+                                                         "；".join(note + n + ["未找到项目申报表"]))])
+        else:
+            if region.unit is None:
+                note.append("未找到“单位：万元/元”行，未读取金额")
+                ex.tables.append(TableInstance(region.kind, region.title, "", region.pages, 0, "；".join(note)))
+                continue
+            fn = summary_table_facts if region.kind in ("T1", "T4") else coded_table_facts
+            got, n = fn(region, profile, fiscal_year)
+            ex.tables.append(TableInstance(region.kind, region.title, region.unit, region.pages, len(got),
+                                           "；".join(note + n)))
+        facts.extend(got)
+    ex.facts = facts
+
+    ex.meta = read_meta(texts, facts, profile.id)
+    first_table = min((p for r in regions for p in r.pages), default=None)
+    ex.claims = extract_claims(narrative_pages([(p.number, p.text) for p in pages], first_table),
+                               facts, ex.meta.fiscal_year)
+
+    found = {t.table_kind for t in ex.tables if t.n_facts}
+    if not regions:
+        ex.outcome = "not_budget"
+        ex.outcome_detail = f"共 {len(pages)} 页，未找到任何预算表（收支总表、支出总表等），不是部门预算/决算文件或模板未收录。"
+    elif not all(k in found for k in CORE_TABLES):
+        missing = [k for k in CORE_TABLES if k not in found]
+        ex.outcome = "not_budget"
+        ex.outcome_detail = (f"找到 {len(regions)} 张表，但缺少核心表 {'、'.join(missing)}（收支总表/支出总表）的数据，"
+                             f"无法作为部门预算核对。")
+    else:
+        ex.outcome_detail = (f"共 {len(pages)} 页，识别 {len(ex.tables)} 张表、{len(facts)} 个金额、"
+                             f"{len(ex.claims)} 条说明文字陈述（模板 {profile.id}）。")
+    return ex
