@@ -13,8 +13,7 @@ WITH spec(subject, ord, role, row_code, what, lhs_zh, rhs_zh) AS (VALUES
 ),
 terms AS (
     SELECT f.filing_id, 'A1' AS rule_id, s.subject, s.role, c.amount_wan, c.half_unit,
-           coalesce(c.ev, struct_pack("table" := 'T1', page := NULL::INTEGER, "row" := s.row_code, label := NULL::VARCHAR,
-                                      "column" := '预算数', printed := NULL::VARCHAR, unit := NULL::VARCHAR)) AS ev,
+           coalesce(c.ev, missing_ev('T1', s.row_code, '预算数')) AS ev,
            -- the balance compares two printed totals: a blank there is unknown, not 0
            (s.subject = 'balance') AS required,
            t.filing_id IS NOT NULL AS inputs_ok, s.what, s.lhs_zh, s.rhs_zh, s.ord
