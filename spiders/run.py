@@ -79,9 +79,9 @@ def crawl(profile: str | Path, store_dir: Path, start_url: str | None = None,
            "-O", f"{items_path}:jsonlines",
            "-s", f"BUDGETWATCH_STATS_FILE={stats_path}",
            "-s", f"LOG_FILE={log_path}",
-           # Let Scrapy close itself cleanly a little before the hard timeout,
-           # so the feed and the stats are still written.
-           "-s", f"CLOSESPIDER_TIMEOUT={max(1, int(timeout_s * 0.9))}"]
+           # Let Scrapy close itself cleanly before the hard timeout, leaving
+           # time for downloads in flight, so the feed and stats are written.
+           "-s", f"CLOSESPIDER_TIMEOUT={max(1, int(timeout_s - min(90, timeout_s * 0.25)))}"]
     if start_url:
         cmd += ["-a", f"start_url={start_url}"]
     for key, value in (settings or {}).items():
@@ -107,13 +107,15 @@ def crawl(profile: str | Path, store_dir: Path, start_url: str | None = None,
                 proc.kill()
                 returncode = proc.wait()
 
+    stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
     return CrawlResult(
         items=_read_jsonl(items_path),
-        stats=json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {},
+        stats=stats,
         returncode=returncode,
         log_path=log_path,
         run_dir=run_dir,
-        timed_out=timed_out,
+        # Closing itself at CLOSESPIDER_TIMEOUT is still an unfinished crawl.
+        timed_out=timed_out or stats.get("finish_reason") == "closespider_timeout",
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -158,3 +159,27 @@ def test_second_run_finds_the_files_known(site, result):
     assert again.returncode == 0
     assert sorted(i["sha256"] for i in again.items) == sorted(i["sha256"] for i in result.items)
     assert [i["new_file"] for i in again.items] == [False, False, False]
+
+
+def test_timeout_stops_the_crawl_and_keeps_what_it_has(tmp_path):
+    class Slow(_RecordingHandler):
+        requested: list[str] = []
+
+        def do_GET(self):
+            if self.path.endswith("index_1.html"):
+                time.sleep(3)
+            super().do_GET()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Slow, directory=str(SITE)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        res = crawl("sample", tmp_path, timeout_s=2,
+                    start_url=f"http://127.0.0.1:{server.server_address[1]}{CZYJS}/index.html")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert res.timed_out and not res.ok
+    assert res.stats["finish_reason"] == "closespider_timeout"
+    assert res.summary().endswith("已超时中止")
+    assert f"{CZYJS}/202602/t20260203_1000003.html" not in Slow.requested
