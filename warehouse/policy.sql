@@ -104,3 +104,7 @@ CREATE OR REPLACE MACRO table_zh(k) AS
 CREATE OR REPLACE MACRO missing_ev(tk, rc, col) AS
     struct_pack("table" := tk, page := NULL::INTEGER, "row" := rc, label := NULL::VARCHAR,
                 "column" := col, printed := NULL::VARCHAR, unit := NULL::VARCHAR);
+
+-- Amounts quoted in the narrative are read as 万元 at 2 decimals (the tables' precision),
+-- so a quoted figure carries the same half-unit as a printed cell.
+CREATE OR REPLACE MACRO narrative_half_unit() AS CAST(0.005 AS DECIMAL(20, 8));
