@@ -44,6 +44,7 @@ MARGIN = 18 * mm
 # SimpleDocTemplate's frame pads 6 pt on each side: this is the width flowables get.
 FRAME_W = PAGE_W - 2 * MARGIN - 12
 
+FORM_TABLES = ("T11", "T12")  # 申报表-style forms rather than column tables
 AMOUNT_RE = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
 
 
@@ -162,6 +163,9 @@ def _covered_by_span(block: dict[str, Any]) -> set[tuple[int, int]]:
     return out
 
 
+CELL_PAD = 2
+
+
 def _block_table(block: dict[str, Any], form: bool) -> Table:
     fs = _font_size(block["ncols"])
     lead = fs * 1.3
@@ -170,6 +174,8 @@ def _block_table(block: dict[str, Any], form: bool) -> Table:
     right = ParagraphStyle("right", fontName=FONT, fontSize=fs, leading=lead, alignment=TA_RIGHT, wordWrap="CJK")
     hr = block["header_rows"]
     bold_rows = set(block["bold_rows"])
+    widths = _col_widths(block, fs)
+    span_end = {(r0, c0): c1 for r0, c0, r1, c1 in block["spans"]}
     # classification / unit / project codes are text, left-aligned like the names
     code_cols = {c for c in range(block["ncols"]) for r in range(hr)
                  if re.search("编码|代码", block["rows"][r][c])}
@@ -180,28 +186,42 @@ def _block_table(block: dict[str, Any], form: bool) -> Table:
         for c, text in enumerate(row):
             if not text:
                 out.append("")
-            elif r < hr:
-                out.append(_p(text, hdr))
+                continue
+            if r < hr:
+                style = hdr
             elif AMOUNT_RE.match(text) and c not in code_cols:
-                out.append(_p(text, right, bold))
+                style = right
             elif form and bold:
-                out.append(_p(text, hdr, bold))  # a form's section title row, centred
+                style = hdr  # a form's section title row, centred
             else:
-                out.append(_p(text, left, bold))
+                style = left
+            width = sum(widths[c : span_end.get((r, c), c) + 1]) - 2 * CELL_PAD
+            out.append(_cell(text, style, width, bold and r >= hr))
         data.append(out)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
     for r0, c0, r1, c1 in block["spans"]:
         style.append(("SPAN", (c0, r0), (c1, r1)))
-    t = Table(data, colWidths=_col_widths(block, fs), repeatRows=hr if hr else 0, style=TableStyle(style))
-    return t
+    return Table(data, colWidths=widths, repeatRows=hr if hr else 0, style=TableStyle(style))
+
+
+def _cell(text: str, style: ParagraphStyle, width: float, bold: bool) -> Paragraph:
+    """A cell's text wrapped by our own breaker, so an amount or the space beside it is
+    never cut ('办公室购置 0.25 万' must not read back as '办公室购置0.25 万')."""
+    lines = [
+        line
+        for para in text.split("\n")
+        for line in break_lines(para, FONT, style.fontSize, max(width - 1.0, style.fontSize))
+    ]
+    cls = BoldParagraph if bold else Paragraph
+    return cls("<br/>".join(escape(line) for line in lines), style)
 
 
 def _table_flowables(table: dict[str, Any], st: dict[str, ParagraphStyle]) -> list:
@@ -218,15 +238,22 @@ def _table_flowables(table: dict[str, Any], st: dict[str, ParagraphStyle]) -> li
         )
         out.append(head)
         out.append(Spacer(1, 3))
-    for block in table.get("blocks", []):
-        out.append(_block_table(block, form=False))
+    # A form's blocks are the printed page fragments of one long form (the seed's
+    # export shows each page's grid with its own columns), so each starts a page.
+    is_form = table["id"] in FORM_TABLES
+    for i, block in enumerate(table.get("blocks", [])):
+        if i and is_form:
+            out.append(PageBreak())
+        out.append(_block_table(block, form=is_form))
     for i, form in enumerate(table.get("forms", [])):
         if i:
             out.append(PageBreak())
         if form.get("label"):
             out.append(_p(form["label"], st["tline"]))
         out.append(_p(form["title"], st["ttitle"]))
-        for block in form["blocks"]:
+        for j, block in enumerate(form["blocks"]):
+            if j:
+                out.append(PageBreak())
             out.append(_block_table(block, form=True))
     if table.get("statement"):
         out.append(_p(table["statement"], st["statement"]))

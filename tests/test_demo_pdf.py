@@ -13,9 +13,10 @@ SEED = load_seed()
 # 1-based page of each table instance's caption (cover 1, 目录 2, part 1 on 3, part 2 title on 4)
 TABLE_PAGES = {
     "T1": 5, "T2": 6, "T3": 7, "T4": 8, "T5-1": 9, "T5-2": 10, "T6": 11, "T7": 12,
-    "T8": 13, "T9": 14, "T10": 15, "T11": 16, "T12": 18,
+    "T8": 13, "T9": 14, "T10": 15, "T11": 16, "T12": 20,
 }
-PROJECT_FORM_PAGES = [18, 20]
+PROJECT_FORM_PAGES = [20, 23]
+PART3_PAGE = 26
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,8 @@ def pages(pdf_path):
 
 def test_page_count(pages):
     texts, _ = pages
-    assert len(texts) == 25
+    assert len(texts) == 29
+    assert texts[PART3_PAGE - 1].startswith("第三部分 硚口区城市运行管理中心 2026 年部门预算情况说明")
 
 
 @pytest.mark.parametrize("tid", list(TABLE_PAGES))
@@ -82,7 +84,7 @@ def test_name_oddities_on_their_pages(pages):
     t6 = texts[TABLE_PAGES["T6"] - 1]
     assert "部门/单位： 硌口区城市运行管理中心" in t6
     assert "硚口区" not in t6
-    narrative = "".join(texts[21:])
+    narrative = "".join(texts[PART3_PAGE - 1 :])
     assert narrative.count("硃口区城市运行管理中心 2026 年没有使用") == 2
 
 
@@ -97,7 +99,7 @@ def test_narrative_paragraphs_read_back_as_continuous_text(pages):
     narrative pages gives back every paragraph verbatim."""
     texts, _ = pages
     body = lambda ts: "".join(re.sub(r"\n- \d+ -$", "", t) for t in ts).replace("\n", "")  # noqa: E731
-    part3 = body(texts[21:])
+    part3 = body(texts[PART3_PAGE - 1 :])
     assert [it["text"] for it in SEED["part3"] + SEED["part4"] if it["text"] not in part3] == []
     part1 = body(texts[2:3])
     assert [it["text"] for it in SEED["part1"] if it["text"] not in part1] == []
@@ -105,7 +107,7 @@ def test_narrative_paragraphs_read_back_as_continuous_text(pages):
 
 def test_no_amount_split_across_lines(pages):
     texts, _ = pages
-    for t in texts[21:]:
+    for t in texts[PART3_PAGE - 1 :]:
         for a, b in zip(t.split("\n"), t.split("\n")[1:]):
             assert not (re.search(r"\d[.\d]*$", a) and re.match(r"^[.\d%]|^万元|^元", b)), (a, b)
 
@@ -118,3 +120,23 @@ def test_output_is_deterministic(pdf_path, tmp_path):
 def test_missing_font_is_a_clear_error(tmp_path):
     with pytest.raises(FontMissingError, match="make demo"):
         register_font(tmp_path / "no-such-font.ttc")
+
+
+def test_form_cells_read_back_whole(pdf_path):
+    """T11 and the two 项目申报表: every printed cell string comes back as one cell
+    (wrapped lines joined), including long cells with amounts inside."""
+    from demo.seed_filing import table_blocks
+
+    with pdfplumber.open(pdf_path) as pdf:
+        cells = {
+            c.replace("\n", "")
+            for page in pdf.pages[TABLE_PAGES["T11"] - 1 : PART3_PAGE - 1]
+            for t in page.extract_tables()
+            for row in t
+            for c in row
+            if c
+        }
+    expected = [c for tid in ("T11", "T12") for b in table_blocks(SEED["tables"][tid]) for r in b["rows"] for c in r if c]
+    assert len(expected) > 500
+    assert [c for c in expected if c.replace("\n", "") not in cells] == []
+    assert "资金主要投向：上述工作预计培训费 1.0 万，办公费 0.5 万，差旅费 1.1 万，办公室购置 0.25 万，其他商品和服务 3.95 万，合计 6.8 万。" in "".join(cells)
