@@ -127,13 +127,38 @@ def resolve_profile(name_or_path: str | Path) -> Path:
 def load_profile(name_or_path: str | Path) -> SiteProfile:
     path = resolve_profile(name_or_path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ProfileError(f"站点配置 {path.name} 不是有效的 YAML：{exc}") from exc
-    try:
-        return parse_profile(raw, path)
+        return parse_profile(_read_with_base(path), path)
     except ProfileError as exc:
         raise ProfileError(f"站点配置 {path.name}：{exc}") from None
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"不是有效的 YAML：{exc}") from None
+
+
+def _read_with_base(path: Path) -> Any:
+    """`extends: trs` merges spiders/profiles/base/trs.yaml under the profile,
+    so districts on the same CMS share their selectors."""
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict) or not raw.get("extends"):
+        return raw
+    base_path = PROFILES_DIR / "base" / f"{raw['extends']}.yaml"
+    if not base_path.is_file():
+        raise ProfileError(f"extends 指向的基础配置不存在：{raw['extends']}")
+    base = _read_yaml(base_path)
+    if not isinstance(base, dict) or base.get("extends"):
+        raise ProfileError(f"基础配置 {base_path.name} 应为映射，且不能再 extends")
+    return _merge(base, {k: v for k, v in raw.items() if k != "extends"})
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
 
 
 def parse_profile(raw: Any, path: Path | None = None) -> SiteProfile:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -47,6 +48,35 @@ def test_sample_profile_loads():
 @pytest.mark.parametrize("name", sorted(p.stem for p in (Path(__file__).parents[1] / "spiders" / "profiles").glob("*.yaml")))
 def test_every_shipped_profile_loads(name):
     assert load_profile(name).name == name
+
+
+def test_extends_merges_the_cms_base():
+    huangpi, qiaokou = load_profile("huangpi"), load_profile("qiaokou")
+    # Overridden in huangpi.yaml (its CMS serves .html), inherited elsewhere.
+    assert (huangpi.listing.page_url, qiaokou.listing.page_url) == ("index_{n}.html", "index_{n}.shtml")
+    assert huangpi.listing.title_include == qiaokou.listing.title_include == "预算|决算"
+    assert huangpi.detail == qiaokou.detail
+    assert huangpi.detail.published == ["meta[name=PubDate]::attr(content)"]
+
+
+def test_extends_unknown_base_is_refused(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("extends: nosuchcms\nname: x\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="站点配置 x.yaml：extends 指向的基础配置不存在：nosuchcms"):
+        load_profile(path)
+
+
+@pytest.mark.parametrize("name, published_detail", [
+    ("jiangan", "https://www.jiangan.gov.cn/bmzl/qgsj/czzxzj_4145/202501/t20250126_2526726.shtml"),
+    ("huangpi", "https://www.huangpi.gov.cn/jxzl/mlx_jxzl/fdzdgknr_mlx/czzj_mlx/czyjs_mlx/202203/t20220329_1947225.html"),
+])
+def test_known_detail_address_is_inside_the_profile_column(name, published_detail):
+    from urllib.parse import urlsplit
+    profile = load_profile(name)
+    column = profile.start_urls[0].rsplit("/", 1)[0] + "/"
+    assert published_detail.startswith(column)
+    assert urlsplit(published_detail).hostname in profile.allowed_domains
+    assert re.search(r"/\d{6}/t\d{8}_\d+\.s?html$", published_detail)
 
 
 def test_resolve_profile_by_name_and_path(tmp_path):
