@@ -97,7 +97,7 @@ def test_load_keeps_every_fact_with_provenance(seeded):
     row = seeded.execute(
         "SELECT row_label, amount_wan, printed_value, printed_unit, page, bbox FROM facts "
         "WHERE table_kind = 'T5-1' AND row_code = '2010350' AND column_label = '基本支出/人员经费'").fetchone()
-    assert row == ("事业运行", Decimal("273.47"), "273.47", "万元", 8, [40.0, 208.0, 560.0, 226.0])
+    assert row == ("事业运行", Decimal("273.47"), "273.47", "万元", 8, [40.0, 190.0, 560.0, 208.0])
 
 
 def test_yuan_amounts_are_converted_to_wan(seeded):
