@@ -13,6 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 NO_LINE_START = set("，。、；：？！）)》」』】〕”’%．,.;:?!…·")
 NO_LINE_END = set("（(《「『【〔“‘")
+UNIT_WORDS = {"万元", "亿元"}  # '109.5 万 / 元' would split the amount's unit
 ASCII_WORD = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,%-+/")
 
 
@@ -24,6 +25,8 @@ def can_break(text: str, i: int) -> bool:
     if a in ASCII_WORD and b in ASCII_WORD:
         return False
     if b in NO_LINE_START or a in NO_LINE_END:
+        return False
+    if a + b in UNIT_WORDS:
         return False
     return True
 

@@ -227,7 +227,7 @@ def _cell(text: str, style: ParagraphStyle, width: float, bold: bool) -> Paragra
 def _table_flowables(table: dict[str, Any], st: dict[str, ParagraphStyle]) -> list:
     out: list = [PageBreak(), _p(table["caption"], st["caption"])]
     if table.get("title"):
-        out.append(_p(table["title"], st["ttitle"]))
+        out.append(_p(table["title"], st["ttitle"], bold=True))
     for note in table.get("notes", []):
         out.append(_p(note, st["tline"]))
     if table.get("dept_line") or table.get("unit_line"):
@@ -250,7 +250,7 @@ def _table_flowables(table: dict[str, Any], st: dict[str, ParagraphStyle]) -> li
             out.append(PageBreak())
         if form.get("label"):
             out.append(_p(form["label"], st["tline"]))
-        out.append(_p(form["title"], st["ttitle"]))
+        out.append(_p(form["title"], st["ttitle"], bold=True))
         for j, block in enumerate(form["blocks"]):
             if j:
                 out.append(PageBreak())
@@ -267,7 +267,7 @@ def _narrative(items: list[dict[str, Any]], st: dict[str, ParagraphStyle]) -> li
     for it in items:
         if it["kind"] == "heading":
             out.append(CondPageBreak(40))
-            out.append(_p(it["text"], st["h1"] if it.get("level", 1) <= 1 else st["h2"]))
+            out.append(_p(it["text"], st["h1"] if it.get("level", 1) <= 1 else st["h2"], bold=True))
         else:
             out.append(_body_para(it["text"], st["body"]))
     return out
@@ -286,28 +286,28 @@ def _body_para(text: str, style: ParagraphStyle) -> Paragraph:
 def _story(filing: dict[str, Any]) -> list:
     st = _styles()
     story: list = [Spacer(1, 70 * mm)]
-    story.append(_p(filing["cover"]["title"], st["cover"]))
-    story.append(_p(filing["cover"]["subtitle"], st["cover2"]))
+    story.append(_p(filing["cover"]["title"], st["cover"], bold=True))
+    story.append(_p(filing["cover"]["subtitle"], st["cover2"], bold=True))
     story.append(PageBreak())
 
-    story.append(_p("目 录", st["toc_title"]))
+    story.append(_p("目 录", st["toc_title"], bold=True))
     for part in filing["toc"]:
-        story.append(_p(part["heading"], st["toc_part"]))
+        story.append(_p(part["heading"], st["toc_part"], bold=True))
         for item in part["items"]:
             story.append(_p(item, st["toc_item"]))
     story.append(PageBreak())
 
-    story.append(_p(filing["part_titles"]["1"], st["part"]))
+    story.append(_p(filing["part_titles"]["1"], st["part"], bold=True))
     story += _narrative(filing["part1"], st)  # the 职能 list reads as numbered paragraphs
     story.append(PageBreak())
-    story.append(_p(filing["part_titles"]["2"], st["part"]))
+    story.append(_p(filing["part_titles"]["2"], st["part"], bold=True))
     for tid in filing["table_order"]:
         story += _table_flowables(filing["tables"][tid], st)
     story.append(PageBreak())
-    story.append(_p(filing["part_titles"]["3"], st["part"]))
+    story.append(_p(filing["part_titles"]["3"], st["part"], bold=True))
     story += _narrative(filing["part3"], st)
     story.append(CondPageBreak(80))
-    story.append(_p(filing["part_titles"]["4"], st["part"]))
+    story.append(_p(filing["part_titles"]["4"], st["part"], bold=True))
     story += _narrative(filing["part4"], st)
     return story
 

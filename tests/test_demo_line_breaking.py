@@ -20,6 +20,7 @@ register_font()
         ("（一）基本", 1, False),      # no line ends with '（'
         ("80.59%；项目", 5, False),    # '%' stays with its number
         ("T000000100", 4, False),     # inside a project code
+        ("109.5 万元，", 7, False),    # inside the unit 万元
     ],
 )
 def test_can_break(text, i, ok):

@@ -110,6 +110,7 @@ def test_no_amount_split_across_lines(pages):
     for t in texts[PART3_PAGE - 1 :]:
         for a, b in zip(t.split("\n"), t.split("\n")[1:]):
             assert not (re.search(r"\d[.\d]*$", a) and re.match(r"^[.\d%]|^万元|^元", b)), (a, b)
+            assert not (a.endswith("万") and b.startswith("元")), (a, b)
 
 
 def test_output_is_deterministic(pdf_path, tmp_path):
