@@ -107,9 +107,11 @@ class ProfileSpider(scrapy.Spider):
             context = {"listing_title": title, "listing_date": listing_date}
             if self._is_file_link(response.urljoin(href)):
                 # Some columns link the PDF itself instead of a detail page.
-                yield response.follow(href, callback=self.save_attachment, cb_kwargs={"context": {
-                    "title": title, "link_text": title, "detail_url": None, "listing_date": listing_date,
-                    "published_at": None, "published_at_source": None}})
+                yield response.follow(href, callback=self.save_attachment, errback=self.attachment_failed,
+                                      cb_kwargs={"context": {
+                                          "title": title, "link_text": title, "detail_url": None,
+                                          "listing_date": listing_date,
+                                          "published_at": None, "published_at_source": None}})
             else:
                 yield response.follow(href, callback=self.parse_detail, cb_kwargs=context)
         if enumerated:

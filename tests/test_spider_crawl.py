@@ -180,6 +180,9 @@ def test_timeout_stops_the_crawl_and_keeps_what_it_has(tmp_path):
         server.shutdown()
         server.server_close()
     assert res.timed_out and not res.ok
-    assert res.stats["finish_reason"] == "closespider_timeout"
+    # Scrapy stops itself at CLOSESPIDER_TIMEOUT or, if its start-up was slow
+    # on a loaded machine, at the runner's SIGINT; either way it shuts down
+    # cleanly and writes its stats (a kill would leave none).
+    assert res.stats["finish_reason"] in ("closespider_timeout", "shutdown")
     assert res.summary().endswith("已超时中止")
     assert f"{CZYJS}/202602/t20260203_1000003.html" not in Slow.requested
