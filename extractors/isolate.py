@@ -50,8 +50,7 @@ def run_isolated(path: Path, timeout_s: float = 120, memory_mb: int = 1024, sha2
             return Extraction(sha256=sha, outcome="parse_error", outcome_detail=f"子进程输出无法读取：{exc}")
     err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
     last = err[-1][:200] if err else ""
-    if "MemoryError" in last or proc.returncode < 0:
-        detail = f"解析进程异常退出（返回码 {proc.returncode}，内存上限 {memory_mb} MB）：{last}"
-    else:
-        detail = f"解析进程出错（返回码 {proc.returncode}）：{last}"
+    # Hitting RLIMIT_AS shows up as MemoryError, an abort, or a failed import/mmap: name the limit.
+    what = "异常退出" if proc.returncode < 0 or "MemoryError" in last else "出错"
+    detail = f"解析进程{what}（返回码 {proc.returncode}，内存上限 {memory_mb} MB）：{last}"
     return Extraction(sha256=sha, outcome="parse_error", outcome_detail=detail)
