@@ -26,6 +26,11 @@ CONTENT_TYPES = {
 class _Handler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
 
+    def list_directory(self, path):
+        # A CMS answers a folder URL without an index page with 404, not a file listing.
+        self.send_error(404, "Not Found")
+        return None
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's signature
         log.debug("%s %s", self.address_string(), format % args)
 

@@ -32,6 +32,13 @@ def pages(pdf_path):
     return out, fonts
 
 
+@pytest.fixture(scope="module")
+def page_tables(pdf_path):
+    """pdfplumber's tables of every table page, read once: {page: [table, ...]}."""
+    with pdfplumber.open(pdf_path) as pdf:
+        return {n: pdf.pages[n - 1].extract_tables() for n in range(TABLE_PAGES["T1"], PART3_PAGE)}
+
+
 def test_page_count(pages):
     texts, _ = pages
     assert len(texts) == 29
@@ -59,11 +66,10 @@ def test_font_is_embedded_truetype(pdf_path, pages):
 
 
 @pytest.mark.parametrize("tid", ["T1", "T2", "T3", "T4", "T5-1", "T5-2", "T6", "T7", "T8", "T9", "T10"])
-def test_table_grid_reads_back_exactly(pdf_path, tid):
+def test_table_grid_reads_back_exactly(page_tables, tid):
     """pdfplumber's lattice reading of the page equals the seed rows cell for cell
     (merged cells read as None -> '')."""
-    with pdfplumber.open(pdf_path) as pdf:
-        tables = pdf.pages[TABLE_PAGES[tid] - 1].extract_tables()
+    tables = page_tables[TABLE_PAGES[tid]]
     assert len(tables) == 1
     got = [[(c or "").replace("\n", "") for c in row] for row in tables[0]]
     assert got == SEED["tables"][tid]["blocks"][0]["rows"]
@@ -123,20 +129,19 @@ def test_missing_font_is_a_clear_error(tmp_path):
         register_font(tmp_path / "no-such-font.ttc")
 
 
-def test_form_cells_read_back_whole(pdf_path):
+def test_form_cells_read_back_whole(page_tables):
     """T11 and the two 项目申报表: every printed cell string comes back as one cell
     (wrapped lines joined), including long cells with amounts inside."""
     from demo.seed_filing import table_blocks
 
-    with pdfplumber.open(pdf_path) as pdf:
-        cells = {
-            c.replace("\n", "")
-            for page in pdf.pages[TABLE_PAGES["T11"] - 1 : PART3_PAGE - 1]
-            for t in page.extract_tables()
-            for row in t
-            for c in row
-            if c
-        }
+    cells = {
+        c.replace("\n", "")
+        for n in range(TABLE_PAGES["T11"], PART3_PAGE)
+        for t in page_tables[n]
+        for row in t
+        for c in row
+        if c
+    }
     expected = [c for tid in ("T11", "T12") for b in table_blocks(SEED["tables"][tid]) for r in b["rows"] for c in r if c]
     assert len(expected) > 500
     assert [c for c in expected if c.replace("\n", "") not in cells] == []

@@ -154,6 +154,9 @@ def test_server_serves_the_site(seed_site):
         with pytest.raises(urllib.error.HTTPError) as e:
             urllib.request.urlopen(base + "zwgk/czyjs/index_1.html", timeout=5)
         assert e.value.code == 404
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(base + "zwgk/czyjs/202601/", timeout=5)
+        assert e.value.code == 404  # no directory listings
     assert got[DETAIL][:2] == (200, "text/html; charset=utf-8")
     assert "发布日期：2026-01-26" in got[DETAIL][2].decode("utf-8")
     assert got[PDF][:2] == (200, "application/pdf")
