@@ -21,6 +21,7 @@ PCT = r"(\d+(?:\.\d+)?)\s*%"
 NAME = r"[\u4e00-\u9fff()、]"
 
 _PART_RE = re.compile(r"第[三四]部分")
+_CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _PAGE_NO_RE = re.compile(r"^\s*-?\s*\d+\s*-?\s*$")
 
 
@@ -49,6 +50,8 @@ def narrative_text(pages: list[tuple[int, str]]) -> Text:
     for number, raw in pages:
         lines = [line.strip() for line in raw.splitlines() if not _PAGE_NO_RE.match(line)]
         text = unicodedata.normalize("NFKC", "".join(lines))
+        # Justified lines print as "国 家 信 访 局": drop spaces between two CJK characters.
+        text = _CJK_GAP_RE.sub("", text)
         starts.append(offset)
         numbers.append(number)
         parts.append(text)

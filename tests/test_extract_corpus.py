@@ -1,0 +1,112 @@
+"""Real corpus files, each pinned to its sha256 from ../shared/corpus/real/INDEX.tsv."""
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extractors import extract_file
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
+pytestmark = pytest.mark.corpus
+
+
+def corpus_file(rel: str, sha256: str) -> Path:
+    path = CORPUS / rel
+    if not path.exists():
+        pytest.skip(f"{path} is absent (../shared not mounted)")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256, f"{rel} changed; re-pin its test"
+    return path
+
+
+MINISTRY = ("cities/009_武汉/2026年武汉市信访局部门预算.pdf",
+            "35b6ffa77c409f11f96881b08a0157e28468f8c70abba274af11bc0e15083d77")
+
+
+@pytest.fixture(scope="module")
+def ministry():
+    return extract_file(corpus_file(*MINISTRY), MINISTRY[1])
+
+
+@pytest.mark.parametrize(
+    "rel, sha256",
+    [
+        ("cities/004_重庆_html_pages/2026年重庆市公安局部门预算.pdf",
+         "b789e28c98c73588f2d7bbeabc5360d78db21c6072ff5b82fc8a822354cdca7d"),
+        ("cities/004_重庆_html_pages/2026年重庆市教育局部门预算.pdf",
+         "173b53c8081ebecd888d09bf39cd215b4b3d9e347cb0b9362ac6dd3d377be2ce"),
+    ],
+)
+def test_html_saved_as_pdf_is_not_pdf(rel, sha256):
+    ex = extract_file(corpus_file(rel, sha256))
+    assert (ex.outcome, ex.media_type, ex.sha256) == ("not_pdf", "text/html", sha256)
+    assert "HTML" in ex.outcome_detail
+
+
+def test_scanned_pdf_is_scanned():
+    rel, sha = ("cities/018_济南/规划和自然资源局_2026年部门预算.pdf",
+                "a8084c43b83aad822ea898d861dd8ddc88be16a05b10718afdcbce6916639b8d")
+    ex = extract_file(corpus_file(rel, sha))
+    assert (ex.outcome, ex.facts) == ("scanned", [])
+
+
+def test_ministry_template_outcome_and_meta(ministry):
+    assert ministry.outcome == "ok"
+    assert ministry.pages == 37
+    m = ministry.meta
+    assert (m.department, m.fiscal_year, m.kind, m.unit_scope, m.template) == (
+        "国家信访局", 2026, "预算", "部门", "ministry-budget")
+    assert m.department_code == "292"  # printed as [292]国家信访局 in the project forms
+    assert m.region_code is None  # a central department, no district alias applies
+
+
+def test_ministry_tables(ministry):
+    assert [(t.table_kind, t.pages) for t in ministry.tables] == [
+        ("T1", [5]), ("T2", [6]), ("T3", [7, 8]), ("T4", [9]), ("T5-1", [10, 11]), ("T6", [12, 13]),
+        ("T8", [14]), ("T9", [15]), ("T7", [16])]
+
+
+@pytest.mark.parametrize(
+    "kind, row, column, printed, page",
+    [
+        ("T1", "income:other", "预算数", "31,888.00", 5),
+        ("T1", "income_carryover", "预算数", "2,254.12", 5),
+        ("T1", "205", "预算数", "118.01", 5),
+        ("T2", "total", "本年收入/一般公共预算", "16,474.82", 6),
+        ("T3", "total", "合计", "50,616.94", 8),  # the 合计 row closes the table on its second page
+        ("T3", "2080505", "合计", "657.51", 8),
+        ("T4", "carryover:general_budget", "预算数", "2,254.12", 9),
+        ("T5-1", "2014099", "合计", "3,623.98", 10),
+        ("T6", "30217", "公用经费", "5.51", 13),
+        ("T7", "total", "因公出国（境）费", "68.50", 16),
+    ],
+)
+def test_ministry_facts(ministry, kind, row, column, printed, page):
+    hits = [f for f in ministry.facts if (f.table_kind, f.row_code, f.column_label) == (kind, row, column)]
+    assert [(f.printed_value, f.page) for f in hits] == [(printed, page)]
+    assert hits[0].amount_wan == Decimal(printed.replace(",", ""))
+
+
+def test_ministry_unmapped_comparison_columns_are_noted(ministry):
+    t5 = next(t for t in ministry.tables if t.table_kind == "T5-1")
+    assert "未映射列：2025年执行数/执行数" in t5.note
+
+
+@pytest.mark.parametrize(
+    "kind, subject, field, value",
+    [
+        ("amount", "total", "amount_wan", "50616.94"),
+        ("amount", "sangong:total", "amount_wan", "112.61"),
+        ("amount", "sangong:abroad", "amount_wan", "68.50"),
+        ("amount", "procurement:works", "amount_wan", "417.8"),
+        ("amount", "admin_operating", "amount_wan", "2376.26"),
+        ("yoy", "admin_operating", "delta_wan", "222.33"),
+        ("yoy", "admin_operating", "percent", "10.32"),
+        ("share", "basic", "percent", "21.84"),
+    ],
+)
+def test_ministry_claims(ministry, kind, subject, field, value):
+    hits = [c for c in ministry.claims if c.kind == kind and c.subject == subject]
+    assert hits and str(getattr(hits[0], field)) == value
