@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from datetime import datetime
+
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -22,6 +24,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
@@ -319,6 +322,26 @@ def _footer(canvas, doc) -> None:
     canvas.restoreState()
 
 
+def _canvas_dated(created: str | None):
+    """A canvas class whose CreationDate/ModDate is ``created`` (ISO 8601 with offset).
+
+    reportlab's invariant mode pins the date to 2000-01-01, which no real export has;
+    a fixed, plausible date keeps the bytes deterministic and the metadata realistic."""
+    if not created:
+        return Canvas
+    when = datetime.fromisoformat(created)
+    offset = int(when.utcoffset().total_seconds() // 60) if when.utcoffset() else 0
+
+    class DatedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            ts = self._doc._timeStamp
+            ts.YMDhms = (when.year, when.month, when.day, when.hour, when.minute, when.second)
+            ts.dhh, ts.dmm = divmod(offset, 60)
+
+    return DatedCanvas
+
+
 def build_pdf(filing: dict[str, Any], out_path: Path) -> Path:
     """Render any filing dict shaped like the seed (see demo.seed_filing) to ``out_path``."""
     register_font()
@@ -340,7 +363,8 @@ def build_pdf(filing: dict[str, Any], out_path: Path) -> Path:
         invariant=1,
         initialFontName=FONT,
     )
-    doc.build(_story(filing), onFirstPage=lambda c, d: None, onLaterPages=_footer)
+    doc.build(_story(filing), onFirstPage=lambda c, d: None, onLaterPages=_footer,
+              canvasmaker=_canvas_dated(meta.get("pdf_created")))
     return out_path
 
 

@@ -146,3 +146,11 @@ def test_form_cells_read_back_whole(page_tables):
     assert len(expected) > 500
     assert [c for c in expected if c.replace("\n", "") not in cells] == []
     assert "资金主要投向：上述工作预计培训费 1.0 万，办公费 0.5 万，差旅费 1.1 万，办公室购置 0.25 万，其他商品和服务 3.95 万，合计 6.8 万。" in "".join(cells)
+
+
+def test_metadata_carries_a_realistic_creation_date(pdf_path):
+    with pdfplumber.open(pdf_path) as pdf:
+        meta = pdf.metadata
+    assert meta["CreationDate"] == "D:20260122093000+08'00'"
+    assert meta["Title"] == "硚口区城市运行管理中心2026年部门预算"
+    assert meta["Author"] == "硚口区城市运行管理中心"

@@ -255,6 +255,9 @@ def parse(txt: str) -> dict:
             "kind": "预算",
             "template": "wuhan-2026-budget",
             "published_at": "2026-01-26",
+            # The PDF's own CreationDate (a plausible export time before publication;
+            # the 20-day rule falls back to it when a page carries no 发布日期).
+            "pdf_created": "2026-01-22T09:30:00+08:00",
         },
         "cover": {
             "title": "硚口区城市运行管理中心",
