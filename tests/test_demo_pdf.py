@@ -1,6 +1,9 @@
 """The rendered seed PDF reads back, through pdfplumber, as exactly the seed's data."""
 import hashlib
+import os
 import re
+import subprocess
+import sys
 
 import pdfplumber
 import pytest
@@ -120,8 +123,13 @@ def test_no_amount_split_across_lines(pages):
 
 
 def test_output_is_deterministic(pdf_path, tmp_path):
+    """Same bytes in this process and in a fresh one with another hash seed."""
     again = build_seed_pdf(tmp_path / "again.pdf")
-    assert hashlib.sha256(again.read_bytes()).hexdigest() == hashlib.sha256(pdf_path.read_bytes()).hexdigest()
+    other = tmp_path / "other.pdf"
+    code = f"from demo.render_pdf import build_seed_pdf; build_seed_pdf(__import__('pathlib').Path({str(other)!r}))"
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONHASHSEED": "12345"})
+    digests = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (pdf_path, again, other)}
+    assert len(digests) == 1
 
 
 def test_missing_font_is_a_clear_error(tmp_path):
