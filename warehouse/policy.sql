@@ -48,14 +48,16 @@ CREATE OR REPLACE MACRO _pub_rank(s) AS
 --   half_unit, ev (the cell as evidence), required (a blank here means unknown, not 0:
 --   cross-table sides), inputs_ok (the tables were extracted), what (the identity, Chinese),
 --   lhs_zh / rhs_zh (names of the two sides, Chinese), ord (order of terms).
--- Inside one table a blank term is 0 (the printed total accounts for it); a blank total is
--- unknown. Tables not extracted: insufficient_data, never pass.
+-- Inside one table a blank cell is 0: a blank term is accounted for by the printed total,
+-- and a blank total beside printed terms is itself a finding. A blank on a required side
+-- (across tables) is unknown. Tables not extracted: insufficient_data, never pass.
 CREATE OR REPLACE MACRO sum_identity(terms) AS TABLE
 WITH g AS (
     SELECT filing_id, rule_id, subject,
            any_value(what) AS what, any_value(lhs_zh) AS lhs_zh, any_value(rhs_zh) AS rhs_zh,
            bool_and(inputs_ok) AS inputs_ok,
-           max(amount_wan) FILTER (WHERE role = 'total') AS expected,
+           max(amount_wan) FILTER (WHERE role = 'total') AS total_printed,
+           coalesce(max(amount_wan) FILTER (WHERE role = 'total'), 0) AS expected,
            sum(coalesce(amount_wan, 0)) FILTER (WHERE role = 'term') AS actual,
            count(amount_wan) FILTER (WHERE role = 'term') AS n_terms,
            coalesce(bool_or(required AND amount_wan IS NULL), false) AS missing_required,
@@ -67,8 +69,8 @@ WITH g AS (
 ),
 o AS (
     SELECT *, CASE WHEN NOT inputs_ok THEN 'insufficient_data'
-                   WHEN expected IS NULL AND n_terms = 0 THEN 'not_applicable'
-                   WHEN expected IS NULL OR missing_required THEN 'insufficient_data'
+                   WHEN total_printed IS NULL AND n_terms = 0 THEN 'not_applicable'
+                   WHEN missing_required THEN 'insufficient_data'
                    ELSE tolerance_outcome(actual - expected, tol) END AS outcome
     FROM g
 )
@@ -77,13 +79,13 @@ SELECT filing_id, rule_id, subject, outcome,
            WHEN 'pass' THEN lhs_zh || ' ' || fmt_wan(expected) || ' 万元，' || rhs_zh || ' ' || fmt_wan(actual)
                 || ' 万元' || CASE WHEN actual = expected THEN '，一致。'
                    ELSE '，相差 ' || fmt_wan(abs(actual - expected)) || ' 万元，在四舍五入容差 ' || fmt_wan(tol) || ' 万元以内。' END
-           WHEN 'fail' THEN lhs_zh || ' ' || fmt_wan(expected) || ' 万元，' || rhs_zh || ' ' || fmt_wan(actual)
+           WHEN 'fail' THEN lhs_zh || CASE WHEN total_printed IS NULL THEN '未填列（按 0 计）' ELSE ' ' || fmt_wan(expected) || ' 万元' END || '，' || rhs_zh || ' ' || fmt_wan(actual)
                 || ' 万元，相差 ' || fmt_wan(abs(actual - expected)) || ' 万元，超出四舍五入容差 ' || fmt_wan(tol) || ' 万元。'
            WHEN 'not_applicable' THEN '两侧均未填列金额，无需核对。'
            ELSE CASE WHEN NOT inputs_ok THEN '所需表格未能提取，无法核对。'
                      ELSE '有一侧金额未填列或未能提取，无法核对。' END
        END AS message,
-       CAST(expected AS DECIMAL(20, 6)) AS expected,
+       CAST(CASE WHEN outcome IN ('pass', 'fail') THEN expected ELSE total_printed END AS DECIMAL(20, 6)) AS expected,
        CAST(CASE WHEN outcome IN ('pass', 'fail') THEN actual END AS DECIMAL(20, 6)) AS actual,
        CAST(CASE WHEN outcome IN ('pass', 'fail') THEN actual - expected END AS DECIMAL(20, 6)) AS difference,
        CAST(CASE WHEN outcome IN ('pass', 'fail') THEN tol END AS DECIMAL(20, 6)) AS tolerance,

@@ -67,12 +67,13 @@ FROM (
 ) GROUP BY ALL;
 
 -- Every printed number with its rounding half-unit. A value printed with fewer decimals
--- than the rest of its table (Excel exports print 109.50 as '109.5') is taken at the
--- table's precision: the trailing zeros were trimmed, the value was not rounded to 0.1.
+-- than the filing's other values in the same unit (Excel exports print 109.50 as '109.5',
+-- and a one-cell 三公 table as '0.2') is taken at the filing's precision for that unit:
+-- the trailing zeros were trimmed, the value was not rounded to 0.1.
 CREATE OR REPLACE VIEW cell AS
 SELECT f.*,
        half_unit_wan(greatest(printed_decimals(printed_value),
-                              max(printed_decimals(printed_value)) OVER (PARTITION BY filing_id, table_kind)),
+                              max(printed_decimals(printed_value)) OVER (PARTITION BY filing_id, printed_unit)),
                      printed_unit) AS half_unit,
        struct_pack("table" := table_kind, page := page, "row" := row_code, label := row_label,
                    "column" := column_label, printed := printed_value, unit := printed_unit) AS ev

@@ -32,8 +32,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
     if filing_ids is not None:
         wanted = set(filing_ids)
         scope = [f for f in scope if f in wanted]
-    con.execute("CREATE OR REPLACE TEMP TABLE _scope (filing_id VARCHAR)")
-    con.executemany("INSERT INTO _scope VALUES (?)", [(f,) for f in scope])
+    con.execute("CREATE OR REPLACE TEMP TABLE _scope AS SELECT unnest(CAST(? AS VARCHAR[])) AS filing_id", [scope])
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _new AS
         SELECT {_COLUMNS} FROM finding WHERE false""")
     for rule_id, path in check_files().items():
