@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 # Bump when the site's HTML, layout or manifest changes for the same filings.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 DEMO_DIR = Path(__file__).resolve().parent
 BUILD_ROOT = DEMO_DIR / "_build"
@@ -195,6 +195,7 @@ def _write_site(site: Path, filings: list[PortalFiling], key: str) -> None:
                 "link_text": a.link_text,
                 "sha256": hashlib.sha256(data).hexdigest(),
                 "bytes": len(data),
+                "pages": _pdf_pages(path),
             })
         _write(folder / f.detail_name, _detail(f))
         manifest.append({
@@ -214,6 +215,22 @@ def _write_site(site: Path, filings: list[PortalFiling], key: str) -> None:
     # manifest.json last: its presence marks a finished build
     doc = {"generator_version": GENERATOR_VERSION, "key": key, "filings": manifest}
     (site / "manifest.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _pdf_pages(path: Path) -> int | None:
+    """Page count of a PDF attachment (ground truth for documents.pages); None otherwise."""
+    if path.suffix.lower() != ".pdf":
+        return None
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError:
+        return None  # a deliberately broken attachment stays in the manifest
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
 
 
 def _write(path: Path, html: str) -> None:

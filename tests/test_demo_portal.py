@@ -95,6 +95,7 @@ def test_manifest_matches_files(seed_site):
         "detail_path": "/" + DETAIL, "attachment_path": "/" + PDF,
     }
     assert f["sha256"] == hashlib.sha256((seed_site / PDF).read_bytes()).hexdigest()
+    assert f["attachments"][0]["pages"] == 29
     assert (seed_site / PDF).read_bytes()[:5] == b"%PDF-"
 
 
@@ -113,6 +114,7 @@ def test_pager_over_three_pages(tmp_path):
     for f in manifest["filings"]:
         assert hashlib.sha256((site / f["attachment_path"].lstrip("/")).read_bytes()).hexdigest() == f["sha256"]
         assert (site / f["detail_path"].lstrip("/")).exists()
+        assert f["attachments"][0]["pages"] is None  # not a parseable PDF
 
 
 def test_build_is_reused_and_keyed_on_inputs(tmp_path):
