@@ -11,11 +11,10 @@ caches and ground truth.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
-
-from datetime import datetime
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -27,7 +26,6 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
-    KeepTogether,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
@@ -53,8 +51,6 @@ AMOUNT_RE = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
 
 class FontMissingError(FileNotFoundError):
     """The CJK font is not installed; the CLI reports FileNotFoundError messages as is."""
-
-
 
 
 def register_font(path: Path = FONT_PATH) -> str:
@@ -237,7 +233,11 @@ def _table_flowables(table: dict[str, Any], st: dict[str, ParagraphStyle]) -> li
         head = Table(
             [[_p(table.get("dept_line", ""), st["tline"]), _p(table.get("unit_line", ""), st["tline_r"])]],
             colWidths=[FRAME_W * 0.7, FRAME_W * 0.3],
-            style=TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]),
+            style=TableStyle([
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]),
         )
         out.append(head)
         out.append(Spacer(1, 3))
@@ -283,7 +283,7 @@ def _body_para(text: str, style: ParagraphStyle) -> Paragraph:
         text, FONT, style.fontSize, FRAME_W - style.leftIndent - slack,
         first_width=FRAME_W - style.leftIndent - style.firstLineIndent - slack,
     )
-    return Paragraph("<br/>".join(escape(l) for l in lines), style)
+    return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
 def _story(filing: dict[str, Any]) -> list:
