@@ -217,7 +217,6 @@ def parse(txt: str) -> dict:
         tables[tid] = t
         order.append(tid)
     _fix_t11_t12(tables)
-    # T11's closing 备注 row is one cell with three <p>: keep as one block row.
 
     # ---- parts 3 and 4
     def narrative(seg: list[str]) -> list[dict]:
