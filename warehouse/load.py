@@ -158,7 +158,9 @@ def _claims_arrow(fid: str, x: Extraction) -> pa.Table:
 
 
 def _record_source(con, sha256: str, source: dict, now: datetime) -> None:
-    url = source.get("source_url") or ""
+    url = source.get("source_url")
+    if not url:  # a local file with no known origin: nothing to record
+        return
     fetched = _ts(source.get("fetched_at")) or now
     published = _date(source.get("published_at"))
     pub_src = source.get("published_at_source") if published else None
