@@ -16,6 +16,9 @@ from .profiles import Profile, norm
 
 _UNIT_RE = re.compile(r"单位[:：]?(万元|千元|亿元|元)")
 _PART_RE = re.compile(r"^第[一二三四五六七八九十]部分")
+# A numbered table marker ("表 4", "部门公开表 9") whose title is not in the profile: an unknown
+# table starts here, so the open instance must not swallow it as a continuation.
+_NUMBERED_RE = re.compile(r"^(部门公开表|公开表|表)\d+(-\d+)?")
 _NOTE_RE = re.compile(r"(无|没有|未)(使用)?.{0,20}(政府性基金|国有资本经营).{0,12}(预算|支出)")
 
 
@@ -73,6 +76,8 @@ def page_events(page, profile: Profile, page_number: int, fiscal_year: int | Non
         pending = text if text.endswith(("单位:", "单位：", "单位")) else ""
         if _PART_RE.match(text):
             events.append(_Event(line["top"], "part", text))
+        elif _NUMBERED_RE.match(text):
+            events.append(_Event(line["top"], "unknown", text))
         elif _NOTE_RE.search(text):
             events.append(_Event(line["top"], "note", text))
     for t in tables:
@@ -104,6 +109,11 @@ def locate(pdf, pages_to_read: list[int], profile: Profile, fiscal_year: int | N
                 kind, text = ev.value
                 if current and current.kind == kind and not current.grids:
                     continue  # "表 1.收支预算总表" followed by its printed heading "收支总表"
+                last = regions[-1] if regions else None
+                if (last and last.kind == kind and kind != "T12" and last.grids
+                        and last.pages[-1] == number - 1):
+                    current = last  # the title repeated on a continuation page
+                    continue
                 current = Region(kind=kind, title=text, pages=[number])
                 spec = profile.tables[kind]
                 if spec.default_unit:
@@ -111,7 +121,7 @@ def locate(pdf, pages_to_read: list[int], profile: Profile, fiscal_year: int | N
                 regions.append(current)
             elif current is None:
                 continue
-            elif ev.what == "part":
+            elif ev.what in ("part", "unknown"):
                 current = None
             elif ev.what == "sub":
                 current.sub_titles.append((number, ev.top))

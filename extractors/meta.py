@@ -7,8 +7,8 @@ from collections import Counter
 from . import canon
 from .model import Fact, FilingMeta
 
-_COVER_RE = re.compile(r"^(.*?)(20\d\d)年度?(部门|单位)(预算|决算)")
-_YEAR_KIND_RE = re.compile(r"(20\d\d)年度?(部门|单位)?(预算|决算)")
+_COVER_RE = re.compile(r"^(.*?)(20\d\d)年度?([\u4e00-\u9fff（）()]{0,30}?)(部门|单位)(预算|决算)")
+_YEAR_KIND_RE = re.compile(r"(20\d\d)年度?[\u4e00-\u9fff（）()]{0,30}?(部门|单位)?(预算|决算)")
 _UNIT_LINE_RE = re.compile(r"部门/单位[:：]([\u4e00-\u9fff()（）]+?)(?:单位[:：]|$)")
 
 
@@ -32,12 +32,12 @@ def read_meta(page_texts: list[str], facts: list[Fact], template: str | None) ->
     unit_lines = Counter(
         m2.group(1) for t in page_texts for line in t.splitlines() if (m2 := _UNIT_LINE_RE.search(_squash(line)))
     )
-    if m and m.group(1):
-        meta.department = m.group(1)
+    if m and (m.group(1) or m.group(3)):
+        meta.department = m.group(1) or m.group(3)  # "硚口区…中心2026年部门预算" or "2026年深圳市信访局部门预算"
     elif unit_lines:
         meta.department = unit_lines.most_common(1)[0][0]
     if meta.unit_scope is None and m:
-        meta.unit_scope = m.group(3)
+        meta.unit_scope = m.group(4)
 
     # Department code: the 3-digit unit row of 收入总表 / 一般公共预算支出表(分单位) / 项目支出表.
     for kind in ("T2", "T5-2", "T10"):

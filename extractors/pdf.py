@@ -121,14 +121,19 @@ def _extract(path: Path, sha: str) -> Extraction:
                                facts, ex.meta.fiscal_year)
 
     found = {t.table_kind for t in ex.tables if t.n_facts}
-    if not regions:
+    # A document that calls itself a budget but whose tables we could not read is our failure
+    # (parse_error: template not covered), not "not a budget".
+    says_budget = ex.meta.fiscal_year is not None or "收支总表" in all_text.replace(" ", "")
+    if not regions and not says_budget:
         ex.outcome = "not_budget"
-        ex.outcome_detail = f"共 {len(pages)} 页，未找到任何预算表（收支总表、支出总表等），不是部门预算/决算文件或模板未收录。"
+        ex.outcome_detail = f"共 {len(pages)} 页，未找到任何预算表（收支总表、支出总表等），不是部门预算/决算文件。"
     elif not all(k in found for k in CORE_TABLES):
         missing = [k for k in CORE_TABLES if k not in found]
-        ex.outcome = "not_budget"
-        ex.outcome_detail = (f"找到 {len(regions)} 张表，但缺少核心表 {'、'.join(missing)}（收支总表/支出总表）的数据，"
-                             f"无法作为部门预算核对。")
+        ex.outcome = "parse_error"
+        claimed = f"{ex.meta.fiscal_year}年{ex.meta.kind or '预算'}" if ex.meta.fiscal_year else "预算文件"
+        ex.outcome_detail = (f"文件自称{claimed}，但核心表 "
+                             f"{'、'.join(missing)}（收支总表/支出总表）未能读出金额（识别到 {len(regions)} 张表），"
+                             f"可能是尚未收录的表格模板，需要补充模板配置。")
     else:
         ex.outcome_detail = (f"共 {len(pages)} 页，识别 {len(ex.tables)} 张表、{len(facts)} 个金额、"
                              f"{len(ex.claims)} 条说明文字陈述（模板 {profile.id}）。")
