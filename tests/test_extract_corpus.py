@@ -110,3 +110,22 @@ def test_ministry_unmapped_comparison_columns_are_noted(ministry):
 def test_ministry_claims(ministry, kind, subject, field, value):
     hits = [c for c in ministry.claims if c.kind == kind and c.subject == subject]
     assert hits and str(getattr(hits[0], field)) == value
+
+
+SHENZHEN = ("cities/003_深圳/2026年深圳市信访局部门预算.pdf",
+            "4dc4cd8aabf06e6aa476adbbe270920ee68ced5f7367e0f047e52529cd361133")
+
+
+def test_shenzhen_repeated_titles_and_unknown_tables():
+    """深圳 repeats "表 1 收支总表" on the continuation page and numbers tables the profile
+    does not know (表 4 基本支出总表): the first must continue T1, the second must not be
+    swallowed by the open 支出总表."""
+    ex = extract_file(corpus_file(*SHENZHEN), SHENZHEN[1])
+    assert ex.outcome == "ok" and ex.meta.fiscal_year == 2026 and ex.meta.department == "深圳市信访局"
+    pages = {t.table_kind: t.pages for t in ex.tables}
+    assert (pages["T1"], pages["T3"]) == ([15, 16], [18, 19, 20])
+    got = {(f.table_kind, f.row_code, f.column_label): (f.printed_value, f.page) for f in ex.facts}
+    assert got[("T1", "expenditure_total", "预算数")] == ("4,684.30", 16)
+    assert got[("T1", "201", "预算数")] == ("3,459.13", 15)
+    assert got[("T3", "total", "合计")] == ("4,684.30", 18)
+    assert got[("T3", "2210203", "基本支出")] == ("553.33", 20)
