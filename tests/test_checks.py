@@ -266,13 +266,14 @@ def test_a_broken_check_becomes_an_error_finding(tmp_path, monkeypatch):
     bad = tmp_path / "D2.sql"
     bad.write_text("SELECT no_such_column FROM filing", encoding="utf-8")
     files["D2"] = bad
+    con = checked()
     monkeypatch.setattr(checks_mod, "check_files", lambda: files)
-    con = connect(":memory:")
-    load_extraction(con, SEED_X, SEED_SOURCE)
     counts = run_checks(con)
     assert counts["error"] == 1
     assert outcome(con, "D2", "rule") == "error"
     assert outcome(con, "A1", "balance") == "pass"
+    # the rule's earlier findings are kept, not silently dropped
+    assert outcome(con, "D2", "share:basic") == "pass"
 
 
 @pytest.mark.parametrize("printed, unit, half_unit", [

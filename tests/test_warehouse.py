@@ -198,3 +198,9 @@ def test_rules_view_lists_the_catalogue(con):
     ids = [r[0] for r in con.execute("SELECT rule_id FROM rules WHERE implemented ORDER BY rule_id").fetchall()]
     assert ids == ["A1", "A4", "A6", "A8", "B5", "B6", "B7", "C2", "C3", "D1", "D2"]
     assert con.execute("SELECT count(*) FROM rules").fetchone()[0] == 41
+
+
+def test_a_document_without_a_source_url_records_no_source(con):
+    assert load_extraction(con, SEED_X, {}) == FID
+    assert con.execute("SELECT source_url, fetched_at FROM documents").fetchall() == [(None, None)]
+    assert con.execute("SELECT count(*) FROM doc_source").fetchone()[0] == 0

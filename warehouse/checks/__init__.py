@@ -35,12 +35,14 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
     con.execute("CREATE OR REPLACE TEMP TABLE _scope AS SELECT unnest(CAST(? AS VARCHAR[])) AS filing_id", [scope])
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _new AS
         SELECT {_COLUMNS} FROM finding WHERE false""")
+    failed: list[str] = []
     for rule_id, path in check_files().items():
         sql = path.read_text(encoding="utf-8").strip().rstrip(";")
         try:
             con.execute(f"INSERT INTO _new SELECT {_COLUMNS} FROM ({sql}) q "
                         "WHERE q.filing_id IN (SELECT filing_id FROM _scope)")
         except duckdb.Error as e:  # one broken rule must not hide the others
+            failed.append(rule_id)
             log.error("check %s failed: %s", rule_id, e)
             con.execute(
                 "INSERT INTO _new SELECT filing_id, ?, 'rule', 'error', ?, NULL, NULL, NULL, NULL, ?::JSON FROM _scope",
@@ -49,7 +51,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
     bad = con.execute(f"SELECT DISTINCT outcome FROM _new WHERE outcome NOT IN {OUTCOMES}").fetchall()
     if bad:
         raise ValueError(f"checks produced unknown outcomes: {bad}")
-    _upsert(con, now, version)
+    _upsert(con, now, version, failed)
     counts = dict(con.execute("SELECT outcome, count(*) FROM _new GROUP BY outcome ORDER BY outcome").fetchall())
     con.execute("INSERT INTO check_run VALUES (?, ?, ?, ?, ?, ?::JSON)",
                 [uuid.uuid4().hex, now, datetime.now(timezone.utc).replace(tzinfo=None), version, len(scope),
@@ -58,7 +60,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
     return {k: int(v) for k, v in counts.items()}
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str) -> None:
+def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed: list[str]) -> None:
     con.begin()
     try:
         con.execute(
@@ -76,10 +78,13 @@ def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str) -> None
             [version, now, now],
         )
         # A subject a checked filing no longer produces belongs to an older rule version.
+        # A rule that errored keeps its earlier findings (their last_seen shows they are old).
         con.execute(
             """DELETE FROM finding f WHERE f.filing_id IN (SELECT filing_id FROM _scope)
+               AND NOT list_contains(CAST(? AS VARCHAR[]), f.rule_id)
                AND NOT EXISTS (SELECT 1 FROM _new n WHERE n.filing_id = f.filing_id
-                               AND n.rule_id = f.rule_id AND n.subject = f.subject)"""
+                               AND n.rule_id = f.rule_id AND n.subject = f.subject)""",
+            [failed],
         )
         con.commit()
     except BaseException:
