@@ -2,6 +2,7 @@
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -162,3 +163,12 @@ def test_metadata_carries_a_realistic_creation_date(pdf_path):
     assert meta["CreationDate"] == "D:20260122093000+08'00'"
     assert meta["Title"] == "硚口区城市运行管理中心2026年部门预算"
     assert meta["Author"] == "硚口区城市运行管理中心"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_poppler_reads_the_text_layer_too(pdf_path):
+    """A second, independent reader (poppler) gets the same Unicode text."""
+    out = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, check=True).stdout
+    text = out.decode("utf-8")
+    for s in ("564.25", "2010350", "其他优抚支出", "硌口区城市运行管理中心", "硃口区城市运行管理中心", "1027000"):
+        assert s in text, s
