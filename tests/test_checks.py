@@ -289,3 +289,10 @@ def test_values_printed_short_take_their_tables_precision(seed):
     # '109.5' in T3 is 109.50 with its trailing zero trimmed: half-unit 0.005, not 0.05
     assert seed.execute("SELECT half_unit FROM cell WHERE table_kind = 'T3' AND row_code = '2010399' "
                         "AND column_label = '合计'").fetchone()[0] == D("0.005")
+
+
+@pytest.mark.parametrize("rule_id", ["C2", "C3", "D1", "D2"])
+def test_a_narrative_without_claims_is_insufficient_data(rule_id):
+    con = checked(dataclasses.replace(SEED_X, claims=[]))
+    assert con.execute("SELECT subject, outcome FROM findings WHERE rule_id = ?", [rule_id]).fetchall() == [
+        ("none", "insufficient_data")]

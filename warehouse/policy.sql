@@ -110,3 +110,14 @@ CREATE OR REPLACE MACRO missing_ev(tk, rc, col) AS
 -- Amounts quoted in the narrative are read as 万元 at 2 decimals (the tables' precision),
 -- so a quoted figure carries the same half-unit as a printed cell.
 CREATE OR REPLACE MACRO narrative_half_unit() AS CAST(0.005 AS DECIMAL(20, 8));
+
+-- A narrative rule for a filing from which no claim of its kind was extracted: one
+-- insufficient_data finding (subject 'none'), so a silent narrative never looks checked.
+CREATE OR REPLACE MACRO claims_missing(rid, k, subject_like, what_zh) AS TABLE
+SELECT f.filing_id, rid AS rule_id, 'none' AS subject, 'insufficient_data' AS outcome,
+       '说明中未提取到' || what_zh || '，无法核对。' AS message,
+       NULL::DECIMAL(20, 6) AS expected, NULL::DECIMAL(20, 6) AS actual,
+       NULL::DECIMAL(20, 6) AS difference, NULL::DECIMAL(20, 6) AS tolerance,
+       to_json(struct_pack(identity := what_zh, claim_kind := k)) AS evidence
+FROM filing f
+WHERE NOT EXISTS (SELECT 1 FROM claim c WHERE c.filing_id = f.filing_id AND c.kind = k AND c.subject LIKE subject_like);

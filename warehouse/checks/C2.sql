@@ -49,3 +49,6 @@ SELECT filing_id, 'C2' AS rule_id, 'func:' || code || '|' || key AS subject, out
                            actual := struct_pack(source := 'narrative', page := page, code := code, level := lvl,
                                                  label := label, text := text, mentions := mentions))) AS evidence
 FROM o
+
+UNION ALL
+SELECT * FROM claims_missing('C2', 'item_name', 'func:%', '功能分类科目名称')

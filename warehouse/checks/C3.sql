@@ -37,3 +37,6 @@ SELECT filing_id, 'C3' AS rule_id, subject, outcome,
        CAST(CASE WHEN printed IS NOT NULL THEN tol END AS DECIMAL(20, 6)) AS tolerance,
        to_json(struct_pack(identity := '说明中的金额 = 表中金额', expected := printed_ev, actual := said_ev)) AS evidence
 FROM d
+
+UNION ALL
+SELECT * FROM claims_missing('C3', 'amount', 'sangong:%', '“三公”经费金额')

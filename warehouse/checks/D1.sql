@@ -52,3 +52,6 @@ SELECT filing_id, 'D1' AS rule_id, 'yoy:' || subject AS subject, outcome,
                                                    percent_recomputed := pct_calc, this_year_cell := table_ev),
                            actual := ev, issues := issues)) AS evidence
 FROM o
+
+UNION ALL
+SELECT * FROM claims_missing('D1', 'yoy', '%', '同比增减表述')

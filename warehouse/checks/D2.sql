@@ -37,3 +37,6 @@ SELECT filing_id, 'D2' AS rule_id, 'share:' || subject AS subject, outcome,
                                                    amount_cell := table_ev, total_cell := total_ev),
                            actual := ev)) AS evidence
 FROM d
+
+UNION ALL
+SELECT * FROM claims_missing('D2', 'share', '%', '占比表述')
