@@ -12,9 +12,12 @@ from urllib.parse import unquote, urlsplit
 import scrapy
 import scrapy.exceptions
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
+from spiders.guards import OffsiteRequest, RobotsUnreadable, SiteStopped, count_error
 from spiders.profile import SiteProfile, load_profile, normalize_date
-from spiders.storage import ContentStore
+from spiders.state import SiteState
+from spiders.storage import DOCX, OLE, PDF, XLSX, ZIP, ContentStore, sniff_media_type
 
 DEFAULT_STORE = Path("data/raw")
 _PAGE_EXTENSIONS = (".html", ".htm", ".shtml")
@@ -59,6 +62,7 @@ class ProfileSpider(scrapy.Spider):
             raise ValueError("no site profile: pass -a profile=NAME_OR_PATH")
         self.profile: SiteProfile = load_profile(profile)
         self.store = ContentStore(Path(store) if store else DEFAULT_STORE)
+        self.state = SiteState(self.store.root, self.profile.name)
         if start_url:
             self.start_urls = [start_url]
             self.allowed_domains = [_host(start_url)]
@@ -77,11 +81,40 @@ class ProfileSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": 1})
+            yield scrapy.Request(url, callback=self.parse_listing, errback=self.request_failed,
+                                 cb_kwargs={"page": 1})
+
+    def closed(self, reason: str) -> None:
+        self.state.save()
+
+    def _page_request(self, response: Response, href: str, callback, **cb_kwargs) -> scrapy.Request:
+        return response.follow(href, callback=callback, errback=self.request_failed, cb_kwargs=cb_kwargs)
+
+    def _file_request(self, response: Response, href: str, context: dict[str, Any]) -> scrapy.Request:
+        """An attachment request, conditional when we already hold its file."""
+        url = response.urljoin(href)
+        return scrapy.Request(
+            url, callback=self.save_attachment, errback=self.attachment_failed,
+            headers=self.state.conditional_headers(url),
+            # 304 must reach save_attachment instead of being dropped as an HTTP error.
+            meta={"handle_httpstatus_list": [304], "state_key": url},
+            cb_kwargs={"context": context},
+        )
+
+    def _is_html(self, response: Response, what: str) -> bool:
+        """Sniff before parsing: a listing that is not a page is not parsed as one."""
+        if _looks_like_page(response):
+            return True
+        count_error(self.crawler, f"{what}_not_html")
+        self.logger.warning("%s page is not HTML (%s), not parsed: %s", what,
+                            sniff_media_type(response.body), response.url)
+        return False
 
     # -- listing -----------------------------------------------------------
     def parse_listing(self, response: Response, page: int = 1,
                       enumerated: bool = False) -> Iterator[scrapy.Request]:
+        if not self._is_html(response, "listing"):
+            return
         rules = self.profile.listing
         if rules.item:
             entries = [(e.css(rules.link).get(), _first(e, rules.title), normalize_date(_first(e, rules.date)))
@@ -107,13 +140,11 @@ class ProfileSpider(scrapy.Spider):
             context = {"listing_title": title, "listing_date": listing_date}
             if self._is_file_link(response.urljoin(href)):
                 # Some columns link the PDF itself instead of a detail page.
-                yield response.follow(href, callback=self.save_attachment, errback=self.attachment_failed,
-                                      cb_kwargs={"context": {
-                                          "title": title, "link_text": title, "detail_url": None,
-                                          "listing_date": listing_date,
-                                          "published_at": None, "published_at_source": None}})
+                yield self._file_request(response, href, {
+                    "title": title, "link_text": title, "detail_url": None, "listing_date": listing_date,
+                    "published_at": None, "published_at_source": None})
             else:
-                yield response.follow(href, callback=self.parse_detail, cb_kwargs=context)
+                yield self._page_request(response, href, self.parse_detail, **context)
         if enumerated:
             return
         if page == 1 and rules.page_count_regex:
@@ -123,12 +154,12 @@ class ProfileSpider(scrapy.Spider):
                 if count > rules.max_pages:
                     self.logger.warning("listing claims %d pages; fetching the first %d", count, rules.max_pages)
                 for n in range(1, min(count, rules.max_pages)):
-                    yield response.follow(rules.page_url.format(n=n), callback=self.parse_listing,
-                                          cb_kwargs={"page": n + 1, "enumerated": True})
+                    yield self._page_request(response, rules.page_url.format(n=n), self.parse_listing,
+                                             page=n + 1, enumerated=True)
                 return
         next_href = _first(response, rules.next_page)
         if next_href and page < rules.max_pages:
-            yield response.follow(next_href, callback=self.parse_listing, cb_kwargs={"page": page + 1})
+            yield self._page_request(response, next_href, self.parse_listing, page=page + 1)
         elif next_href:
             self.logger.warning("stopping at listing page limit %d: %s", rules.max_pages, response.url)
 
@@ -139,7 +170,7 @@ class ProfileSpider(scrapy.Spider):
     # -- detail ------------------------------------------------------------
     def parse_detail(self, response: Response, listing_title: str | None = None,
                      listing_date: str | None = None) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
+        if not _looks_like_page(response):
             # A detail link that turned out to be a file: keep it, no page fields.
             yield from self.save_attachment(response, {
                 "title": listing_title, "link_text": listing_title, "detail_url": None,
@@ -154,8 +185,7 @@ class ProfileSpider(scrapy.Spider):
         self.crawler.stats.inc_value("budgetwatch/detail/pages")
         self.crawler.stats.inc_value("budgetwatch/detail/attachment_links", len(links))
         for url, text in links:
-            yield response.follow(url, callback=self.save_attachment, errback=self.attachment_failed,
-                                  cb_kwargs={"context": {**meta, "link_text": text}})
+            yield self._file_request(response, url, {**meta, "link_text": text})
         store_page = self.profile.detail.store_page
         if store_page == "always" or (store_page == "if_no_attachments" and not links):
             # Some departments publish the tables inline on the detail page.
@@ -204,51 +234,152 @@ class ProfileSpider(scrapy.Spider):
             links.append((url, text or None))
         return links
 
-    # -- attachment --------------------------------------------------------
+    # -- failures ----------------------------------------------------------
+    def request_failed(self, failure) -> None:
+        """A listing or detail page that could not be fetched."""
+        kind = self._failure_kind(failure)
+        if kind:
+            self.crawler.stats.inc_value("budgetwatch/pages/failed")
+            self.logger.warning("page failed (%s): %s", kind, failure.request.url)
+
     def attachment_failed(self, failure) -> None:
         """A listed attachment that cannot be fetched is itself a finding for
         reviewers (a broken link on a disclosure page), so count and name it."""
-        request = failure.request
-        context = request.cb_kwargs.get("context", {})
-        response = getattr(failure.value, "response", None)
-        reason = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
-        if failure.check(scrapy.exceptions.IgnoreRequest) and response is None:
-            # robots.txt or the offsite filter: counted by Scrapy under their own names.
-            return
-        self.crawler.stats.inc_value("budgetwatch/files/failed")
-        self.logger.warning("attachment failed (%s): %s linked from %s", reason, request.url, context.get("detail_url"))
+        kind = self._failure_kind(failure)
+        if kind:
+            context = failure.request.cb_kwargs.get("context", {})
+            self.crawler.stats.inc_value("budgetwatch/files/failed")
+            self.logger.warning("attachment failed (%s): %s linked from %s", kind, failure.request.url,
+                                context.get("detail_url"))
 
+    def _failure_kind(self, failure) -> str | None:
+        """Count a failed request under budgetwatch/errors/<kind>; None when it
+        was dropped on purpose (robots.txt, allow-list, a stopped site), which
+        the middlewares count under their own names."""
+        if failure.check(OffsiteRequest, RobotsUnreadable, SiteStopped):
+            return None
+        if failure.check(HttpError):
+            kind = f"http_{failure.value.response.status}"
+        elif failure.check(scrapy.exceptions.IgnoreRequest):
+            return None  # robots.txt disallow: robotstxt/forbidden
+        else:
+            kind = _exception_kind(failure.value)
+        count_error(self.crawler, kind)
+        return kind
+
+    # -- attachment --------------------------------------------------------
     def save_attachment(self, response: Response, context: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        stored = self.store.put(response.body, response.url)
         stats = self.crawler.stats
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        meta = response.request.meta if response.request is not None else {}
+        key = meta.get("state_key") or response.url
+        if response.status == 304:
+            yield from self._not_modified(response, key, context, now)
+            return
+        maxsize = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        if maxsize and len(response.body) > maxsize:
+            # The downloader enforces DOWNLOAD_MAXSIZE too; this guards the store
+            # against a request that slipped past it (e.g. a per-request meta).
+            count_error(self.crawler, "too_large")
+            stats.inc_value("budgetwatch/files/failed")
+            self.logger.warning("not stored, %d bytes is over the %d byte cap: %s", len(response.body), maxsize,
+                                response.url)
+            return
+        stored = self.store.put(response.body, response.url)
+        rec, previous = self.state.record(
+            key, sha256=stored.sha256, path=stored.path, size=stored.size, media_type=stored.media_type, now=now,
+            etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
+            final_url=response.url)
         stats.inc_value("budgetwatch/files/saved")
         stats.inc_value("budgetwatch/files/new" if stored.is_new else "budgetwatch/files/known")
+        if previous:
+            stats.inc_value("budgetwatch/files/changed")
         stats.inc_value(f"budgetwatch/files/media_type/{stored.media_type}")
-        self.logger.info("stored %s (%s, %d bytes) from %s", stored.sha256[:12], stored.media_type,
-                         stored.size, response.url)
-        yield {
+        self.logger.info("stored %s (%s, %d bytes) from %s%s", stored.sha256[:12], stored.media_type,
+                         stored.size, response.url, f", replacing {previous[:12]}" if previous else "")
+        yield self._item(response, context, sha256=stored.sha256, path=stored.path, size=stored.size,
+                         media_type=stored.media_type, fetched_at=now, rec=rec,
+                         new_file=stored.is_new, not_modified=False, previous=previous)
+
+    def _not_modified(self, response: Response, key: str, context: dict[str, Any], now: str):
+        rec = self.state.get(key)
+        path = self.state.stored_file(rec) if rec else None
+        if rec is None or path is None:
+            # We only send conditional headers for files we hold.
+            count_error(self.crawler, "unexpected_304")
+            self.crawler.stats.inc_value("budgetwatch/files/failed")
+            self.logger.warning("HTTP 304 for a file we do not hold: %s", response.url)
+            return
+        self.state.seen_not_modified(key, now)
+        self.crawler.stats.inc_value("budgetwatch/files/not_modified")
+        yield self._item(response, context, sha256=rec.sha256, path=path, size=rec.size,
+                         media_type=rec.media_type, fetched_at=now, rec=rec,
+                         new_file=False, not_modified=True, previous=None)
+
+    def _item(self, response: Response, context: dict[str, Any], *, sha256: str, path: Path, size: int,
+              media_type: str, fetched_at: str, rec, new_file: bool, not_modified: bool,
+              previous: str | None) -> dict[str, Any]:
+        return {
             "url": response.url,
-            "sha256": stored.sha256,
-            "path": str(stored.path),
-            "size": stored.size,
-            "media_type": stored.media_type,
-            "fetched_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "sha256": sha256,
+            "path": str(path),
+            "size": size,
+            "media_type": media_type,
+            "fetched_at": fetched_at,
             "published_at": context.get("published_at"),
             "published_at_source": context.get("published_at_source"),
             "title": context.get("title"),
             "link_text": context.get("link_text"),
             "detail_url": context.get("detail_url"),
             "site": self.profile.name,
-            # Extensions beyond the flow's contract: kept for provenance and for
-            # conditional requests on the next run.
+            # Extensions beyond the flow's contract: provenance and incremental state.
             "listing_date": context.get("listing_date"),
             "source": context.get("source"),
             "region_code": self.profile.region_code,
             "http_status": response.status,
-            "etag": _header(response, b"ETag"),
-            "last_modified": _header(response, b"Last-Modified"),
-            "new_file": stored.is_new,
+            "content_type": _header(response, b"Content-Type"),
+            "etag": rec.etag,
+            "last_modified": rec.last_modified,
+            "new_file": new_file,
+            "not_modified": not_modified,
+            "changed": previous is not None,
+            "previous_sha256": previous,
+            "first_seen": rec.first_seen,
+            "last_seen": rec.last_seen,
         }
+
+
+def _exception_kind(exc: BaseException) -> str:
+    from twisted.internet import error as tx
+    from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+    if isinstance(exc, (scrapy.exceptions.DownloadTimeoutError, tx.TimeoutError)):
+        return "timeout"
+    if isinstance(exc, scrapy.exceptions.ResponseDataLossError):
+        return "truncated"
+    if isinstance(exc, scrapy.exceptions.DownloadCancelledError):
+        return "too_large"
+    if isinstance(exc, (scrapy.exceptions.DownloadConnectionRefusedError, tx.ConnectionRefusedError)):
+        return "connection_refused"
+    if isinstance(exc, scrapy.exceptions.CannotResolveHostError):
+        return "dns"
+    if isinstance(exc, (tx.ConnectionLost, tx.ConnectionDone, ResponseFailed, ResponseNeverReceived,
+                        scrapy.exceptions.DownloadFailedError)):
+        return "connection_lost"
+    return type(exc).__name__.lower()
+
+
+_NOT_PAGES = frozenset({PDF, XLSX, DOCX, ZIP, OLE})
+
+
+def _looks_like_page(response: Response) -> bool:
+    """Text that may be parsed as HTML: Scrapy decoded it as text and its first
+    bytes are not a PDF, an office file or binary (a portal's templates do not
+    always start with a doctype, so 'not a file' is the test, not 'is <html')."""
+    if not isinstance(response, TextResponse):
+        return False
+    head = response.body[:2048]
+    return sniff_media_type(head) not in _NOT_PAGES and b"\x00" not in head
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -186,6 +186,13 @@ def parse_profile(raw: Any, path: Path | None = None) -> SiteProfile:
     if unknown:
         raise ProfileError(f"settings 只能调整 {sorted(PROFILE_SETTINGS)}，不允许：{sorted(unknown)}")
 
+    for key, limit in (("CONCURRENT_REQUESTS_PER_DOMAIN", 2), ("AUTOTHROTTLE_TARGET_CONCURRENCY", 2)):
+        if key in settings and not (isinstance(settings[key], (int, float)) and 0 < settings[key] <= limit):
+            raise ProfileError(f"settings.{key} 应在 0 到 {limit} 之间（每个站点最多 {limit} 个并发请求）")
+    for key in ("DOWNLOAD_DELAY", "AUTOTHROTTLE_START_DELAY", "AUTOTHROTTLE_MAX_DELAY", "DOWNLOAD_TIMEOUT"):
+        if key in settings and not (isinstance(settings[key], (int, float)) and settings[key] >= 0):
+            raise ProfileError(f"settings.{key} 应为非负数")
+
     store_page = detail.get("store_page", "never")
     if store_page not in STORE_PAGE_CHOICES:
         raise ProfileError(f"detail.store_page 应为 {STORE_PAGE_CHOICES} 之一")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from spiders.profile import ProfileError, load_profile, resolve_profile
+from spiders.report import STOP_REASONS_ZH, build_report
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,10 +32,21 @@ class CrawlResult:
     log_path: Path
     run_dir: Path = field(default=Path("."))
     timed_out: bool = False
+    # See spiders/report.py; also written to run_dir/report.json.
+    report: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def partial(self) -> bool:
+        """The site was not crawled to the end (stopped, timed out, crashed)."""
+        return bool(self.report.get("partial")) or self.timed_out
+
+    @property
+    def stop_reason(self) -> str | None:
+        return self.report.get("stop_reason") or ("timeout" if self.timed_out else None)
 
     @property
     def ok(self) -> bool:
-        return self.returncode == 0 and not self.timed_out
+        return self.returncode == 0 and not self.timed_out and not self.partial
 
     def summary(self) -> str:
         """One line for people: what was fetched and what needs a look."""
@@ -53,8 +65,15 @@ class CrawlResult:
             parts.append(f"{self.stats['offsite/filtered']} 个链接不在允许的域名内，未抓取")
         if self.stats.get("robotstxt/forbidden"):
             parts.append(f"robots.txt 禁止 {self.stats['robotstxt/forbidden']} 个地址")
+        files = self.report.get("files") or {}
+        if files.get("changed"):
+            parts.append(f"{files['changed']} 个附件内容已更新（保留旧版本）")
+        if files.get("not_modified"):
+            parts.append(f"{files['not_modified']} 个附件未变化（未重新下载）")
         if self.timed_out:
             parts.append("已超时中止")
+        elif self.partial:
+            parts.append(f"抓取不完整：{STOP_REASONS_ZH.get(self.stop_reason, self.stop_reason)}")
         return "；".join(parts)
 
 
@@ -108,15 +127,14 @@ def crawl(profile: str | Path, store_dir: Path, start_url: str | None = None,
                 returncode = proc.wait()
 
     stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
-    return CrawlResult(
-        items=_read_jsonl(items_path),
-        stats=stats,
-        returncode=returncode,
-        log_path=log_path,
-        run_dir=run_dir,
-        # Closing itself at CLOSESPIDER_TIMEOUT is still an unfinished crawl.
-        timed_out=timed_out or stats.get("finish_reason") == "closespider_timeout",
-    )
+    items = _read_jsonl(items_path)
+    # Closing itself at CLOSESPIDER_TIMEOUT is still an unfinished crawl.
+    timed_out = timed_out or stats.get("finish_reason") == "closespider_timeout"
+    report = build_report(site=site, run_id=run_dir.name, stats=stats, items=items,
+                          returncode=returncode, timed_out=timed_out)
+    (run_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return CrawlResult(items=items, stats=stats, returncode=returncode, log_path=log_path, run_dir=run_dir,
+                       timed_out=timed_out, report=report)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

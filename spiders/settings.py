@@ -12,7 +12,11 @@ NEWSPIDER_MODULE = "spiders.sites"
 
 # Name the project and a contact so a portal's operators can reach us instead
 # of blocking an anonymous client.
-USER_AGENT = "budgetwatch/0.1 (+https://github.com/budgetwatch; fiscal-oversight research)"
+# A deployment sets BUDGETWATCH_CONTACT to its operator's e-mail or page.
+import os as _os
+
+BUDGETWATCH_CONTACT = _os.environ.get("BUDGETWATCH_CONTACT", "https://github.com/budgetwatch")
+USER_AGENT = f"budgetwatch/0.1 (+{BUDGETWATCH_CONTACT}; fiscal-oversight research)"
 
 ROBOTSTXT_OBEY = True
 
@@ -34,9 +38,31 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 
+# At most 3 tries per request. 429/503 wait for Retry-After (a longer one than
+# BUDGETWATCH_RETRY_AFTER_MAX is not retried this run rather than retried
+# early); other retries back off exponentially (base * 2**(n-1) seconds).
 RETRY_ENABLED = True
-RETRY_TIMES = 3
+RETRY_TIMES = 2
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+BUDGETWATCH_RETRY_AFTER_MAX = 300.0
+BUDGETWATCH_RETRY_BACKOFF_BASE = 2.0
+BUDGETWATCH_RETRY_BACKOFF_MAX = 120.0
+# This many 403/429 in a row, or one captcha page, stop the site (partial run).
+BUDGETWATCH_BLOCK_BURST = 5
+
+# See spiders/guards.py for why each sits where it does.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "spiders.guards.AllowListMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.guards.SafeRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.guards.BackoffRetryMiddleware": 550,
+    "spiders.guards.BlockDetectorMiddleware": 560,
+    "spiders.guards.OffsiteRedirectMiddleware": 610,
+}
+# A truncated body (fewer bytes than Content-Length) is an error, never a file.
+DOWNLOAD_FAIL_ON_DATALOSS = True
 
 # Cookies are never needed for public disclosures and only make runs differ.
 COOKIES_ENABLED = False

@@ -1,0 +1,94 @@
+"""The crawl report: one small dict per run, for people and for the warehouse.
+
+Built by the parent process from the child's stats.json and items, so a run
+that was killed still gets a report (``partial`` with ``stop_reason``).
+Written as ``report.json`` in the run folder and returned as
+``CrawlResult.report``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+REPORT_VERSION = 1
+
+
+def build_report(*, site: str, run_id: str, stats: dict[str, Any], items: list[dict[str, Any]],
+                 returncode: int, timed_out: bool) -> dict[str, Any]:
+    def stat(key: str) -> int:
+        return int(stats.get(key, 0) or 0)
+
+    errors = {key.removeprefix("budgetwatch/errors/"): int(value)
+              for key, value in stats.items() if key.startswith("budgetwatch/errors/")}
+    stop_reason = stats.get("budgetwatch/stop_reason")
+    stop_detail = stats.get("budgetwatch/stop_detail")
+    if stop_reason is None and timed_out:
+        stop_reason, stop_detail = "timeout", "the crawl hit its time limit"
+    if stop_reason is None and not stats:
+        stop_reason, stop_detail = "crashed", f"the crawl process ended with code {returncode} and no stats"
+    return {
+        "report_version": REPORT_VERSION,
+        "site": site,
+        "run_id": run_id,
+        "started_at": stats.get("start_time"),
+        "finished_at": stats.get("finish_time"),
+        "duration_s": stats.get("elapsed_time_seconds"),
+        "finish_reason": stats.get("finish_reason"),
+        "returncode": returncode,
+        "partial": bool(stop_reason) or timed_out,
+        "stop_reason": stop_reason,
+        "stop_detail": stop_detail,
+        "pages": {
+            "listing": stat("budgetwatch/listing/pages"),
+            "detail": stat("budgetwatch/detail/pages"),
+            "failed": stat("budgetwatch/pages/failed"),
+        },
+        "files": {
+            "items": len(items),
+            "new": sum(1 for i in items if i.get("new_file")),
+            "changed": sum(1 for i in items if i.get("changed")),
+            "not_modified": sum(1 for i in items if i.get("not_modified")),
+            # Downloaded again but the bytes were already stored (same URL, or the
+            # same file under another URL).
+            "known": sum(1 for i in items if not i.get("new_file") and not i.get("not_modified")),
+            "failed": stat("budgetwatch/files/failed"),
+        },
+        "requests": {
+            "sent": stat("downloader/request_count"),
+            "responses": stat("downloader/response_count"),
+            "bytes": stat("downloader/response_bytes"),
+            "retries": stat("retry/count"),
+            "retry_wait_s": round(float(stats.get("budgetwatch/retry/wait_seconds", 0) or 0), 3),
+        },
+        "robots": {
+            "status": stats.get("budgetwatch/robots/status"),
+            "forbidden": stat("robotstxt/forbidden"),
+        },
+        "offsite": {
+            "requests_dropped": stat("budgetwatch/offsite/requests_dropped"),
+            "redirects_dropped": stat("budgetwatch/offsite/redirects_dropped"),
+        },
+        "errors": dict(sorted(errors.items())),
+    }
+
+
+def summary_zh(report: dict[str, Any]) -> str:
+    """One line in Chinese for people."""
+    f = report["files"]
+    parts = [f"新文件 {f['new']} 个", f"内容更新 {f['changed']} 个", f"未变化 {f['not_modified'] + f['known']} 个"]
+    if f["failed"]:
+        parts.append(f"下载失败 {f['failed']} 个")
+    if report["errors"]:
+        parts.append("错误：" + "，".join(f"{k} {v}" for k, v in report["errors"].items()))
+    if report["partial"]:
+        parts.append(f"抓取不完整（{STOP_REASONS_ZH.get(report['stop_reason'], report['stop_reason'])}）")
+    return "；".join(parts)
+
+
+STOP_REASONS_ZH = {
+    "robots_unreadable": "robots.txt 无法读取，已停止抓取该站点",
+    "blocked": "站点连续拒绝访问（403/429），已停止抓取",
+    "captcha": "站点返回验证码页面，已停止抓取",
+    "timeout": "超时中止",
+    "crashed": "抓取进程异常退出",
+}
