@@ -100,7 +100,7 @@ t7 AS (
 SELECT t7.filing_id, cols.subject, cols.column_label,
        coalesce(c.amount_wan, CASE WHEN t7.total_printed IS NOT NULL THEN 0 END) AS amount_wan,
        c.amount_wan IS NULL AS blank,
-       coalesce(c.half_unit, CAST(0.005 AS DECIMAL(20, 8))) AS half_unit,
+       coalesce(c.half_unit, CAST(0 AS DECIMAL(20, 8))) AS half_unit,  -- a blank read as 0 is exact
        coalesce(c.ev, struct_pack("table" := 'T7', page := (SELECT min(page) FROM fact x WHERE x.filing_id = t7.filing_id AND x.table_kind = 'T7'),
                                   "row" := 'total', label := '合计', "column" := cols.column_label,
                                   printed := '', unit := '万元')) AS ev
