@@ -296,3 +296,21 @@ def test_a_narrative_without_claims_is_insufficient_data(rule_id):
     con = checked(dataclasses.replace(SEED_X, claims=[]))
     assert con.execute("SELECT subject, outcome FROM findings WHERE rule_id = ?", [rule_id]).fetchall() == [
         ("none", "insufficient_data")]
+
+
+def test_a_reparse_under_another_filing_id_drops_the_old_findings():
+    con = checked()
+    x = dataclasses.replace(SEED_X, parser_version="9.9.9",
+                            meta=dataclasses.replace(SEED_X.meta, department_code="119"))
+    load_extraction(con, x, SEED_SOURCE)
+    assert con.execute("SELECT count(*) FROM findings WHERE filing_id = ?", [FID]).fetchone()[0] == 0
+    run_checks(con)
+    assert con.execute("SELECT DISTINCT filing_id FROM findings").fetchall() == [(FID.replace("-118-", "-119-"),)]
+
+
+def test_a_reparse_under_the_same_filing_id_keeps_first_seen():
+    con = checked()
+    first = con.execute("SELECT min(first_seen) FROM findings").fetchone()[0]
+    load_extraction(con, dataclasses.replace(SEED_X, parser_version="9.9.9"), SEED_SOURCE)
+    run_checks(con)
+    assert con.execute("SELECT min(first_seen), max(first_seen) FROM findings").fetchone() == (first, first)

@@ -47,7 +47,7 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction, sour
         prev = con.execute("SELECT parser_version FROM doc WHERE sha256 = ?", [extraction.sha256]).fetchone()
         if prev is None or prev[0] != extraction.parser_version:
             # New content, or the same content read by another parser: replace it whole.
-            _delete_document(con, extraction.sha256)
+            _delete_document(con, extraction.sha256, keep_findings_of=fid)
             _insert_document(con, extraction, fid, now)
         _record_source(con, extraction.sha256, source, now)
         con.commit()
@@ -59,7 +59,11 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction, sour
     return fid
 
 
-def _delete_document(con: duckdb.DuckDBPyConnection, sha256: str) -> None:
+def _delete_document(con: duckdb.DuckDBPyConnection, sha256: str, keep_findings_of: str | None) -> None:
+    # Findings survive a re-parse under the same filing_id (run_checks refreshes them and
+    # keeps first_seen); under another id they would belong to no filing.
+    con.execute("DELETE FROM finding WHERE filing_id IN (SELECT filing_id FROM filing WHERE sha256 = ?) "
+                "AND filing_id IS DISTINCT FROM ?", [sha256, keep_findings_of])
     for table in ("fact", "claim", "filing_table"):
         con.execute(f"DELETE FROM {table} WHERE filing_id IN (SELECT filing_id FROM filing WHERE sha256 = ?)", [sha256])
     con.execute("DELETE FROM filing WHERE sha256 = ?", [sha256])
