@@ -260,11 +260,19 @@ def test_run_checks_only_touches_the_filings_asked_for():
     assert sum(run_checks(con, filing_ids=[FID]).values()) == 159
 
 
-def test_a_broken_check_becomes_an_error_finding(tmp_path, monkeypatch):
+@pytest.mark.parametrize("broken_sql", [
+    "SELECT no_such_column FROM filing",
+    # the same subject twice would make the upsert ambiguous
+    "SELECT filing_id, 'D2' AS rule_id, 's' AS subject, 'pass' AS outcome, '' AS message, NULL AS expected, "
+    "NULL AS actual, NULL AS difference, NULL AS tolerance, NULL::JSON AS evidence FROM filing, range(2)",
+    "SELECT filing_id, 'D2' AS rule_id, 's' AS subject, 'ok' AS outcome, '' AS message, NULL AS expected, "
+    "NULL AS actual, NULL AS difference, NULL AS tolerance, NULL::JSON AS evidence FROM filing",
+])
+def test_a_broken_check_becomes_an_error_finding(tmp_path, monkeypatch, broken_sql):
     import warehouse.checks as checks_mod
     files = dict(checks_mod.check_files())
     bad = tmp_path / "D2.sql"
-    bad.write_text("SELECT no_such_column FROM filing", encoding="utf-8")
+    bad.write_text(broken_sql, encoding="utf-8")
     files["D2"] = bad
     con = checked()
     monkeypatch.setattr(checks_mod, "check_files", lambda: files)

@@ -39,18 +39,17 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
     for rule_id, path in check_files().items():
         sql = path.read_text(encoding="utf-8").strip().rstrip(";")
         try:
-            con.execute(f"INSERT INTO _new SELECT {_COLUMNS} FROM ({sql}) q "
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _one AS SELECT {_COLUMNS} FROM ({sql}) q "
                         "WHERE q.filing_id IN (SELECT filing_id FROM _scope)")
-        except duckdb.Error as e:  # one broken rule must not hide the others
+            _validate(con, rule_id)
+            con.execute("INSERT INTO _new SELECT * FROM _one")
+        except (duckdb.Error, CheckError) as e:  # one broken rule must not hide the others
             failed.append(rule_id)
             log.error("check %s failed: %s", rule_id, e)
             con.execute(
                 "INSERT INTO _new SELECT filing_id, ?, 'rule', 'error', ?, NULL, NULL, NULL, NULL, ?::JSON FROM _scope",
                 [rule_id, f"规则 {rule_id} 执行出错，结果未知：{e}", json.dumps({"error": str(e)}, ensure_ascii=False)],
             )
-    bad = con.execute(f"SELECT DISTINCT outcome FROM _new WHERE outcome NOT IN {OUTCOMES}").fetchall()
-    if bad:
-        raise ValueError(f"checks produced unknown outcomes: {bad}")
     _upsert(con, now, version, failed)
     counts = dict(con.execute("SELECT outcome, count(*) FROM _new GROUP BY outcome ORDER BY outcome").fetchall())
     con.execute("INSERT INTO check_run VALUES (?, ?, ?, ?, ?, ?::JSON)",
@@ -58,6 +57,22 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
                  json.dumps(counts)])
     log.info("checked %d filings with rules %s: %s", len(scope), version, counts)
     return {k: int(v) for k, v in counts.items()}
+
+
+class CheckError(Exception):
+    """A check's rows break the finding contract."""
+
+
+def _validate(con: duckdb.DuckDBPyConnection, rule_id: str) -> None:
+    bad = con.execute(f"SELECT DISTINCT outcome FROM _one WHERE outcome NOT IN {OUTCOMES}").fetchall()
+    if bad:
+        raise CheckError(f"unknown outcomes {bad}")
+    other = con.execute("SELECT DISTINCT rule_id FROM _one WHERE rule_id <> ?", [rule_id]).fetchall()
+    if other:
+        raise CheckError(f"rows for other rules {other}")
+    dup = con.execute("SELECT filing_id, subject FROM _one GROUP BY ALL HAVING count(*) > 1 LIMIT 1").fetchone()
+    if dup:
+        raise CheckError(f"subject {dup[1]!r} produced twice for {dup[0]}")
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed: list[str]) -> None:
