@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The CJK TrueType font the sample PDFs embed, as a real office export would.
+# The CJK TrueType font the sample PDFs embed, as a real office export would;
+# chromium renders the HTML report in its test (tests/test_report_browser.py).
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -20,9 +21,11 @@ test: setup
 setup: sysdeps $(STAMP)
 
 sysdeps:
-	@if [ ! -f "$(CJK_FONT)" ]; then \
-	  echo "installing Debian packages: fonts-wqy-zenhei"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-wqy-zenhei; \
+	@pkgs=""; [ -f "$(CJK_FONT)" ] || pkgs="fonts-wqy-zenhei"; \
+	command -v chromium >/dev/null || pkgs="$$pkgs chromium"; \
+	if [ -n "$$pkgs" ]; then \
+	  echo "installing Debian packages:$$pkgs"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$pkgs; \
 	fi
 
 $(STAMP): pyproject.toml

@@ -1,0 +1,284 @@
+"""`budgetwatch report`: a static, offline HTML site of the warehouse, in Chinese.
+
+Pages: index.html (district overview), dept/<key>.html (one per department),
+findings.html (filterable), sources.html (every URL crawled, data freshness).
+No CDN and no chart library: charts are SVG drawn in `svg.py`, the findings filter is a
+few lines of inline JavaScript. The nightly flow calls `write_report(db, out)`.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from flows.report import data as D
+from flows.report.svg import fmt_amount, hbar
+
+log = logging.getLogger(__name__)
+
+
+def write_report(db: Path, out: Path) -> Path:
+    """Write the report site of `db` into `out`; return the path of its index.html."""
+    from flows.readonly_sql import connect_readonly
+
+    db, out = Path(db), Path(out)
+    con = connect_readonly(db)
+    try:
+        ctx = collect(con, db, out)
+    finally:
+        con.close()
+    env = Environment(loader=PackageLoader("flows", "templates"), autoescape=select_autoescape(),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["amt"] = fmt_amount
+    env.filters["pct"] = lambda v: "—" if v is None else f"{v:+.1f}%"
+    env.filters["signed"] = lambda v: "—" if v is None else ("+" if v > 0 else "") + fmt_amount(v)
+    env.filters["ts"] = lambda v: "—" if v is None else (v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "hour") else str(v))
+    env.globals.update(outcome_zh=D.OUTCOME_ZH, severity_zh=D.SEVERITY_ZH, status_zh=D.STATUS_ZH,
+                       generated_at=datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+                       freshness=ctx["freshness"])
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "dept").mkdir(exist_ok=True)
+    pages = {
+        out / "index.html": env.get_template("index.html").render(root="", **ctx),
+        out / "findings.html": env.get_template("findings.html").render(root="", **ctx),
+        out / "sources.html": env.get_template("sources.html").render(root="", **ctx),
+    }
+    dept_tpl = env.get_template("department.html")
+    for dept in ctx["departments"]:
+        pages[out / "dept" / f"{dept['key']}.html"] = dept_tpl.render(root="../", dept=dept, **ctx)
+    for path, html in pages.items():
+        tmp = path.with_suffix(".html.tmp")
+        tmp.write_text(html, "utf-8")
+        tmp.replace(path)
+    for stale in (out / "dept").glob("*.html"):  # departments gone from the warehouse
+        if stale not in pages:
+            stale.unlink()
+    log.info("report: %d pages in %s", len(pages), out)
+    return out / "index.html"
+
+
+def collect(con, db: Path, out: Path) -> dict:
+    q = D.queries()
+    rels = D.relations(con)
+    filings = D.rows(con, q["all_filings"])
+    primary = {f["filing_id"]: f for f in D.rows(con, q["primary_filings"])}
+    totals = {t["filing_id"]: t for t in D.rows(con, q["totals"])}
+    by_id = {f["filing_id"]: f for f in filings}
+    for f in filings:
+        f["primary"] = f["filing_id"] in primary
+        f["totals"] = totals.get(f["filing_id"], {})
+        raw = D.raw_path(db, f["sha256"])
+        f["local_pdf"] = D.href_to(raw, out) if raw else None
+
+    budget = [f for f in primary.values() if f["kind"] == "预算"] or list(primary.values())
+    years = sorted({f["fiscal_year"] for f in budget if f["fiscal_year"] is not None})
+    latest_year = years[-1] if years else None
+    prev_year = latest_year - 1 if latest_year is not None and latest_year - 1 in years else None
+
+    latest_run = None
+    if "check_run" in rels:
+        latest_run = con.execute("SELECT max(started_at) FROM check_run").fetchone()[0]
+    findings = _findings(con, q, rels, by_id, primary, latest_run, out)
+    departments = _departments(con, q, rels, filings, findings, years, out)
+    dept_by_key = {d["key"]: d for d in departments}
+    for f in findings:
+        f["dept_name"] = dept_by_key[f["dept_key"]]["name"] if f["dept_key"] in dept_by_key else f["department"]
+
+    district = []
+    for y in years:
+        fs = [f for f in budget if f["fiscal_year"] == y]
+        row = {"year": y, "departments": len({f["dept_key"] for f in fs})}
+        for k in ("income_total", "expenditure_total", "basic_expenditure", "project_expenditure",
+                  "sangong_total", "gov_fund_expenditure"):
+            vals = [totals.get(f["filing_id"], {}).get(k) for f in fs]
+            row[k] = sum((v for v in vals if v is not None), Decimal(0)) if any(v is not None for v in vals) else None
+        district.append(row)
+    charts = {}
+    if district:
+        charts["district"] = hbar(
+            [{"label": f"{r['year']} 年", "values": [r["income_total"], r["expenditure_total"]]} for r in reversed(district)],
+            ["收入总计", "支出总计"], title="全区部门预算收支总计（各部门合计）")
+
+    classes = _function_classes(con, q, budget, latest_year, prev_year)
+    if classes:
+        series = [f"{latest_year} 年"] + ([f"{prev_year} 年"] if prev_year else [])
+        charts["classes"] = hbar(
+            [{"label": f"{c['code']} {c['label']}", "values": [c["this"]] + ([c["last"]] if prev_year else [])}
+             for c in classes], series, title="按功能分类（类）汇总的支出")
+
+    spend = sorted((d for d in departments if d["latest"] is not None and d["latest"]["year"] == latest_year),
+                   key=lambda d: -(d["latest"]["totals"].get("expenditure_total") or 0))
+    if spend:
+        series = [f"{latest_year} 年"] + ([f"{prev_year} 年"] if prev_year else [])
+        charts["spending"] = hbar(
+            [{"label": d["name"], "href": f"dept/{d['key']}.html",
+              "values": [d["latest"]["totals"].get("expenditure_total")] + ([d["by_year"].get(prev_year, {}).get("expenditure_total")] if prev_year else [])}
+             for d in spend], series, title="各部门支出总计")
+
+    sangong = []
+    for d in departments:
+        if d["latest"] is None or d["latest"]["year"] != latest_year:
+            continue
+        this = d["latest"]["totals"].get("sangong_total")
+        last = d["by_year"].get(prev_year, {}).get("sangong_total") if prev_year else None
+        delta, pct = D.yoy(this, last)
+        sangong.append({"dept": d, "this": this, "last": last, "delta": delta, "pct": pct})
+    sangong.sort(key=lambda s: (s["delta"] is None, -(s["delta"] or 0), -(s["this"] or 0)))
+    if sangong:
+        series = [f"{latest_year} 年"] + ([f"{prev_year} 年"] if prev_year else [])
+        charts["sangong"] = hbar(
+            [{"label": s["dept"]["name"], "href": f"dept/{s['dept']['key']}.html",
+              "values": [s["this"]] + ([s["last"]] if prev_year else [])}
+             for s in sangong if s["this"] is not None or s["last"] is not None],
+            series, title="各部门“三公”经费")
+
+    documents = D.rows(con, q["documents"])
+    crawled = D.optional_rows(con, """
+        SELECT s.source_url, s.site, s.title, s.detail_url, s.published_at, s.published_at_source,
+               s.first_fetched_at, s.last_fetched_at, d.outcome, d.outcome_detail, d.pages, s.sha256
+        FROM doc_source s LEFT JOIN documents d USING (sha256)
+        ORDER BY s.last_fetched_at DESC NULLS LAST, s.source_url""")
+    if crawled is None:
+        crawled = [{**d, "last_fetched_at": d["fetched_at"], "first_fetched_at": None, "site": None, "title": None,
+                    "detail_url": None, "published_at": None, "published_at_source": None} for d in documents]
+    for c in crawled:
+        raw = D.raw_path(db, c.get("sha256"))
+        c["local_file"] = D.href_to(raw, out) if raw else None
+    coverage = D.optional_rows(con, "SELECT * FROM coverage") if "coverage" in rels else None
+
+    freshness = {
+        "latest_fetch": max((d["fetched_at"] for d in documents if d["fetched_at"]), default=None),
+        "latest_published": max((f["published_at"] for f in filings if f["published_at"]), default=None),
+        "latest_check": latest_run or max((f["last_seen"] for f in findings if f.get("last_seen")), default=None),
+        "documents": len(documents),
+        "filings": len(filings),
+        "departments": len(departments),
+        "outcomes": Counter(d["outcome"] for d in documents).most_common(),
+    }
+    fails = [f for f in findings if f["outcome"] == "fail" and f["status"] != "resolved"]
+    return {
+        "db": str(db.resolve()),
+        "years": years, "latest_year": latest_year, "prev_year": prev_year,
+        "district": district, "classes": classes, "charts": charts, "sangong": sangong,
+        "departments": departments, "findings": findings, "fails": fails,
+        "rule_counts": Counter(f["rule_id"] for f in fails).most_common(),
+        "documents": documents, "crawled": crawled, "coverage": coverage, "freshness": freshness,
+        "rules": {r["rule_id"]: r for r in (D.optional_rows(con, "SELECT * FROM rules") or [])},
+    }
+
+
+def _findings(con, q, rels, by_id, primary, latest_run, out) -> list[dict]:
+    findings = D.rows(con, q["findings"])
+    if latest_run is None:
+        latest_run = max((f["last_seen"] for f in findings if f.get("last_seen")), default=None)
+    current_of = {(f["dept_key"], f["fiscal_year"], f["kind"]): fid for fid, f in primary.items()}
+    failing = {(f["filing_id"], f["rule_id"], f.get("subject")) for f in findings if f["outcome"] == "fail"}
+    kept = []
+    for f in findings:
+        filing = by_id.get(f["filing_id"])
+        if filing is None:
+            continue
+        current = current_of.get((filing["dept_key"], filing["fiscal_year"], filing["kind"]))
+        superseded = current is not None and current != f["filing_id"]
+        still = (current, f["rule_id"], f.get("subject")) in failing
+        status = D.finding_status(f, latest_run, superseded, still)
+        if status is None:
+            continue
+        identity, sides = D.evidence_sides(f.get("evidence"))
+        for side in sides:
+            for cell in side["cells"]:
+                page = cell["page"]
+                anchor = f"#page={page}" if page else ""
+                cell["href"] = (filing["source_url"] or "") + anchor if filing["source_url"] else None
+                cell["local_href"] = filing["local_pdf"] + anchor if filing["local_pdf"] else None
+        f.update(status=status, identity=identity, sides=sides, department=filing["department"],
+                 dept_key=filing["dept_key"], fiscal_year=filing["fiscal_year"], kind=filing["kind"],
+                 unit_scope=filing["unit_scope"], superseded=superseded)
+        kept.append(f)
+    order = {"fail": 0, "error": 1, "insufficient_data": 2, "not_applicable": 3}
+    sev = {"high": 0, "medium": 1, "low": 2}
+    kept.sort(key=lambda f: (order.get(f["outcome"], 9), f["status"] == "resolved", sev.get(f["severity"], 9),
+                             f["department"] or "", -(f["fiscal_year"] or 0), f["rule_id"]))
+    return kept
+
+
+def _departments(con, q, rels, filings, findings, years, out) -> list[dict]:
+    facts_by_filing = defaultdict(list)
+    for r in D.rows(con, q["facts"]):
+        facts_by_filing[r["filing_id"]].append(r)
+    scores = _scores(con, rels)
+    depts: dict[str, dict] = {}
+    for f in filings:  # newest year first within a department (query order)
+        d = depts.setdefault(f["dept_key"], {"key": f["dept_key"], "name": f["department"], "code": f["department_code"],
+                                              "region": f["region_code"], "filings": [], "by_year": {}, "latest": None})
+        f["tables"] = D.pivot_tables(facts_by_filing.get(f["filing_id"], []))
+        d["filings"].append(f)
+        if f["primary"] and f["kind"] == "预算":
+            d["by_year"][f["fiscal_year"]] = f["totals"]
+            if d["latest"] is None:
+                d["latest"] = {"year": f["fiscal_year"], "totals": f["totals"], "filing": f}
+                d["name"] = f["department"]
+    for d in depts.values():
+        fs = [x for x in findings if x["dept_key"] == d["key"]]
+        d["findings"] = fs
+        d["n_fail"] = sum(1 for x in fs if x["outcome"] == "fail" and x["status"] != "resolved")
+        d["n_new"] = sum(1 for x in fs if x["outcome"] == "fail" and x["status"] == "new")
+        d["fail_rules"] = sorted({x["rule_id"] for x in fs if x["outcome"] == "fail" and x["status"] != "resolved"})
+        d["n_insufficient"] = sum(1 for x in fs if x["outcome"] in ("insufficient_data", "error"))
+        ys = sorted(d["by_year"], reverse=True)
+        d["yoy"] = []
+        for i, y in enumerate(ys):
+            t = d["by_year"][y]
+            prev = d["by_year"].get(y - 1)
+            d["yoy"].append({"year": y, "totals": t, "delta": {
+                k: D.yoy(t.get(k), prev.get(k)) if prev else (None, None)
+                for k in ("income_total", "expenditure_total", "basic_expenditure", "project_expenditure",
+                          "personnel_expenditure", "public_expenditure", "sangong_total")}})
+        d["chart"] = hbar([{"label": f"{y} 年", "values": [d["by_year"][y].get("expenditure_total"),
+                                                          d["by_year"][y].get("sangong_total")]} for y in ys],
+                          ["支出总计", "三公经费"], title="历年支出") if len(ys) > 1 else ""
+        d["score"] = scores(d, [f["filing_id"] for f in d["filings"]]) if scores else None
+    return sorted(depts.values(), key=lambda d: (-d["n_fail"], d["code"] or "", d["name"] or ""))
+
+
+def _scores(con, rels):
+    """A lookup of compliance scores, if the warehouse offers a view of them."""
+    name = next((v for v in D.SCORE_VIEWS if v in rels), None)
+    if name is None:
+        return None
+    rows = D.optional_rows(con, f"SELECT * FROM {name}") or []
+    if not rows:
+        return None
+
+    def lookup(dept, filing_ids):
+        ids = set(filing_ids)
+        mine = [r for r in rows if r.get("filing_id") in ids
+                or (r.get("department_code") is not None and r.get("department_code") == dept["code"]
+                    and r.get("region_code", dept["region"]) == dept["region"])
+                or ("filing_id" not in r and "department_code" not in r and r.get("department") == dept["name"])]
+        return {"view": name, "columns": list(rows[0].keys()), "rows": mine} if mine else None
+    return lookup
+
+
+def _function_classes(con, q, budget, latest_year, prev_year) -> list[dict]:
+    if latest_year is None:
+        return []
+    year_of = {f["filing_id"]: f["fiscal_year"] for f in budget}
+    sums: dict[str, dict] = {}
+    for r in D.rows(con, q["function_classes"]):
+        y = year_of.get(r["filing_id"])
+        if y not in (latest_year, prev_year) or r["amount_wan"] is None:
+            continue
+        c = sums.setdefault(r["row_code"], {"code": r["row_code"], "label": r["row_label"] or "", "this": None, "last": None})
+        key = "this" if y == latest_year else "last"
+        c[key] = (c[key] or Decimal(0)) + r["amount_wan"]
+        if y == latest_year and r["row_label"]:
+            c["label"] = r["row_label"]
+    out = sorted(sums.values(), key=lambda c: c["code"])
+    for c in out:
+        c["delta"], c["pct"] = D.yoy(c["this"], c["last"])
+    return out
