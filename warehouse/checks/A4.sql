@@ -4,10 +4,12 @@
 --    class = sum of its 款 (5 digits), 款 = sum of its 项 (7 digits), by code prefix.
 WITH tables(table_kind) AS (VALUES ('T3'), ('T5-1')),
 rows_ AS (
-    SELECT DISTINCT filing_id, table_kind, row_code, row_label
+    -- one row per code even when a table split over pages prints its label twice
+    SELECT filing_id, table_kind, row_code, min(row_label) AS row_label
     FROM fact
     WHERE table_kind IN (SELECT table_kind FROM tables)
       AND (row_code = 'total' OR regexp_matches(row_code, '^[0-9]{3}([0-9]{2}){0,2}$'))
+    GROUP BY ALL
 ),
 pairs AS (
     SELECT p.filing_id, p.table_kind, p.row_code AS parent, p.row_label AS parent_label, c.row_code AS child,

@@ -12,8 +12,9 @@ row_spec(ident, ord, role, column_label, what_zh, lhs_zh, rhs_zh) AS (VALUES
     ('基本=人员+公用', 2, 'term', '基本支出/公用经费', '基本支出小计 = 人员经费 + 公用经费', '基本支出小计', '人员经费与公用经费之和')
 ),
 rows_ AS (
-    SELECT DISTINCT filing_id, table_kind, row_code, row_label FROM fact
+    SELECT filing_id, table_kind, row_code, min(row_label) AS row_label FROM fact
     WHERE table_kind IN (SELECT table_kind FROM tables)
+    GROUP BY ALL
 ),
 row_terms AS (
     SELECT r.filing_id, 'A6' AS rule_id, r.table_kind || ':' || r.row_code || ':' || s.ident AS subject, s.role,
