@@ -1,20 +1,29 @@
-"""The nightly flow: crawl every configured site → extract → load → check.
+"""The nightly flow: crawl every configured site → extract new or changed documents in
+parallel → load → check → publish → alert.
 
-Runs ephemerally (no Prefect server needed) or as the `nightly` deployment of
-prefect.yaml on a work pool.
+Runs ephemerally (no Prefect server needed: `budgetwatch demo`, `crawl`, the tests) or as
+the `nightly` deployment of prefect.yaml on a process work pool. Per-document extraction is
+a mapped Prefect task; the task runner is chosen by the `task_runner` parameter or
+BUDGETWATCH_TASK_RUNNER (flows/runners.py).
 """
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from flows import prefect_env  # noqa: F401  (must precede prefect)
-from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 
-from flows.pipeline import from_crawl_items
-from flows.runs import process, summary_text
-from flows.settings import Paths, resolve_db
+from extractors.model import PARSER_VERSION, Extraction
+from flows.alerts import alert_failed_run, compose, deliver_pending, enqueue, resolve_alert_urls
+from flows.pipeline import Document, Progress, extract_one, from_crawl_items
+from flows.runners import make_task_runner, runner_name
+from flows.runs import open_for_update, summary_text, update_warehouse
+from flows.settings import Paths, alert_min_severity, raw_url, report_url, resolve_db
+from flows.summary import findings_table, run_markdown
 
 DEFAULT_SITES = ["sample"]
 
@@ -36,22 +45,108 @@ def crawl_site(site: str, store_dir: str, start_url: str | None = None) -> list[
     return result.items
 
 
-@task(name="extract-load-check", cache_policy=NO_CACHE)
-def extract_load_check(items: list[dict], db: str) -> dict:
-    paths = Paths(db=resolve_db(db)).ensure()
-    return process(from_crawl_items(items), paths)
+@task(name="extract-document", cache_policy=NO_CACHE, task_run_name="extract-{doc.sha256:.12}")
+def extract_document(doc: Document, cache_dir: str, timeout_s: float = 300) -> tuple[Extraction, bool]:
+    """One document in a child process, cached by (sha256, parser version); never raises."""
+    return extract_one(doc, Path(cache_dir), timeout_s)
 
 
-@flow(name="nightly", log_prints=True)
-def nightly(sites: list[str] | None = None, db: str | None = None, start_urls: dict[str, str] | None = None) -> dict:
-    """Crawl each site, then extract, load and check what was found."""
+@flow(name="extract-documents", log_prints=True)
+def extract_documents(docs: list[Document], cache_dir: str, timeout_s: float = 300) -> dict:
+    """Extract each distinct document once, as mapped tasks on this flow's task runner."""
+    unique = list({d.sha256: d for d in docs}.values())
+    futures = extract_document.map(unique, cache_dir=unmapped(cache_dir), timeout_s=unmapped(timeout_s))
+    by_id = {f.task_run_id: d for f, d in zip(futures, unique)}
+    progress = Progress(len(unique))
+    extractions: dict[str, Extraction] = {}
+    parsed = pages = 0
+    for fut in as_completed(futures):
+        d = by_id[fut.task_run_id]
+        try:
+            ext, cached = fut.result()
+        except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker lost mid-task
+            ext = Extraction(sha256=d.sha256, outcome="parse_error", parser_version=f"{PARSER_VERSION}+error",
+                             outcome_detail=f"抽取任务失败：{type(exc).__name__}: {exc}"[:500])
+            cached = False
+        extractions[d.sha256] = ext
+        if not cached:
+            parsed += 1
+            pages += ext.pages
+        progress.step(ext, cached)
+    return {"extractions": extractions, "parsed": parsed, "pages": pages}
+
+
+@task(name="load-check-publish", cache_policy=NO_CACHE)
+def load_check_publish(db: str, docs: list[Document], extractions: dict, urls: list[str],
+                       min_severity: str, report: str | None) -> dict:
+    """Load and check; write the run's digest to the outbox in the same session, then publish."""
+
+    def write_digest(con, delta: dict) -> dict:
+        digest = compose(delta["new_findings"], delta["new_unreadable"], min_severity, report)
+        queued = enqueue(con, digest, urls) if digest else 0
+        return {"digest": None if digest is None else {"digest_id": digest.digest_id, "title": digest.title,
+                                                       "body": digest.body, "n_items": digest.n_items},
+                "alerts_queued": queued}
+
+    return update_warehouse(Path(db), docs, extractions, on_checked=write_digest)
+
+
+@task(name="deliver-alerts", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def deliver_alerts(db: str, urls: list[str]) -> dict:
+    """Send what the outbox holds (this run's digest and any earlier one that failed)."""
+    if not urls:
+        return {"delivered": 0, "failed": 0, "unconfigured": 0, "errors": []}
+    with open_for_update(Path(db)) as con:
+        return deliver_pending(con, urls)
+
+
+@flow(name="nightly", log_prints=True, on_failure=[alert_failed_run], on_crashed=[alert_failed_run])
+def nightly(
+    sites: list[str] | None = None,
+    db: str | None = None,
+    start_urls: dict[str, str] | None = None,
+    task_runner: str | None = None,
+    min_severity: str | None = None,
+) -> dict:
+    """Crawl each site, then extract, load, check, publish and alert on what is new."""
+    logger = get_run_logger()
     paths = Paths(db=resolve_db(db)).ensure()
     start_urls = start_urls or {}
+    sites = sites or configured_sites()
+    urls = resolve_alert_urls()
+    min_severity = (min_severity or alert_min_severity()).lower()
+
+    crawls = crawl_site.map(sites, unmapped(str(paths.raw_dir)), [start_urls.get(s) for s in sites])
     items: list[dict] = []
-    for site in sites or configured_sites():
-        items.extend(crawl_site(site, str(paths.raw_dir), start_urls.get(site)))
-    run = extract_load_check(items, str(paths.db))
+    failed_sites: list[str] = []
+    for site, fut in zip(sites, crawls):
+        try:
+            items.extend(fut.result())
+        except Exception as exc:  # noqa: BLE001 - the other sites still load; the run ends Failed
+            logger.error("crawl of %s failed: %s", site, exc)
+            failed_sites.append(site)
+    docs = from_crawl_items(items)
+    if raw_url():
+        from flows.rawstore import upload
+
+        docs = upload(docs, raw_url())
+
+    runner = runner_name(task_runner)
+    extracted = extract_documents.with_options(
+        name=f"extract-documents-{runner}", task_runner=make_task_runner(runner)
+    )(docs, str(paths.cache_dir))
+    run = load_check_publish(str(paths.db), docs, extracted["extractions"], urls, min_severity, report_url())
+    run["alerts"] = deliver_alerts(str(paths.db), urls)
+
+    run.update(files=len(docs), unique=len(extracted["extractions"]), parsed=extracted["parsed"],
+               pages=extracted["pages"], failed_sites=failed_sites, task_runner=runner,
+               outcomes={sha: e.outcome for sha, e in extracted["extractions"].items()})
     text = summary_text(paths.db, run)
-    create_markdown_artifact(key="nightly-summary", markdown="```\n" + text + "\n```", description="budgetwatch nightly summary")
+    create_markdown_artifact(key="nightly-summary", markdown=run_markdown(run, text),
+                             description="budgetwatch 每晚运行摘要")
+    create_table_artifact(key="nightly-new-findings", table=findings_table(run),
+                          description="本次运行新发现的不一致")
     run["summary"] = text
+    if failed_sites:
+        raise RuntimeError(f"抓取失败的站点：{'、'.join(failed_sites)}（其余站点已入库并核对）")
     return run

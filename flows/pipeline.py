@@ -91,6 +91,26 @@ def extract_cached(doc: Document, cache_dir: Path, timeout_s: float = 300) -> Ex
     return ext
 
 
+def extract_one(doc: Document, cache_dir: Path, timeout_s: float = 300) -> tuple[Extraction, bool]:
+    """extract_cached that never raises: whatever goes wrong becomes the document's outcome.
+
+    Returns the extraction and whether it came from the cache.
+    """
+    cached = (Path(cache_dir) / f"{doc.sha256}-{PARSER_VERSION}.json").exists()
+    try:
+        if not doc.path.exists() and doc.source.get("raw_url"):
+            from flows.rawstore import localize
+
+            doc = localize(doc, Path(cache_dir).parent / "raw")
+        return extract_cached(doc, Path(cache_dir), timeout_s=timeout_s), cached
+    except Exception as exc:  # noqa: BLE001 - one bad file never fails the run
+        log.exception("extraction of %s failed", doc.path)
+        # Not cached, and marked with its own parser version so that the next run's
+        # extraction replaces it in the warehouse instead of being taken as already loaded.
+        return Extraction(sha256=doc.sha256, outcome="parse_error", parser_version=f"{PARSER_VERSION}+error",
+                          outcome_detail=f"抽取失败：{type(exc).__name__}: {exc}"[:500]), False
+
+
 class Progress:
     """Files done and pages per second, on stderr, so a long run shows it is alive."""
 
@@ -122,24 +142,38 @@ def extract_all(
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futs = {}
         for sha, d in unique.items():
-            cached = (cache_dir / f"{sha}-{PARSER_VERSION}.json").exists()
-            futs[pool.submit(extract_cached, d, cache_dir)] = (sha, cached)
+            futs[pool.submit(extract_one, d, cache_dir)] = sha
         for fut in as_completed(futs):
-            sha, cached = futs[fut]
-            results[sha] = fut.result()
+            sha = futs[fut]
+            results[sha], cached = fut.result()
             progress.step(results[sha], cached)
             if on_done:
                 on_done(results[sha])
     return results
 
 
-def load_all(con, docs: list[Document], extractions: dict[str, Extraction]) -> list[str]:
-    """Load every document (one transaction each); returns the filing ids touched."""
+def load_all(con, docs: list[Document], extractions: dict[str, Extraction], errors: list[dict] | None = None) -> list[str]:
+    """Load every document (one transaction each); returns the filing ids touched.
+
+    A document whose load fails is rolled back alone and reported in `errors` (when given)
+    instead of stopping the others: one bad file never fails the run.
+    """
     from warehouse.load import load_extraction
 
     filing_ids: list[str] = []
     for d in docs:
-        fid = load_extraction(con, extractions[d.sha256], d.source)
+        ext = extractions.get(d.sha256)
+        if ext is None:
+            continue
+        try:
+            fid = load_extraction(con, ext, d.source)
+        except Exception as exc:  # noqa: BLE001
+            if errors is None:
+                raise
+            log.exception("load of %s (%s) failed", d.sha256[:12], d.source.get("source_url"))
+            errors.append({"sha256": d.sha256, "source_url": d.source.get("source_url"),
+                           "error": f"{type(exc).__name__}: {exc}"[:500]})
+            continue
         if fid and fid not in filing_ids:
             filing_ids.append(fid)
     return filing_ids

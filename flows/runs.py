@@ -1,36 +1,91 @@
-"""A run over a set of documents: extract (cached), load, check, summarise."""
+"""A run over a set of documents: extract (cached), load, check, find what is new, summarise."""
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable, Iterator
 
 from flows.pipeline import Document, extract_all, load_all, run_checks
 from flows.settings import Paths
 
 
-def process(docs: list[Document], paths: Paths, workers: int | None = None) -> dict:
-    """Extract, load and check; returns the run's figures for the summary."""
+def utcnow() -> datetime:
+    # The warehouse stores naive UTC timestamps (first_seen, loaded_at).
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@contextmanager
+def open_for_update(db: Path) -> Iterator:
+    """The connection a run writes through.
+
+    Every write of a run (loads, checks, the alert outbox) goes through here, so that when
+    the warehouse offers a staging copy with an atomic publish (issue 5) this is the one
+    place that changes: open the staging copy here, publish on a clean exit.
+    """
     from warehouse.db import connect
 
+    con = connect(db)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_checked: Callable | None = None) -> dict:
+    """Load and check in one session; report what this run saw for the first time.
+
+    `on_checked(con, delta)` runs in the same session before it closes (the nightly flow
+    writes its alert digest to the outbox there, so a digest is published with its findings).
+    """
+    from flows.alerts import new_findings, new_unreadable
+
+    since = utcnow()
+    with open_for_update(db) as con:
+        known_docs = [r[0] for r in con.execute("SELECT sha256 FROM doc").fetchall()]
+        known_filings = {r[0] for r in con.execute("SELECT filing_id FROM filing").fetchall()}
+        load_errors: list[dict] = []
+        filing_ids = load_all(con, docs, extractions, load_errors)
+        checks = run_checks(con, filing_ids) if filing_ids else {}
+        fresh = [f for f in filing_ids if f not in known_filings]
+        new_filings = [
+            dict(zip(("filing_id", "department", "fiscal_year", "kind", "unit_scope", "source_url"), r))
+            for r in con.execute(
+                """SELECT filing_id, department, fiscal_year, kind, unit_scope, source_url FROM filings
+                   WHERE list_contains(CAST(? AS VARCHAR[]), filing_id) ORDER BY department, filing_id""",
+                [fresh],
+            ).fetchall()
+        ]
+        delta = {
+            "since": since.isoformat(timespec="seconds"),
+            "filing_ids": filing_ids,
+            "checks": checks,
+            "new_filings": new_filings,
+            "new_findings": new_findings(con, since),
+            "new_unreadable": new_unreadable(con, known_docs),
+            "load_errors": load_errors,
+        }
+        if on_checked:
+            delta.update(on_checked(con, delta) or {})
+    return delta
+
+
+def process(docs: list[Document], paths: Paths, workers: int | None = None) -> dict:
+    """Extract, load and check (the `ingest` command); returns the run's figures for the summary."""
     t0 = time.monotonic()
     parsed_before = {p.name for p in paths.cache_dir.glob("*.json")}
     extractions = extract_all(docs, paths.cache_dir, workers=workers)
     parsed = [e for e in extractions.values() if f"{e.sha256}-{e.parser_version}.json" not in parsed_before]
-    con = connect(paths.db)
-    try:
-        filing_ids = load_all(con, docs, extractions)
-        checks = run_checks(con, filing_ids or None) if filing_ids else {}
-    finally:
-        con.close()
+    delta = update_warehouse(paths.db, docs, extractions)
     return {
         "files": len(docs),
         "unique": len(extractions),
         "parsed": len(parsed),
         "pages": sum(e.pages for e in parsed),
         "seconds": time.monotonic() - t0,
-        "filing_ids": filing_ids,
-        "checks": checks,
         "outcomes": {sha: e.outcome for sha, e in extractions.items()},
+        **delta,
     }
 
 

@@ -1,4 +1,4 @@
-"""Where budgetwatch keeps its files, resolved once from flags and the environment."""
+"""Where budgetwatch keeps its files and how it alerts, resolved from flags and the environment."""
 from __future__ import annotations
 
 import os
@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DB = Path("data/budget.duckdb")
+SEVERITIES = ("low", "medium", "high")
+DEFAULT_ALERT_MIN_SEVERITY = "medium"
+# A Prefect Secret block may hold the alert URLs instead of the environment.
+ALERT_URLS_SECRET = "budgetwatch-alert-urls"
 
 
 def resolve_db(flag: str | os.PathLike | None = None) -> Path:
@@ -16,9 +20,33 @@ def resolve_db(flag: str | os.PathLike | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
+def split_urls(raw: str | list | None) -> list[str]:
+    if not raw:
+        return []
+    items = raw if isinstance(raw, list) else str(raw).replace("\n", ",").split(",")
+    return [u.strip() for u in items if u and u.strip()]
+
+
 def alert_urls() -> list[str]:
-    raw = os.environ.get("BUDGETWATCH_ALERT_URLS", "")
-    return [u.strip() for u in raw.split(",") if u.strip()]
+    """Apprise URLs from BUDGETWATCH_ALERT_URLS (comma-separated); see flows.alerts for the Secret block."""
+    return split_urls(os.environ.get("BUDGETWATCH_ALERT_URLS", ""))
+
+
+def alert_min_severity() -> str:
+    value = os.environ.get("BUDGETWATCH_ALERT_MIN_SEVERITY", DEFAULT_ALERT_MIN_SEVERITY).strip().lower()
+    if value not in SEVERITIES:
+        raise ValueError(f"BUDGETWATCH_ALERT_MIN_SEVERITY 应为 {'、'.join(SEVERITIES)} 之一，而不是 {value!r}")
+    return value
+
+
+def report_url() -> str | None:
+    """Where the published HTML report lives (BUDGETWATCH_REPORT_URL), for links in alerts."""
+    return os.environ.get("BUDGETWATCH_REPORT_URL", "").strip() or None
+
+
+def raw_url() -> str | None:
+    """An fsspec URL (s3://bucket/raw, gs://…, file:///…) to share raw files between machines."""
+    return os.environ.get("BUDGETWATCH_RAW_URL", "").strip() or None
 
 
 @dataclass(frozen=True)
