@@ -61,6 +61,12 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.guards.BlockDetectorMiddleware": 560,
     "spiders.guards.OffsiteRedirectMiddleware": 610,
 }
+# http(s) only, checked once more right before sending (spiders/handlers.py).
+DOWNLOAD_HANDLERS = {
+    "http": "spiders.handlers.GuardedHTTPDownloadHandler",
+    "https": "spiders.handlers.GuardedHTTPDownloadHandler",
+    "file": None, "data": None, "s3": None, "ftp": None,
+}
 # A truncated body (fewer bytes than Content-Length) is an error, never a file.
 DOWNLOAD_FAIL_ON_DATALOSS = True
 
