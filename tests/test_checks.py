@@ -322,3 +322,15 @@ def test_a_reparse_under_the_same_filing_id_keeps_first_seen():
     load_extraction(con, dataclasses.replace(SEED_X, parser_version="9.9.9"), SEED_SOURCE)
     run_checks(con)
     assert con.execute("SELECT min(first_seen), max(first_seen) FROM findings").fetchone() == (first, first)
+
+
+def test_a6_skips_the_split_a_template_does_not_print():
+    # 武汉市 2026 templates print T5-1 with 基本支出 as one column: no 人员/公用 identity then
+    x = copy.deepcopy(SEED_X)
+    x.facts = [f for f in x.facts if not (f.table_kind == "T5-1" and f.column_label in
+                                          ("基本支出/人员经费", "基本支出/公用经费"))]
+    con = checked(x)
+    assert con.execute("SELECT count(*) FROM findings WHERE rule_id = 'A6' AND subject LIKE 'T5-1:%基本=人员+公用'"
+                       ).fetchone()[0] == 0
+    assert outcome(con, "A6", "T5-1:2010350:合计=基本+项目") == "pass"
+    assert outcome(con, "B5", "personnel") == "insufficient_data"

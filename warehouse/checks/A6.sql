@@ -16,6 +16,16 @@ rows_ AS (
     WHERE table_kind IN (SELECT table_kind FROM tables)
     GROUP BY ALL
 ),
+-- An identity applies where the table prints at least one of its term columns: some
+-- templates (武汉市 2026) print T5-1 without the 人员经费 / 公用经费 split.
+cols_present AS (
+    SELECT DISTINCT filing_id, table_kind, column_label FROM fact
+    WHERE table_kind IN (SELECT table_kind FROM tables)
+),
+applicable AS (
+    SELECT DISTINCT p.filing_id, p.table_kind, s.ident
+    FROM cols_present p JOIN row_spec s ON s.column_label = p.column_label AND s.role = 'term'
+),
 row_terms AS (
     SELECT r.filing_id, 'A6' AS rule_id, r.table_kind || ':' || r.row_code || ':' || s.ident AS subject, s.role,
            c.amount_wan, c.half_unit, coalesce(c.ev, missing_ev(r.table_kind, r.row_code, s.column_label)) AS ev,
@@ -24,6 +34,7 @@ row_terms AS (
                || ' 行：' || s.what_zh AS what,
            s.lhs_zh, s.rhs_zh, s.ord
     FROM rows_ r CROSS JOIN row_spec s
+    JOIN applicable a ON a.filing_id = r.filing_id AND a.table_kind = r.table_kind AND a.ident = s.ident
     LEFT JOIN cell c ON c.filing_id = r.filing_id AND c.table_kind = r.table_kind
                     AND c.row_code = r.row_code AND c.column_label = s.column_label
 ),

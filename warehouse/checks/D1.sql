@@ -7,7 +7,8 @@
 WITH y AS (
     SELECT c.filing_id, c.subject || CASE WHEN c.nth > 1 THEN '#' || c.nth ELSE '' END AS subject,
            coalesce(c.amount_wan, v.amount_wan) AS this_year, c.delta_wan AS delta, c.percent, c.direction,
-           c.prior_year, c.ev, v.ev AS table_ev
+           c.prior_year, c.ev,
+           CASE WHEN c.amount_wan IS NULL THEN v.ev END AS table_ev  -- this year taken from the table
     FROM claim_ranked c
     LEFT JOIN subject_value v ON v.filing_id = c.filing_id AND v.subject = c.subject
     WHERE c.kind = 'yoy'
