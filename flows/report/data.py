@@ -191,7 +191,9 @@ def pivot_tables(facts: list[dict]) -> list[dict]:
         unit = sorted({c["printed_unit"] for c in cells if c["printed_unit"]})
         tables.append({
             "kind": kind, "name": TABLE_NAMES.get(kind, ""), "pages": pages, "units": unit, "columns": cols,
-            "rows": [{"code": k[0], "label": k[1], "cells": [grid.get((k, col)) for col in cols]} for k in rows_],
+            # printed codes (功能/经济分类, unit, project) are shown; internal row keys (income_total …) are not
+            "rows": [{"code": k[0] if re.fullmatch(r"[0-9A-Za-z]+", k[0]) and k[0] != "total" else "",
+                      "key": k[0], "label": k[1], "cells": [grid.get((k, col)) for col in cols]} for k in rows_],
         })
     return tables
 

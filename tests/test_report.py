@@ -1,0 +1,174 @@
+"""The HTML report over many departments, years and corrected versions (no browser needed).
+
+The sample warehouse holds one filing; a copy of it gets a 2025 filing of the same
+department (amounts × 0.8), a second department (× 2) and a corrected re-publication of
+the seed, so year-on-year figures, district sums and finding statuses have known values.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import duckdb
+import pytest
+from parsel import Selector
+
+from flows.report import write_report
+from flows.report.data import evidence_sides, pivot_tables
+from flows.report.svg import hbar
+from sample_warehouse import sample_db
+
+pytestmark = pytest.mark.e2e
+
+SEED = "420104-118-2026"
+
+
+def _clone_filing(con, src: str, new_id: str, sha: str, *, factor: str = "1", year: int | None = None,
+                  code: str | None = None, name: str | None = None, url: str, published: str) -> None:
+    repl = [f"'{new_id}' AS filing_id", f"'{sha}' AS sha256"]
+    if year:
+        repl.append(f"{year} AS fiscal_year")
+    if code:
+        repl.append(f"'{code}' AS department_code")
+    if name:
+        repl.append(f"'{name}' AS department")
+    con.execute(f"INSERT INTO filing SELECT * REPLACE ({', '.join(repl)}) FROM filing WHERE filing_id = ?", [src])
+    con.execute(f"""INSERT INTO fact SELECT * REPLACE ('{new_id}' AS filing_id,
+                    CAST(amount_wan * {factor} AS DECIMAL(20, 6)) AS amount_wan) FROM fact WHERE filing_id = ?""", [src])
+    for table in ("filing_table", "claim"):
+        con.execute(f"INSERT INTO {table} SELECT * REPLACE ('{new_id}' AS filing_id) FROM {table} WHERE filing_id = ?", [src])
+    src_sha = con.execute("SELECT sha256 FROM filing WHERE filing_id = ?", [src]).fetchone()[0]
+    con.execute(f"INSERT INTO doc SELECT * REPLACE ('{sha}' AS sha256) FROM doc WHERE sha256 = ?", [src_sha])
+    con.execute(f"""INSERT INTO doc_source SELECT * REPLACE ('{sha}' AS sha256, '{url}' AS source_url,
+                    DATE '{published}' AS published_at) FROM doc_source WHERE sha256 = ?""", [src_sha])
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("report_district")
+    db = tmp / "budget.duckdb"
+    shutil.copy(sample_db(tmp_path_factory), db)
+    con = duckdb.connect(str(db))
+    seed = con.execute("SELECT filing_id FROM filing WHERE filing_id LIKE ?", [SEED + "%"]).fetchone()[0]
+    run = con.execute("SELECT max(started_at) FROM check_run").fetchone()[0]
+    _clone_filing(con, seed, "f118-2025", "a" * 64, factor="0.8", year=2025,
+                  url="http://portal.example/2025/118.pdf", published="2025-01-20")
+    _clone_filing(con, seed, "f119-2026", "b" * 64, factor="2", code="119", name="硚口区测试局",
+                  url="http://portal.example/2026/119.pdf", published="2026-01-27")
+    _clone_filing(con, seed, "f118-2026-v2", "c" * 64,
+                  url="http://portal.example/2026/118-corrected.pdf", published="2026-02-10")
+    # the corrected version still misnames 20103 but no longer 2080899
+    con.execute("""INSERT INTO finding SELECT * REPLACE ('f118-2026-v2' AS filing_id) FROM finding
+                   WHERE filing_id = ? AND rule_id = 'C2' AND outcome = 'fail' AND subject LIKE 'func:20103%'""", [seed])
+    con.execute("""INSERT INTO finding SELECT * REPLACE ('f118-2025' AS filing_id, 'A1' AS rule_id,
+                   TIMESTAMP '2025-01-21 03:00' AS first_seen) FROM finding
+                   WHERE filing_id = ? AND subject LIKE 'func:20103%'""", [seed])
+    con.close()
+    out = tmp / "report"
+    write_report(db, out)
+    return {"db": db, "out": out, "run": run, "seed": seed}
+
+
+def page(district, name: str) -> Selector:
+    return Selector(text=(district["out"] / name).read_text("utf-8"))
+
+
+def cells(tr) -> list[str]:
+    return [re.sub(r"\s+", " ", " ".join(td.css("::text").getall())).strip() for td in tr.css("td")]
+
+
+def test_district_sums_one_primary_filing_per_department_and_year(district):
+    dom = page(district, "index.html")
+    rows = [cells(tr) for tr in dom.css("#district-table tr")[1:]]
+    # 2026: the seed's corrected version (564.25, not twice) + the second department (1 128.50)
+    assert rows == [
+        ["2026", "2", "1,692.75", "1,692.75", "1,364.25", "328.50", "0.60", "0.00"],
+        ["2025", "1", "451.40", "451.40", "363.80", "87.60", "0.16", "0.00"],
+    ]
+    classes = {c[0]: c[2:] for c in (cells(tr) for tr in dom.css("#classes-table tr")[1:])}
+    assert classes["201"] == ["1,217.25", "324.60", "+892.65", "+275.0%"]
+
+
+def test_sangong_year_on_year_by_department(district):
+    dom = page(district, "index.html")
+    rows = {c[0]: c[1:] for c in (cells(tr) for tr in dom.css("#sangong-table tr")[1:])}
+    assert rows["硚口区城市运行管理中心"] == ["0.20", "0.16", "+0.04", "+25.0%"]
+    assert rows["硚口区测试局"] == ["0.40", "—", "—", "—"]
+
+
+def test_department_page_years_versions_and_statuses(district):
+    dom = page(district, "dept/420104-118.html")
+    yoy = [cells(tr) for tr in dom.css("#yoy-table tr")[1:]]
+    assert [r[0] for r in yoy] == ["2026", "2025"]
+    assert yoy[0][1] == "564.25 +112.85（+25.0%）" and yoy[1][1] == "451.40"
+    filings = [cells(tr) for tr in dom.css("#filings-table tr")[1:]]
+    assert [(f[0], "非主版本" in f[2]) for f in filings] == [("2026", False), ("2026", True), ("2025", False)]
+    status = sorted((f.attrib["data-rule"], f.attrib["data-year"], f.attrib["data-status"], "财政事务" in f.get())
+                    for f in dom.css(".finding"))
+    assert status == [
+        ("A1", "2025", "open", True),       # first seen a year ago, still reported
+        ("C2", "2026", "new", True),        # the corrected version still misnames 20103
+        ("C2", "2026", "resolved", False),  # 2080899 is named right in the corrected version
+    ]
+    assert "本地副本" not in "".join(dom.css("#filings-table tr")[1].css("td").getall()[-1:])  # no raw file for it
+
+
+def test_every_department_gets_a_page_and_stale_pages_go(district):
+    stale = district["out"] / "dept" / "420104-999.html"
+    stale.write_text("old")
+    write_report(district["db"], district["out"])
+    assert sorted(p.name for p in (district["out"] / "dept").glob("*.html")) == ["420104-118.html", "420104-119.html"]
+    links = page(district, "index.html").css("#departments-table a::attr(href)").getall()
+    assert "dept/420104-119.html" in links
+
+
+def test_findings_page_lists_open_findings_with_filters(district):
+    dom = page(district, "findings.html")
+    items = dom.css("#findings .finding")
+    assert sorted(i.attrib["data-status"] for i in items) == ["new", "open", "resolved"]
+    depts = dom.css("select[name=dept] option::attr(value)").getall()
+    assert depts == ["", "420104-118", "420104-119"]
+
+
+@pytest.mark.parametrize(
+    "evidence, sides",
+    [
+        ({"identity": "x", "lhs": "合计", "expected": {"table": "T3", "page": 7, "row": "total", "printed": "564.25"},
+          "actual": [{"table": "T3", "page": 7, "row": "201"}, {"table": "T3", "page": 8, "row": "208"}]},
+         [("合计", [7]), ("另一方", [7, 8])]),
+        ({"expected": {"this_year": 1, "this_year_cell": {"table": "T1", "page": 5}},
+          "actual": {"source": "narrative", "page": 26, "text": "比上年增加"}},
+         [("一方", [5]), ("另一方", [26])]),
+        ({"expected": {"table": "T7", "page": None}, "actual": []}, [("一方", [None]), ("另一方", [])]),
+        ("not json", []),
+        (None, []),
+    ],
+)
+def test_evidence_sides(evidence, sides):
+    raw = json.dumps(evidence, ensure_ascii=False) if isinstance(evidence, dict) else evidence
+    _, got = evidence_sides(raw)
+    assert [(s["name"], [c["page"] for c in s["cells"]]) for s in got] == sides
+
+
+def test_pivot_keeps_printed_order():
+    facts = [
+        {"table_kind": "T3", "row_code": "201", "row_label": "一般公共服务支出", "column_label": "项目支出",
+         "amount_wan": 1, "printed_value": "1", "printed_unit": "万元", "page": 7, "x0": 300.0, "top": 20.0},
+        {"table_kind": "T3", "row_code": "total", "row_label": "合计", "column_label": "合计",
+         "amount_wan": 3, "printed_value": "3", "printed_unit": "万元", "page": 7, "x0": 100.0, "top": 10.0},
+        {"table_kind": "T3", "row_code": "201", "row_label": "一般公共服务支出", "column_label": "合计",
+         "amount_wan": 3, "printed_value": "3", "printed_unit": "万元", "page": 7, "x0": 100.0, "top": 20.0},
+        {"table_kind": "T1", "row_code": "income_total", "row_label": "收入总计", "column_label": "预算数",
+         "amount_wan": 3, "printed_value": "3", "printed_unit": "万元", "page": 5, "x0": 200.0, "top": 10.0},
+    ]
+    t1, t3 = pivot_tables(facts)
+    assert (t1["kind"], t3["kind"]) == ("T1", "T3")
+    assert t3["columns"] == ["合计", "项目支出"]
+    assert [(r["code"], [c and c["printed_value"] for c in r["cells"]]) for r in t3["rows"]] == [
+        ("", ["3", None]), ("201", ["3", "1"])]
+
+
+def test_svg_labels_are_escaped():
+    svg = hbar([{"label": "<script>alert(1)</script>局", "values": [1]}], ["2026 年"], title="t")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
