@@ -90,18 +90,21 @@ def host_allowed(url: str, allowed: list[str]) -> bool:
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
         return False
-    try:
-        ipaddress.ip_address(host)
-        is_ip = True
-    except ValueError:
-        is_ip = False
     for entry in allowed:
         entry = entry.strip().rstrip(".").lower()
         if not entry:
             continue
-        if host == entry or (not is_ip and host.endswith("." + entry)):
+        if host == entry or (not _is_ip(host) and not _is_ip(entry) and host.endswith("." + entry)):
             return True
     return False
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return False
 
 
 class _AllowListBase:

@@ -59,6 +59,8 @@ def build_report(*, site: str, run_id: str, stats: dict[str, Any], items: list[d
             "bytes": stat("downloader/response_bytes"),
             "retries": stat("retry/count"),
             "retry_wait_s": round(float(stats.get("budgetwatch/retry/wait_seconds", 0) or 0), 3),
+            # 429/503 whose Retry-After was beyond the cap: left for the next run.
+            "retry_after_refused": stat("budgetwatch/retry/retry_after_too_long"),
         },
         "robots": {
             "status": stats.get("budgetwatch/robots/status"),
