@@ -47,7 +47,8 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction, sour
         prev = con.execute("SELECT parser_version FROM doc WHERE sha256 = ?", [extraction.sha256]).fetchone()
         if prev is None or prev[0] != extraction.parser_version:
             # New content, or the same content read by another parser: replace it whole.
-            _delete_document(con, extraction.sha256, keep_findings_of=fid)
+            if prev is not None:
+                _delete_document(con, extraction.sha256, keep_findings_of=fid)
             _insert_document(con, extraction, fid, now)
         _record_source(con, extraction.sha256, source, now)
         con.commit()
