@@ -16,6 +16,7 @@ CREATE OR REPLACE MACRO half_unit_wan(decimals, unit) AS
     CAST(0.5 / pow(10, decimals) * (CASE WHEN unit = '元' THEN 0.0001 ELSE 1 END) AS DECIMAL(20, 8));
 
 CREATE OR REPLACE MACRO pct_tolerance() AS CAST(0.5 AS DECIMAL(20, 6));
+-- For 元 tables against 万元 figures (B10, C1 on 项目申报表), after normalising to 万元.
 CREATE OR REPLACE MACRO cross_unit_tolerance() AS CAST(0.01 AS DECIMAL(20, 6));
 
 -- The one outcome decision for a numeric identity.
