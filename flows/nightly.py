@@ -33,7 +33,21 @@ def configured_sites() -> list[str]:
     return [s.strip() for s in raw.split(",") if s.strip()] or DEFAULT_SITES
 
 
-@task(name="crawl-site", retries=2, retry_delay_seconds=[30, 120], cache_policy=NO_CACHE)
+def _worth_retrying(task, task_run, state) -> bool:
+    """A portal that was down may be back; a broken site profile will not fix itself."""
+    from spiders.profile import ProfileError
+
+    try:
+        state.result()
+    except ProfileError:
+        return False
+    except BaseException:  # noqa: BLE001
+        return True
+    return True
+
+
+@task(name="crawl-site", retries=2, retry_delay_seconds=[30, 120], retry_condition_fn=_worth_retrying,
+      cache_policy=NO_CACHE)
 def crawl_site(site: str, store_dir: str, start_url: str | None = None) -> list[dict]:
     from spiders.run import crawl
 
