@@ -216,22 +216,30 @@ class ProfileSpider(scrapy.Spider):
         anchors = response.css(rules.css) if rules.css else response.css("a[href]")
         seen: set[str] = set()
         links = []
-        for a in anchors:
-            href = a.attrib.get("href", "").strip()
+
+        def add(href: str, text: str | None) -> None:
+            href = href.strip()
             if not href or href.startswith(("javascript:", "mailto:", "#")):
-                continue
+                return
             url = response.urljoin(href)
             if urlsplit(url).scheme not in ("http", "https"):
-                continue
+                return
             path = unquote(urlsplit(url).path).lower()
             if rules.extensions and not path.endswith(rules.extensions):
-                continue
+                return
             if url in seen:
-                continue
+                return
             seen.add(url)
+            links.append((url, text or None))
+
+        for a in anchors:
             # Join text nodes without spaces: CMS editors split names over <span>s.
             text = " ".join("".join(a.css("::text").getall()).split()) or a.attrib.get("title")
-            links.append((url, text or None))
+            add(a.attrib.get("href", ""), text)
+        if rules.href_regex:
+            for m in re.finditer(rules.href_regex, response.text):
+                text = m.group("text") if "text" in m.re.groupindex else None
+                add(m.group(1), " ".join(text.split()) if text else None)
         return links
 
     # -- failures ----------------------------------------------------------

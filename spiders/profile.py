@@ -76,6 +76,10 @@ class Detail:
 class Attachments:
     css: str | None
     extensions: tuple[str, ...]
+    # Some TRS templates write the attachment links from a script
+    # (document.write / var fileUrl = "./P0….pdf"), so they are not anchors in
+    # the DOM. Group 1 of this regex, run over the raw HTML, adds such hrefs.
+    href_regex: str | None = None
 
 
 @dataclass(frozen=True)
@@ -211,7 +215,8 @@ def parse_profile(raw: Any, path: Path | None = None) -> SiteProfile:
     for key, pattern in (("detail.published.regex", published.get("regex")),
                          ("years.title_regex", years.get("title_regex")),
                          ("listing.title_include", listing.get("title_include")),
-                         ("listing.page_count_regex", listing.get("page_count_regex"))):
+                         ("listing.page_count_regex", listing.get("page_count_regex")),
+                         ("attachments.href_regex", attachments.get("href_regex"))):
         if pattern:
             try:
                 re.compile(pattern)
@@ -242,7 +247,8 @@ def parse_profile(raw: Any, path: Path | None = None) -> SiteProfile:
             source=_as_list(detail.get("source")),
             store_page=store_page,
         ),
-        attachments=Attachments(css=attachments.get("css"), extensions=extensions),
+        attachments=Attachments(css=attachments.get("css"), extensions=extensions,
+                                href_regex=attachments.get("href_regex")),
         years=Years(
             title_regex=years.get("title_regex") or Years.title_regex,
             min_year=int(years["min_year"]) if years.get("min_year") else None,
