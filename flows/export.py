@@ -1,9 +1,23 @@
-"""Export the public views to CSV, Parquet or one Excel workbook."""
+"""Export the public views to CSV, Parquet or one Excel workbook.
+
+- Excel: one sheet per view with Chinese sheet names and headers; amounts are numbers
+  (DECIMAL written as numeric cells with a 0.00 format), never text.
+- CSV: UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly.
+- Parquet: DuckDB's COPY, which keeps DECIMAL(20, 6) as a Parquet decimal.
+Every file is written beside its target and renamed into place, so a failed export
+never leaves half a file where the last good one was.
+"""
 from __future__ import annotations
 
+import json
+import os
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 PUBLIC_VIEWS = ["documents", "filings", "facts", "filing_totals", "findings"]
+# Further views exported when the warehouse has them.
+OPTIONAL_VIEWS = ["rules", "coverage"]
 
 # Chinese headers for Excel, where staff read them.
 ZH_HEADERS = {
@@ -11,6 +25,7 @@ ZH_HEADERS = {
     "pages": "页数", "outcome": "结果", "outcome_detail": "说明", "filing_id": "公开文件ID",
     "region_code": "行政区划代码", "department": "部门", "department_code": "部门编码", "unit_scope": "部门/单位",
     "fiscal_year": "年度", "kind": "预算/决算", "template": "模板", "published_at": "发布日期",
+    "published_at_source": "发布日期来源",
     "table_kind": "表", "row_code": "行编码", "row_label": "行名称", "column_label": "列", "amount_wan": "金额（万元）",
     "printed_value": "原文数值", "printed_unit": "原文单位", "page": "页码", "bbox": "位置",
     "income_total": "收入总计", "expenditure_total": "支出总计", "fiscal_appropriation": "财政拨款收入",
@@ -19,51 +34,150 @@ ZH_HEADERS = {
     "sangong_total": "三公经费合计", "sangong_abroad": "因公出国（境）费", "sangong_vehicle_purchase": "公务用车购置费",
     "sangong_vehicle_operation": "公务用车运行费", "sangong_reception": "公务接待费",
     "gov_fund_expenditure": "政府性基金支出", "rule_id": "规则", "severity": "严重程度", "message": "说明",
-    "expected": "应为", "actual": "实际", "difference": "差额", "tolerance": "容差", "evidence": "证据",
-    "first_seen": "首次发现", "last_seen": "最近发现",
+    "expected": "一方数值", "actual": "另一方数值", "difference": "差额", "tolerance": "容差", "evidence": "证据",
+    "first_seen": "首次发现", "last_seen": "最近发现", "subject": "核对对象", "rules_version": "规则版本",
+    "status": "状态", "title_zh": "规则说明", "title_en": "规则说明（英文）", "family": "类别", "implemented": "已实现",
 }
-ZH_SHEETS = {"documents": "文档", "filings": "公开文件", "facts": "数据", "filing_totals": "主要合计", "findings": "核对结果"}
+ZH_SHEETS = {"documents": "文档", "filings": "公开文件", "facts": "数据", "filing_totals": "主要合计",
+             "findings": "核对结果", "rules": "规则", "coverage": "覆盖情况"}
+EXCEL_MAX_ROWS = 1_048_576
+
+
+class ExportError(Exception):
+    pass
+
+
+def views_of(con) -> list[str]:
+    have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    return [v for v in PUBLIC_VIEWS if v in have] + [v for v in OPTIONAL_VIEWS if v in have]
 
 
 def export(db: Path, kind: str, dest: Path) -> list[Path]:
-    """Write the public views as `kind` ('xlsx', 'csv' or 'parquet') to `dest`."""
-    if kind != "xlsx":
-        return _copy_out(db, kind, dest)
-    import pandas as pd
+    """Write the public views as `kind` ('xlsx', 'csv' or 'parquet') to `dest` (a file for
+    xlsx, a folder otherwise); return the files written."""
+    if kind == "xlsx":
+        return [_xlsx(Path(db), Path(dest))]
+    if kind in ("csv", "parquet"):
+        return _copy_out(Path(db), kind, Path(dest))
+    raise ValueError(f"unknown export kind {kind}")
 
-    from flows.readonly_sql import connect_readonly
 
-    con = connect_readonly(db)
+def _xlsx(db: Path, dest: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    from flows.readonly_sql import connect_for_reading
+
+    con = connect_for_reading(db)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    wb = Workbook(write_only=True)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="F3F0EA")
     try:
-        frames = {v: con.execute(f"SELECT * FROM {v}").df() for v in PUBLIC_VIEWS}
+        for view in views_of(con):
+            n = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
+            if n + 1 > EXCEL_MAX_ROWS:
+                raise ExportError(f"视图 {view} 有 {n} 行，超过 Excel 单表上限；请改用 --csv 或 --parquet 导出。")
+            cur = con.execute(f"SELECT * FROM {view}")
+            cols = [(d[0], str(d[1])) for d in cur.description]
+            ws = wb.create_sheet(ZH_SHEETS.get(view, view)[:31])
+            ws.freeze_panes = "A2"
+            for i, (name, _) in enumerate(cols):
+                ws.column_dimensions[_letter(i)].width = _width(name)
+            ws.auto_filter.ref = f"A1:{_letter(len(cols) - 1)}{n + 1}"
+            header = []
+            for name, _ in cols:
+                c = WriteOnlyCell(ws, value=ZH_HEADERS.get(name, name))
+                c.font, c.fill = bold, fill
+                header.append(c)
+            ws.append(header)
+            while batch := cur.fetchmany(5000):
+                for row in batch:
+                    ws.append([_cell(ws, v) for v in row])
+        wb.save(tmp)
+        tmp.replace(dest)
+    except BaseException:
+        for ws in wb.worksheets:  # end the half-written sheets quietly and drop their temp files
+            _discard(ws)
+        raise
     finally:
         con.close()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(dest, engine="openpyxl") as xw:
-        for view, df in frames.items():
-            df = df.copy()
-            for col in df.columns:  # Excel cells hold no DECIMAL or list values
-                if df[col].dtype == object:
-                    df[col] = df[col].map(lambda v: v if v is None or isinstance(v, (str, int, float)) else str(v))
-            df.rename(columns=ZH_HEADERS).to_excel(xw, sheet_name=ZH_SHEETS[view], index=False)
-    return [dest]
+        tmp.unlink(missing_ok=True)
+    return dest
+
+
+def _discard(ws) -> None:
+    try:
+        ws.close()
+    except Exception:  # the sheet is thrown away anyway
+        pass
+    out = getattr(getattr(ws, "_writer", None), "out", None)
+    if isinstance(out, str) and os.path.exists(out):
+        os.remove(out)
+
+
+def _cell(ws, v):
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(v, Decimal):  # a number in Excel, shown to the cent like the filings
+        c = WriteOnlyCell(ws, value=v)
+        c.number_format = "#,##0.00####"
+        return c
+    if isinstance(v, datetime):
+        c = WriteOnlyCell(ws, value=v.replace(tzinfo=None))
+        c.number_format = "yyyy-mm-dd hh:mm:ss"
+        return c
+    if isinstance(v, date):
+        c = WriteOnlyCell(ws, value=v)
+        c.number_format = "yyyy-mm-dd"
+        return c
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, str) and v.startswith("="):  # text, never a formula Excel would run
+        c = WriteOnlyCell(ws, value=v)
+        c.data_type = "s"
+        return c
+    return v
+
+
+def _letter(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i + 1)
+
+
+def _width(name: str) -> int:
+    wide = {"sha256": 20, "source_url": 40, "message": 60, "evidence": 40, "outcome_detail": 40,
+            "filing_id": 36, "row_label": 28, "column_label": 20, "department": 24, "title_zh": 40}
+    return wide.get(name, 14)
 
 
 def _copy_out(db: Path, kind: str, dest: Path) -> list[Path]:
-    """CSV and Parquet through DuckDB's COPY, which keeps DECIMAL types in Parquet."""
-    import duckdb
+    """CSV and Parquet through DuckDB's COPY (exact decimals; DECIMAL types kept in Parquet)."""
+    from flows.readonly_sql import connect_for_reading
 
-    if kind not in ("csv", "parquet"):
-        raise ValueError(f"unknown export kind {kind}")
     dest.mkdir(parents=True, exist_ok=True)
     options = "FORMAT csv, HEADER true" if kind == "csv" else "FORMAT parquet"
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_for_reading(db, external_access=True)
     written = []
     try:
-        for view in PUBLIC_VIEWS:
+        for view in views_of(con):
             path = dest / f"{view}.{kind}"
-            con.execute(f"COPY (SELECT * FROM {view}) TO '{path.as_posix()}' ({options})")
+            tmp = dest / f".{view}.{os.getpid()}.tmp.{kind}"
+            try:
+                con.execute(f"COPY (SELECT * FROM {view}) TO '{_sql_str(tmp)}' ({options})")
+                if kind == "csv":  # a BOM, so Excel reads the file as UTF-8
+                    data = tmp.read_bytes()
+                    tmp.write_bytes(b"\xef\xbb\xbf" + data)
+                tmp.replace(path)
+            finally:
+                tmp.unlink(missing_ok=True)
             written.append(path)
     finally:
         con.close()
     return written
+
+
+def _sql_str(path: Path) -> str:
+    return path.resolve().as_posix().replace("'", "''")

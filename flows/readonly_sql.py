@@ -54,6 +54,23 @@ def connect_readonly(db: Path) -> duckdb.DuckDBPyConnection:
     )
 
 
+def connect_for_reading(db: Path, *, external_access: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection for our own reports and exports (fixed SELECTs, not user SQL).
+
+    DuckDB refuses a second in-process connection to a file with a different configuration,
+    so when the nightly flow still holds its connection, match that one instead of failing.
+    """
+    try:
+        if external_access:  # COPY … TO needs to write files
+            return duckdb.connect(str(db), read_only=True)
+        return connect_readonly(db)
+    except duckdb.ConnectionException:
+        try:
+            return duckdb.connect(str(db), read_only=True)
+        except duckdb.ConnectionException:
+            return duckdb.connect(str(db))
+
+
 def run_readonly(db: Path, query: str):
     """Run one SELECT and return a pandas DataFrame; refuse anything else."""
     _check(query)

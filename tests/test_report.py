@@ -172,3 +172,12 @@ def test_pivot_keeps_printed_order():
 def test_svg_labels_are_escaped():
     svg = hbar([{"label": "<script>alert(1)</script>局", "values": [1]}], ["2026 年"], title="t")
     assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_report_while_the_nightly_flow_holds_a_connection(district, tmp_path):
+    writer = duckdb.connect(str(district["db"]))  # as the nightly flow's own connection
+    try:
+        index = write_report(district["db"], tmp_path / "r")
+    finally:
+        writer.close()
+    assert "1,692.75" in index.read_text("utf-8")

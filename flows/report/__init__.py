@@ -23,10 +23,10 @@ log = logging.getLogger(__name__)
 
 def write_report(db: Path, out: Path) -> Path:
     """Write the report site of `db` into `out`; return the path of its index.html."""
-    from flows.readonly_sql import connect_readonly
+    from flows.readonly_sql import connect_for_reading
 
     db, out = Path(db), Path(out)
-    con = connect_readonly(db)
+    con = connect_for_reading(db)
     try:
         ctx = collect(con, db, out)
     finally:
