@@ -87,7 +87,10 @@ def extract_documents(docs: list[Document], cache_dir: str, timeout_s: float = 3
             parsed += 1
             pages += ext.pages
         progress.step(ext, cached)
-    return {"extractions": extractions, "parsed": parsed, "pages": pages}
+    from prefect.context import FlowRunContext
+
+    runner = type(FlowRunContext.get().task_runner).__name__
+    return {"extractions": extractions, "parsed": parsed, "pages": pages, "runner": runner}
 
 
 @task(name="load-check-publish", cache_policy=NO_CACHE)
@@ -153,7 +156,7 @@ def nightly(
     run["alerts"] = deliver_alerts(str(paths.db), urls)
 
     run.update(files=len(docs), unique=len(extracted["extractions"]), parsed=extracted["parsed"],
-               pages=extracted["pages"], failed_sites=failed_sites, task_runner=runner,
+               pages=extracted["pages"], failed_sites=failed_sites, task_runner=runner, task_runner_class=extracted["runner"],
                outcomes={sha: e.outcome for sha, e in extracted["extractions"].items()})
     text = summary_text(paths.db, run)
     create_markdown_artifact(key="nightly-summary", markdown=run_markdown(run, text),
