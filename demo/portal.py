@@ -2,14 +2,22 @@
 
 Contract (shared with spiders/profiles/sample.yaml): robots.txt, /index.html with a
 财政预决算 nav link, listing pages /zwgk/czyjs/index.html, index_1.html … (20 entries each,
-``ul.list`` items, ``div.page a.next`` pager), detail pages
+``ul.list`` items, ``div.page a.next`` pager) listing every entry, year sub-columns
+/zwgk/czyjs/2026/index.html … (the same markup, linked from ``div.subcol``), detail pages
 /zwgk/czyjs/YYYYMM/tYYYYMMDD_NNNNNNN.html (``h1.title``, ``div.info`` with 发布日期 and
-信息来源, ``div.attachments`` with relative links) and attachments in the same YYYYMM/
-folder. ``manifest.json`` at the root lists every filing with its attachment's sha256:
-it is the ground truth that tests compare a crawl against.
+信息来源, ``div.attachments`` with relative or root-relative links) and attachments in
+the same YYYYMM/ folder. ``manifest.json`` at the root lists every filing with its
+attachments' sha256 and expected extraction outcome; the district site also has
+``ground_truth.jsonl`` (the findings a checker must report) and ``site.json`` (人大
+approval dates, variants).
 
-A site is a pure function of its filings, so ``build_site`` keys its output folder on
-GENERATOR_VERSION plus a hash of the inputs and reuses a finished folder.
+Profiles: ``build_site(profile="seed")`` is the walking skeleton's one filing;
+``build_site()`` is the whole sample district (demo.district), ``epoch=1`` the same
+portal after a corrected re-publication.
+
+A site is a pure function of its inputs, so ``build_site`` keys its output folder on
+GENERATOR_VERSION plus a hash of the inputs and reuses a finished folder; attachments
+are cached by content key in ``<build root>/cache/`` across sites.
 """
 from __future__ import annotations
 
@@ -25,7 +33,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 # Bump when the site's HTML, layout or manifest changes for the same filings.
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 DEMO_DIR = Path(__file__).resolve().parent
 BUILD_ROOT = DEMO_DIR / "_build"
@@ -47,6 +55,7 @@ class Attachment:
     link_text: str  # the department's own file name shown as the link text
     source_key: str
     write: Callable[[Path], object] = field(compare=False, repr=False)
+    expected_outcome: str = "ok"  # the documents.outcome extraction should give it
 
 
 @dataclass(frozen=True)
@@ -64,14 +73,22 @@ class PortalFiling:
     attachments: tuple[Attachment, ...] = ()
     region_code: str = "420104"
     body: str = ""  # article paragraph; a default sentence is written when empty
+    body_html: str = ""  # tables published on the page itself (trusted markup from demo.district)
+    first_published: str = ""  # a corrected re-publication keeps the URL of its first date
+    absolute_links: bool = False  # root-relative links instead of relative ones
+    variant: str = "wuhan"
+
+    @property
+    def path_date(self) -> date:
+        return date.fromisoformat(self.first_published or self.published_at)
 
     @property
     def folder(self) -> str:
-        return date.fromisoformat(self.published_at).strftime("%Y%m")
+        return self.path_date.strftime("%Y%m")
 
     @property
     def detail_name(self) -> str:
-        return f"t{date.fromisoformat(self.published_at):%Y%m%d}_{self.doc_id:07d}.html"
+        return f"t{self.path_date:%Y%m%d}_{self.doc_id:07d}.html"
 
     @property
     def detail_path(self) -> str:
@@ -80,8 +97,9 @@ class PortalFiling:
     def cache_key(self) -> dict:
         d = {k: getattr(self, k) for k in (
             "department", "department_code", "fiscal_year", "kind", "unit_scope", "title",
-            "published_at", "doc_id", "region_code", "body")}
-        d["attachments"] = [(a.file_name, a.link_text, a.source_key) for a in self.attachments]
+            "published_at", "doc_id", "region_code", "body", "body_html", "first_published", "absolute_links",
+            "variant")}
+        d["attachments"] = [(a.file_name, a.link_text, a.source_key, a.expected_outcome) for a in self.attachments]
         return d
 
 
@@ -126,29 +144,59 @@ def seed_filings() -> list[PortalFiling]:
 
 # ---------------------------------------------------------------- build
 
-def site_key(filings: list[PortalFiling]) -> str:
-    blob = json.dumps([GENERATOR_VERSION] + [f.cache_key() for f in filings], ensure_ascii=False, sort_keys=True)
+def site_key(filings: list[PortalFiling], extra: object = None) -> str:
+    blob = json.dumps([GENERATOR_VERSION] + [f.cache_key() for f in filings] + ([extra] if extra else []),
+                      ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def build_site(out_dir: Path | None = None, filings: list[PortalFiling] | None = None) -> Path:
+PROFILES = ("district", "seed")
+
+
+def attachment_cache() -> Path:
+    """Rendered attachments by content key, shared by every build root (tests build into
+    temporary folders and still render each PDF once per machine)."""
+    return Path(os.environ.get("BUDGETWATCH_DEMO_CACHE") or BUILD_ROOT / "cache")
+
+
+def site_content(profile: str = "district", epoch: int = 0, seed: int | None = None):
+    """(filings, ground truth rows, site metadata) of a named profile."""
+    if profile == "seed":
+        return seed_filings(), [], {"profile": "seed"}
+    if profile != "district":
+        raise ValueError(f"unknown sample site profile {profile!r} (one of {', '.join(PROFILES)})")
+    from demo.district.district import DEFAULT_SEED, district
+
+    d = district(DEFAULT_SEED if seed is None else seed, epoch)
+    return d.filings, d.ground_truth, {"profile": "district", **d.meta}
+
+
+def build_site(out_dir: Path | None = None, filings: list[PortalFiling] | None = None, *,
+               profile: str = "district", epoch: int = 0, seed: int | None = None,
+               workers: int | None = None) -> Path:
     """Build (or reuse) the static site and return its root folder.
 
-    ``out_dir`` is the build root (default ``demo/_build``); the site goes to
-    ``out_dir/site-<key>/`` where the key hashes GENERATOR_VERSION and the filings. A
-    finished folder (one with manifest.json) is reused as is; a build happens in a
-    temporary folder renamed into place, so an interrupted build is never reused.
+    ``filings`` builds exactly those (no ground truth); otherwise ``profile`` picks the
+    content: 'district' (default: the whole sample district from ``seed``, at ``epoch``
+    0 or 1) or 'seed' (the seed filing alone). ``out_dir`` is the build root (default
+    ``demo/_build``); the site goes to ``out_dir/site-<key>/`` where the key hashes
+    GENERATOR_VERSION and the content. A finished folder (one with manifest.json) is
+    reused as is; a build happens in a temporary folder renamed into place, so an
+    interrupted build is never reused. ``workers`` > 1 renders attachments in parallel.
     """
-    filings = list(filings) if filings is not None else seed_filings()
+    if filings is not None:
+        filings, truth, meta = list(filings), [], {}
+    else:
+        filings, truth, meta = site_content(profile, epoch, seed)
     _check_unique(filings)
     root = Path(out_dir) if out_dir is not None else BUILD_ROOT
-    site = root / f"site-{site_key(filings)}"
+    site = root / f"site-{site_key(filings, [truth, meta] if (truth or meta) else None)}"
     if (site / "manifest.json").exists():
         return site
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
     try:
-        _write_site(tmp, filings, site.name)
+        _write_site(tmp, filings, site.name, truth, meta, attachment_cache(), workers)
         try:
             os.rename(tmp, site)
         except OSError:
@@ -170,7 +218,8 @@ def _check_unique(filings: list[PortalFiling]) -> None:
             seen.add(p)
 
 
-def _write_site(site: Path, filings: list[PortalFiling], key: str) -> None:
+def _write_site(site: Path, filings: list[PortalFiling], key: str, truth: list[dict] | None = None,
+                meta: dict | None = None, cache: Path | None = None, workers: int | None = None) -> None:
     (site / "css").mkdir(parents=True)
     shutil.copyfile(DEMO_DIR / "site_assets" / "style.css", site / "css" / "style.css")
     (site / "robots.txt").write_text("User-agent: *\nDisallow: /admin/\nCrawl-delay: 0\n", encoding="utf-8")
@@ -178,9 +227,12 @@ def _write_site(site: Path, filings: list[PortalFiling], key: str) -> None:
     _write(site / "index.html", _home(ordered[:8]))
     col = site / COLUMN
     col.mkdir(parents=True)
-    pages = [ordered[i : i + PER_PAGE] for i in range(0, len(ordered), PER_PAGE)] or [[]]
-    for n, entries in enumerate(pages):
-        _write(col / _listing_name(n), _listing(entries, n, len(pages)))
+    years = sorted({f.fiscal_year for f in ordered}, reverse=True) if len(ordered) > PER_PAGE else []
+    _write_listing(col, ordered, years, depth=2)
+    for y in years:
+        (col / str(y)).mkdir()
+        _write_listing(col / str(y), [f for f in ordered if f.fiscal_year == y], years, depth=3, year=y)
+    _write_attachments(col, ordered, cache, workers)
     manifest = []
     for f in ordered:
         folder = col / f.folder
@@ -188,7 +240,6 @@ def _write_site(site: Path, filings: list[PortalFiling], key: str) -> None:
         atts = []
         for a in f.attachments:
             path = folder / a.file_name
-            a.write(path)
             data = path.read_bytes()
             atts.append({
                 "path": f"/{COLUMN}/{f.folder}/{a.file_name}",
@@ -196,6 +247,7 @@ def _write_site(site: Path, filings: list[PortalFiling], key: str) -> None:
                 "sha256": hashlib.sha256(data).hexdigest(),
                 "bytes": len(data),
                 "pages": _pdf_pages(path),
+                "expected_outcome": a.expected_outcome,
             })
         _write(folder / f.detail_name, _detail(f))
         manifest.append({
@@ -208,13 +260,60 @@ def _write_site(site: Path, filings: list[PortalFiling], key: str) -> None:
             "title": f.title,
             "published_at": f.published_at,
             "detail_path": f.detail_path,
+            "variant": f.variant,
             "attachment_path": atts[0]["path"] if atts else None,
             "sha256": atts[0]["sha256"] if atts else None,
             "attachments": atts,
         })
+    if meta:
+        (site / "site.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if truth is not None and meta:
+        lines = [json.dumps(t, ensure_ascii=False, sort_keys=True) for t in truth]
+        (site / "ground_truth.jsonl").write_text("".join(x + "\n" for x in lines), encoding="utf-8")
     # manifest.json last: its presence marks a finished build
-    doc = {"generator_version": GENERATOR_VERSION, "key": key, "filings": manifest}
+    doc = {"generator_version": GENERATOR_VERSION, "key": key, "epoch": (meta or {}).get("epoch", 0),
+           "filings": manifest}
     (site / "manifest.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _write_listing(folder: Path, entries: list[PortalFiling], years: list[int], depth: int,
+                   year: int | None = None) -> None:
+    pages = [entries[i : i + PER_PAGE] for i in range(0, len(entries), PER_PAGE)] or [[]]
+    for n, chunk in enumerate(pages):
+        _write(folder / _listing_name(n), _listing(chunk, n, len(pages), years, depth, year))
+
+
+def _write_attachments(col: Path, filings: list[PortalFiling], cache: Path | None, workers: int | None) -> None:
+    """Write every attachment, reusing the content-keyed cache; the misses in parallel when asked."""
+    todo = []
+    for f in filings:
+        (col / f.folder).mkdir(exist_ok=True)
+        for a in f.attachments:
+            path = col / f.folder / a.file_name
+            hit = cache / f"{a.source_key}{path.suffix}" if cache else None
+            if hit is not None and hit.exists():
+                shutil.copyfile(hit, path)
+            else:
+                todo.append((a, path, hit))
+    if workers and workers > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as pool:
+            list(pool.map(_run_write, [(a.write, path) for a, path, _ in todo]))
+    else:
+        for a, path, _ in todo:
+            a.write(path)
+    for a, path, hit in todo:
+        if hit is not None:
+            hit.parent.mkdir(parents=True, exist_ok=True)
+            tmp = hit.with_name(f".{hit.name}.{os.getpid()}")
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, hit)
+
+
+def _run_write(job) -> None:
+    write, path = job
+    write(path)
 
 
 def _pdf_pages(path: Path) -> int | None:
@@ -285,9 +384,16 @@ def _home(latest: list[PortalFiling]) -> str:
     return _page(f"{PORTAL_NAME}", "首页", body, "/css/style.css", "home")
 
 
-def _listing(entries: list[PortalFiling], n: int, total: int) -> str:
+def _listing(entries: list[PortalFiling], n: int, total: int, years: list[int] = (), depth: int = 2,
+             year: int | None = None) -> str:
+    up = "../" * (depth - 2)
+
+    def href(f: PortalFiling) -> str:
+        # most entries link relatively, some root-relative, as TRS templates mix them
+        return f.detail_path if f.absolute_links else f"./{up}{f.folder}/{f.detail_name}"
+
     items = "\n".join(
-        f'<li><a href="./{f.folder}/{f.detail_name}" title="{escape(f.title)}">{escape(_short(f.title))}</a>'
+        f'<li><a href="{href(f)}" title="{escape(f.title)}">{escape(_short(f.title))}</a>'
         f'<span class="date">{f.published_at}</span></li>'
         for f in entries
     )
@@ -297,15 +403,22 @@ def _listing(entries: list[PortalFiling], n: int, total: int) -> str:
     pager.append(f"<span>第 {n + 1} 页</span>")
     if n + 1 < total:
         pager.append(f'<a class="next" href="{_listing_name(n + 1)}">下一页</a>')
+    subcol = ""
+    if years:
+        on = ' class="on"'
+        links = [f'<a href="/{COLUMN}/index.html"{on if year is None else ""}>全部</a>']
+        links += [f'<a href="/{COLUMN}/{y}/index.html"{on if y == year else ""}>{y}年</a>' for y in years]
+        subcol = f'<div class="subcol">{"".join(links)}</div>\n'
+    name = f"{year}年{COLUMN_NAME}" if year else COLUMN_NAME
     body = f"""<div class="box">
-<h2>{COLUMN_NAME}</h2>
-<ul class="list">
+<h2>{name}</h2>
+{subcol}<ul class="list">
 {items}
 </ul>
 <div class="page">{"".join(pager)}</div>
 </div>"""
-    crumb = f'<a href="/index.html">首页</a> &gt; 政务公开 &gt; {COLUMN_NAME}'
-    return _page(f"{COLUMN_NAME}_{PORTAL_NAME}", crumb, body, "../../css/style.css", "czyjs")
+    crumb = f'<a href="/index.html">首页</a> &gt; 政务公开 &gt; {COLUMN_NAME}' + (f" &gt; {year}年" if year else "")
+    return _page(f"{name}_{PORTAL_NAME}", crumb, body, up + "../../css/style.css", "czyjs")
 
 
 def _short(title: str, limit: int = 34) -> str:
@@ -318,19 +431,22 @@ def _detail(f: PortalFiling) -> str:
         f"根据《中华人民共和国预算法》和财政部关于部门预算公开的有关规定，现将{f.department}"
         f"{f.fiscal_year}年部门{f.kind}予以公开，详见附件。"
     )
+    prefix = f"/{COLUMN}/{f.folder}/" if f.absolute_links else "./"
     atts = "\n".join(
-        f'<p><a href="./{a.file_name}">{escape(a.link_text)}</a></p>' for a in f.attachments
+        f'<p><a href="{prefix}{a.file_name}">{escape(a.link_text)}</a></p>' for a in f.attachments
     )
+    attachments = f"""<div class="attachments">
+<p>附件：</p>
+{atts}
+</div>
+""" if f.attachments else ""
     body = f"""<div class="box">
 <h1 class="title">{escape(f.title)}</h1>
 <div class="info"><span class="pubdate">发布日期：{f.published_at}</span><span class="source">信息来源：{escape(f.department)}</span></div>
 <div class="article">
 <p>{escape(body_text)}</p>
+{f.body_html}
 </div>
-<div class="attachments">
-<p>附件：</p>
-{atts}
-</div>
-</div>"""
+{attachments}</div>"""
     crumb = f'<a href="/index.html">首页</a> &gt; 政务公开 &gt; <a href="../index.html">{COLUMN_NAME}</a>'
     return _page(f"{f.title}_{PORTAL_NAME}", crumb, body, "../../../css/style.css", "czyjs")

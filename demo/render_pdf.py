@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -44,6 +44,8 @@ PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm
 # SimpleDocTemplate's frame pads 6 pt on each side: this is the width flowables get.
 FRAME_W = PAGE_W - 2 * MARGIN - 12
+# The frame width of the document being built (landscape pages are wider); see build_pdf.
+_frame = {"w": FRAME_W, "repeat": True, "compact": False}
 
 FORM_TABLES = ("T11", "T12")  # 申报表-style forms rather than column tables
 AMOUNT_RE = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
@@ -143,11 +145,12 @@ def _col_widths(block: dict[str, Any], fs: float) -> list[float]:
                     want[c] = max(want[c], min(w, 4 * cjk + pad))
                 else:
                     want[c] = max(want[c], min(w, 16 * cjk + pad))
-    if sum(want) <= FRAME_W:
-        return [w * FRAME_W / sum(want) for w in want]
-    if sum(min_w) > FRAME_W:
+    frame_w = _frame["w"]
+    if sum(want) <= frame_w:
+        return [w * frame_w / sum(want) for w in want]
+    if sum(min_w) > frame_w:
         raise ValueError(f"table of {n} columns cannot fit A4 width at {fs}pt")
-    spare = FRAME_W - sum(min_w)
+    spare = frame_w - sum(min_w)
     extra = [w - m for w, m in zip(want, min_w)]
     return [m + spare * e / sum(extra) for m, e in zip(min_w, extra)]
 
@@ -179,6 +182,7 @@ def _block_table(block: dict[str, Any], form: bool) -> Table:
     code_cols = {c for c in range(block["ncols"]) for r in range(hr)
                  if re.search("编码|代码", block["rows"][r][c])}
     data = []
+    plain_right = []
     for r, row in enumerate(block["rows"]):
         out = []
         bold = r in bold_rows
@@ -195,10 +199,20 @@ def _block_table(block: dict[str, Any], form: bool) -> Table:
             else:
                 style = left
             width = sum(widths[c : span_end.get((r, c), c) + 1]) - 2 * CELL_PAD
+            if (r >= hr and not bold and style is not hdr and UNBREAKABLE_RE.match(text)
+                    and pdfmetrics.stringWidth(text, FONT, fs) <= width - 1.0):
+                # an amount or a code on one line: drawn as a plain string (same text layer,
+                # a fraction of a Paragraph's cost; the district renders hundreds of tables)
+                out.append(text)
+                if style is right:
+                    plain_right.append((c, r))
+                continue
             out.append(_cell(text, style, width, bold and r >= hr))
         data.append(out)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), fs),
+        ("LEADING", (0, 0), (-1, -1), lead),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
@@ -206,9 +220,11 @@ def _block_table(block: dict[str, Any], form: bool) -> Table:
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
+    for c, r in plain_right:
+        style.append(("ALIGN", (c, r), (c, r), "RIGHT"))
     for r0, c0, r1, c1 in block["spans"]:
         style.append(("SPAN", (c0, r0), (c1, r1)))
-    return Table(data, colWidths=widths, repeatRows=hr if hr else 0, style=TableStyle(style))
+    return Table(data, colWidths=widths, repeatRows=hr if hr and _frame["repeat"] else 0, style=TableStyle(style))
 
 
 def _cell(text: str, style: ParagraphStyle, width: float, bold: bool) -> Paragraph:
@@ -232,7 +248,7 @@ def _table_flowables(table: dict[str, Any], st: dict[str, ParagraphStyle]) -> li
     if table.get("dept_line") or table.get("unit_line"):
         head = Table(
             [[_p(table.get("dept_line", ""), st["tline"]), _p(table.get("unit_line", ""), st["tline_r"])]],
-            colWidths=[FRAME_W * 0.7, FRAME_W * 0.3],
+            colWidths=[_frame["w"] * 0.7, _frame["w"] * 0.3],
             style=TableStyle([
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -245,17 +261,17 @@ def _table_flowables(table: dict[str, Any], st: dict[str, ParagraphStyle]) -> li
     # export shows each page's grid with its own columns), so each starts a page.
     is_form = table["id"] in FORM_TABLES
     for i, block in enumerate(table.get("blocks", [])):
-        if i and is_form:
+        if i and is_form and not _frame["compact"]:
             out.append(PageBreak())
         out.append(_block_table(block, form=is_form))
     for i, form in enumerate(table.get("forms", [])):
         if i:
-            out.append(PageBreak())
+            out.append(CondPageBreak(120) if _frame["compact"] else PageBreak())
         if form.get("label"):
             out.append(_p(form["label"], st["tline"]))
         out.append(_p(form["title"], st["ttitle"], bold=True))
         for j, block in enumerate(form["blocks"]):
-            if j:
+            if j and not _frame["compact"]:
                 out.append(PageBreak())
             out.append(_block_table(block, form=True))
     if table.get("statement"):
@@ -280,17 +296,25 @@ def _body_para(text: str, style: ParagraphStyle) -> Paragraph:
     """A narrative paragraph with our own line breaks (see demo.line_breaking)."""
     slack = 1.0  # keep clear of reportlab re-wrapping a line we measured as exactly full
     lines = break_lines(
-        text, FONT, style.fontSize, FRAME_W - style.leftIndent - slack,
-        first_width=FRAME_W - style.leftIndent - style.firstLineIndent - slack,
+        text, FONT, style.fontSize, _frame["w"] - style.leftIndent - slack,
+        first_width=_frame["w"] - style.leftIndent - style.firstLineIndent - slack,
     )
     return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
-def _story(filing: dict[str, Any]) -> list:
+def _story(filing: dict[str, Any], parts: str = "all") -> list:
+    """parts: 'all', 'tables' (cover + part 2 only) or 'narrative' (everything but part 2),
+    for departments that publish the tables and the 情况说明 as two files."""
     st = _styles()
-    story: list = [Spacer(1, 70 * mm)]
+    story: list = [Spacer(1, 50 * mm if _frame["w"] > FRAME_W else 70 * mm)]
     story.append(_p(filing["cover"]["title"], st["cover"], bold=True))
     story.append(_p(filing["cover"]["subtitle"], st["cover2"], bold=True))
+    if parts == "tables":
+        story.append(PageBreak())
+        story.append(_p(filing["part_titles"]["2"], st["part"], bold=True))
+        for tid in filing["table_order"]:
+            story += _table_flowables(filing["tables"][tid], st)
+        return story
     story.append(PageBreak())
 
     story.append(_p("目 录", st["toc_title"], bold=True))
@@ -302,10 +326,11 @@ def _story(filing: dict[str, Any]) -> list:
 
     story.append(_p(filing["part_titles"]["1"], st["part"], bold=True))
     story += _narrative(filing["part1"], st)  # the 职能 list reads as numbered paragraphs
-    story.append(PageBreak())
-    story.append(_p(filing["part_titles"]["2"], st["part"], bold=True))
-    for tid in filing["table_order"]:
-        story += _table_flowables(filing["tables"][tid], st)
+    if parts != "narrative":
+        story.append(PageBreak())
+        story.append(_p(filing["part_titles"]["2"], st["part"], bold=True))
+        for tid in filing["table_order"]:
+            story += _table_flowables(filing["tables"][tid], st)
     story.append(PageBreak())
     story.append(_p(filing["part_titles"]["3"], st["part"], bold=True))
     story += _narrative(filing["part3"], st)
@@ -318,7 +343,7 @@ def _story(filing: dict[str, Any]) -> list:
 def _footer(canvas, doc) -> None:
     canvas.saveState()
     canvas.setFont(FONT, 9)
-    canvas.drawCentredString(PAGE_W / 2, 10 * mm, f"- {doc.page} -")
+    canvas.drawCentredString(doc.pagesize[0] / 2, 10 * mm, f"- {doc.page} -")
     canvas.restoreState()
 
 
@@ -343,15 +368,30 @@ def _canvas_dated(created: str | None):
 
 
 def build_pdf(filing: dict[str, Any], out_path: Path) -> Path:
-    """Render any filing dict shaped like the seed (see demo.seed_filing) to ``out_path``."""
+    """Render any filing dict shaped like the seed (see demo.seed_filing) to ``out_path``.
+
+    ``filing["render"]`` (optional) picks a variant seen on real portals: ``landscape``,
+    ``repeat_headers`` (False: a long table continues on the next page without its
+    header), ``compact_forms`` (项目申报表 blocks run on instead of one page each),
+    ``parts`` ('all' | 'tables' | 'narrative') and ``user_password`` (an encrypted file).
+    """
     register_font()
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     meta = filing["meta"]
-    title = f"{meta['department']}{meta['fiscal_year']}年部门{meta['kind']}"
+    opts = filing.get("render") or {}
+    pagesize = landscape(A4) if opts.get("landscape") else A4
+    _frame.update(w=pagesize[0] - 2 * MARGIN - 12, repeat=opts.get("repeat_headers", True),
+                  compact=opts.get("compact_forms", False))
+    title = f"{meta['department']}{meta['fiscal_year']}年{meta.get('unit_scope', '部门')}{meta['kind']}"
+    extra = {}
+    if opts.get("user_password"):
+        from reportlab.lib.pdfencrypt import StandardEncryption
+
+        extra["encrypt"] = StandardEncryption(opts["user_password"], canPrint=0, canCopy=0, strength=128)
     doc = SimpleDocTemplate(
         str(out_path),
-        pagesize=A4,
+        pagesize=pagesize,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
@@ -362,8 +402,9 @@ def build_pdf(filing: dict[str, Any], out_path: Path) -> Path:
         creator="budgetwatch demo",
         invariant=1,
         initialFontName=FONT,
+        **extra,
     )
-    doc.build(_story(filing), onFirstPage=lambda c, d: None, onLaterPages=_footer,
+    doc.build(_story(filing, opts.get("parts", "all")), onFirstPage=lambda c, d: None, onLaterPages=_footer,
               canvasmaker=_canvas_dated(meta.get("pdf_created")))
     return out_path
 

@@ -1,9 +1,13 @@
 """Serve a built sample site on loopback (tests, `budgetwatch demo`, `serve-sample`)."""
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
+import os
 import threading
+from email.utils import formatdate, parsedate_to_datetime
+from http import HTTPStatus
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -24,7 +28,50 @@ CONTENT_TYPES = {
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    """Static files with the validators a CMS sends (ETag, Last-Modified) and 304 answers to
+    conditional requests, so crawlers can be tested on incremental fetches."""
+
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) or not os.path.isfile(path):
+            return super().send_head()  # index pages, 404s and redirects as http.server does
+        try:
+            st = os.stat(path)
+        except OSError:
+            return super().send_head()
+        etag = _etag(path, st)
+        last_modified = formatdate(int(st.st_mtime), usegmt=True)
+        if self._not_modified(etag, int(st.st_mtime)):
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", last_modified)
+            self.end_headers()
+            return None
+        f = open(path, "rb")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-type", self.guess_type(path))
+        self.send_header("Content-Length", str(st.st_size))
+        self.send_header("Last-Modified", last_modified)
+        self.send_header("ETag", etag)
+        self.end_headers()
+        return f
+
+    def _not_modified(self, etag: str, mtime: int) -> bool:
+        inm = self.headers.get("If-None-Match")
+        if inm is not None:  # RFC 9110: If-None-Match wins over If-Modified-Since
+            tags = [t.strip() for t in inm.split(",")]
+            return "*" in tags or etag in tags or etag in [t.removeprefix("W/") for t in tags]
+        ims = self.headers.get("If-Modified-Since")
+        if ims:
+            try:
+                when = parsedate_to_datetime(ims)
+            except (TypeError, ValueError):
+                return False
+            if when is not None and when.tzinfo is not None:
+                return mtime <= int(when.timestamp())
+        return False
 
     def list_directory(self, path):
         # A CMS answers a folder URL without an index page with 404, not a file listing.
@@ -33,6 +80,23 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's signature
         log.debug("%s %s", self.address_string(), format % args)
+
+
+_ETAGS: dict[tuple[str, int, int], str] = {}
+
+
+def _etag(path: str, st: os.stat_result) -> str:
+    """A strong ETag from the file's content (cached per path, size and mtime): a rebuilt
+    site with the same bytes keeps its ETags, a corrected file gets a new one."""
+    key = (path, st.st_size, st.st_mtime_ns)
+    tag = _ETAGS.get(key)
+    if tag is None:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        tag = _ETAGS[key] = f'"{h.hexdigest()[:32]}"'
+    return tag
 
 
 def _check_loopback(host: str) -> None:

@@ -1,5 +1,6 @@
 """The sample portal follows the HTML contract the Scrapy profile is written against."""
 import hashlib
+from dataclasses import replace
 import json
 import urllib.error
 import urllib.request
@@ -14,9 +15,15 @@ DETAIL = "zwgk/czyjs/202601/t20260126_1000001.html"
 PDF = "zwgk/czyjs/202601/P020260126381234567890.pdf"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """Fake attachments must not meet the machine-wide attachment cache (nor leave entries in it)."""
+    monkeypatch.setenv("BUDGETWATCH_DEMO_CACHE", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="module")
 def seed_site(tmp_path_factory):
-    return build_site(tmp_path_factory.mktemp("build"))
+    return build_site(tmp_path_factory.mktemp("build"), profile="seed")
 
 
 def read(site, path):
@@ -184,3 +191,50 @@ def test_server_refuses_an_unbuilt_folder(tmp_path):
     with pytest.raises(FileNotFoundError):
         with serve(tmp_path):
             pass
+
+
+def test_attachments_are_cached_by_content_key_across_build_roots(tmp_path):
+    writes = []
+    build_site(tmp_path / "a", fake_filings(2, writes))
+    build_site(tmp_path / "b", fake_filings(2, writes))  # same keys: copied from the cache
+    assert sorted(writes) == [0, 1]
+
+
+def test_year_sub_columns_list_their_year_and_are_linked_from_the_column(tmp_path):
+    filings = fake_filings(25)
+    filings = [f if i % 2 else replace(f, fiscal_year=2025) for i, f in enumerate(filings)]
+    site = build_site(tmp_path, filings)
+    top = read(site, "zwgk/czyjs/index.html")
+    assert top.css("div.subcol a::attr(href)").getall() == [
+        "/zwgk/czyjs/index.html", "/zwgk/czyjs/2026/index.html", "/zwgk/czyjs/2025/index.html"]
+    y25 = read(site, "zwgk/czyjs/2025/index.html")
+    titles = y25.css("ul.list > li a::attr(title)").getall()
+    assert len(titles) == 13 and all("2026年部门预算" in t for t in titles)  # titles keep their text
+    for href in y25.css("ul.list > li a::attr(href)").getall():
+        assert (site / "zwgk/czyjs/2025" / href).resolve().is_file()
+
+
+def _get(url, **headers):
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def test_server_answers_conditional_requests_with_304(seed_site):
+    with serve(seed_site) as base:
+        status, headers, body = _get(base + PDF)
+        etag, modified = headers["ETag"], headers["Last-Modified"]
+        assert status == 200 and etag.startswith('"') and modified.endswith("GMT")
+        assert body == (seed_site / PDF).read_bytes()
+        assert _get(base + PDF, **{"If-None-Match": etag})[:1] == (304,)
+        assert _get(base + PDF, **{"If-None-Match": f'"other", {etag}'})[0] == 304
+        assert _get(base + PDF, **{"If-Modified-Since": modified})[0] == 304
+        assert _get(base + PDF, **{"If-Modified-Since": "Thu, 01 Jan 2004 00:00:00 GMT"})[0] == 200
+        # If-None-Match decides when both are sent (RFC 9110)
+        assert _get(base + PDF, **{"If-None-Match": '"stale"', "If-Modified-Since": modified})[0] == 200
+        s304, h304, b304 = _get(base + PDF, **{"If-None-Match": etag})
+        assert b304 == b"" and h304["ETag"] == etag
+        # another file has another tag; the tag follows the content
+        assert _get(base + DETAIL)[1]["ETag"] not in (None, etag)

@@ -20,7 +20,7 @@ AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     db = tmp_path_factory.mktemp("e2e") / "budget.duckdb"
-    site = build_site()
+    site = build_site(profile="seed")
     with serve(site) as base:
         start = {"sample": base + "zwgk/czyjs/index.html"}
         first = nightly(sites=["sample"], db=str(db), start_urls=start)
