@@ -1,6 +1,7 @@
 """Load one Extraction into the warehouse: one transaction per document, through Arrow."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import unicodedata
 from datetime import date, datetime, timezone
@@ -10,6 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from extractors.model import Extraction
+from warehouse.publish import crash_point
 
 log = logging.getLogger(__name__)
 
@@ -38,55 +40,180 @@ def is_filing(extraction: Extraction) -> bool:
     return extraction.outcome in FILING_OUTCOMES and bool(extraction.facts or extraction.claims)
 
 
+def filing_key_for(extraction: Extraction) -> str:
+    """The filing's identity without its content: re-publications share it, each is a version.
+
+    A 单位 filing adds a hash of its unit's name (several units of one department share the
+    department code). A filing whose region, department, year or kind is unknown has no
+    identity to share: its key is its filing_id, so it never becomes another filing's version.
+    """
+    fid = filing_id_for(extraction)
+    parts = fid.split("-")[:5]
+    if "x" in parts[:4]:
+        return fid
+    m = extraction.meta
+    if parts[4] == "unit" and m.department:
+        parts.append(hashlib.md5(unicodedata.normalize("NFKC", m.department).encode()).hexdigest()[:6])
+    return "-".join(parts)
+
+
 def load_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction, source: dict | None = None) -> str | None:
+    """Load one document; returns the filing it belongs to (None for a document without one).
+
+    Keyed on (sha256, parser_version): the same content loads once. New content under a known
+    identity (``filing_key``) becomes the next version of that filing, unless it completes the
+    current version (a narrative-only PDF beside a tables-only PDF): then it is merged into it.
+    """
     source = source or {}
-    fid = filing_id_for(extraction) if is_filing(extraction) else None
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     con.begin()
     try:
-        prev = con.execute("SELECT parser_version FROM doc WHERE sha256 = ?", [extraction.sha256]).fetchone()
-        if prev is None or prev[0] != extraction.parser_version:
-            # New content, or the same content read by another parser: replace it whole.
+        prev = con.execute("SELECT parser_version FROM doc WHERE sha256 = ?", [extraction.sha256]).fetchall()
+        prev = prev[0] if prev else None
+        if prev is not None and prev[0] == extraction.parser_version:
+            fid = _filing_of(con, extraction.sha256)
+        else:
+            keep = None
             if prev is not None:
-                _delete_document(con, extraction.sha256, keep_findings_of=fid)
-            _insert_document(con, extraction, fid, now)
+                # The same content read by another parser: replace its rows, keep its place in history.
+                keep = _delete_document(con, extraction.sha256)
+            fid = _insert_document(con, extraction, now, source, keep)
         _record_source(con, extraction.sha256, source, now)
+        crash_point("mid_load")
         con.commit()
     except BaseException:
         con.rollback()
         raise
+    crash_point("after_load")
     log.info("loaded %s (%s) as %s: %d facts, %d claims", extraction.sha256[:12], extraction.outcome,
              fid, len(extraction.facts), len(extraction.claims))
     return fid
 
 
-def _delete_document(con: duckdb.DuckDBPyConnection, sha256: str, keep_findings_of: str | None) -> None:
-    # Findings survive a re-parse under the same filing_id (run_checks refreshes them and
-    # keeps first_seen); under another id they would belong to no filing.
-    con.execute("DELETE FROM finding WHERE filing_id IN (SELECT filing_id FROM filing WHERE sha256 = ?) "
-                "AND filing_id IS DISTINCT FROM ?", [sha256, keep_findings_of])
-    for table in ("fact", "claim", "filing_table"):
-        con.execute(f"DELETE FROM {table} WHERE filing_id IN (SELECT filing_id FROM filing WHERE sha256 = ?)", [sha256])
-    con.execute("DELETE FROM filing WHERE sha256 = ?", [sha256])
+def _filing_of(con, sha256: str) -> str | None:
+    r = con.execute("SELECT filing_id FROM filing_doc WHERE sha256 = ? ORDER BY filing_id DESC LIMIT 1",
+                    [sha256]).fetchall()
+    return r[0][0] if r else None
+
+
+def _delete_document(con: duckdb.DuckDBPyConnection, sha256: str) -> dict | None:
+    """Remove one document's rows; returns the place of the filing it was the whole of."""
+    place = None
+    for fid, role in con.execute("SELECT filing_id, role FROM filing_doc WHERE sha256 = ?", [sha256]).fetchall():
+        for table in ("fact", "claim", "filing_table"):
+            con.execute(f"DELETE FROM {table} WHERE filing_id = ? AND (sha256 = ? OR sha256 IS NULL)", [fid, sha256])
+        con.execute("DELETE FROM filing_doc WHERE filing_id = ? AND sha256 = ?", [fid, sha256])
+        others = con.execute("SELECT count(*) FROM filing_doc WHERE filing_id = ?", [fid]).fetchall()[0][0]
+        if others == 0:
+            r = con.execute("SELECT filing_id, filing_key, version, is_current, loaded_at, superseded_at "
+                            "FROM filing WHERE filing_id = ?", [fid]).fetchall()
+            r = r[0] if r else None
+            if r:
+                place = dict(zip(("filing_id", "filing_key", "version", "is_current", "loaded_at", "superseded_at"), r))
+            # Findings survive a re-parse under the same filing_id (run_checks refreshes them
+            # and keeps first_seen); the caller drops them if the id changes.
+            con.execute("DELETE FROM filing WHERE filing_id = ?", [fid])
     con.execute("DELETE FROM doc WHERE sha256 = ?", [sha256])
+    return place
 
 
-def _insert_document(con, x: Extraction, fid: str | None, now: datetime) -> None:
+def _insert_document(con, x: Extraction, now: datetime, source: dict, keep: dict | None) -> str | None:
     con.execute(
-        "INSERT INTO doc VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO doc (sha256, parser_version, media_type, pages, outcome, outcome_detail, extract_seconds, loaded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [x.sha256, x.parser_version, x.media_type, x.pages, x.outcome, x.outcome_detail, x.seconds, now],
     )
-    if fid is None:
-        return
+    if not is_filing(x):
+        if keep:
+            con.execute("DELETE FROM finding WHERE filing_id = ?", [keep["filing_id"]])
+        return None
+    fid = filing_id_for(x)
+    key = filing_key_for(x)
+    if key == fid:
+        key = _key_by_source_url(con, source) or key
+    role = "tables" if x.facts and not x.claims else "narrative" if x.claims and not x.facts else "whole"
+    if keep is None:
+        partner = _partner(con, key, role)
+        if partner is not None:
+            _insert_rows(con, partner, x)
+            con.execute("INSERT INTO filing_doc VALUES (?, ?, ?)", [partner, x.sha256, role])
+            return partner
     m = x.meta
+    if keep is not None and keep["filing_key"] == key:
+        version, current, loaded, superseded = keep["version"], keep["is_current"], keep["loaded_at"], keep["superseded_at"]
+    else:
+        previous = con.execute("SELECT filing_id, version FROM filing WHERE filing_key = ? AND is_current",
+                               [key]).fetchall()
+        previous = previous[0] if previous else None
+        version = 1 + (con.execute("SELECT coalesce(max(version), 0) FROM filing WHERE filing_key = ?",
+                                   [key]).fetchall()[0][0])
+        current, loaded, superseded = True, now, None
+        con.execute("UPDATE filing SET is_current = false, superseded_at = ? WHERE filing_key = ? AND is_current",
+                    [now, key])
+        if previous is not None and role != "whole":
+            _carry_other_part(con, previous[0], fid, role)
+    if keep is not None and keep["filing_id"] != fid:
+        con.execute("DELETE FROM finding WHERE filing_id = ?", [keep["filing_id"]])
     con.execute(
-        "INSERT INTO filing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO filing (filing_id, sha256, parser_version, region_code, region_name, department, department_code, "
+        "unit_scope, fiscal_year, kind, template, names_seen, filing_key, version, is_current, loaded_at, superseded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [fid, x.sha256, x.parser_version, m.region_code, m.region_name, m.department, m.department_code,
-         m.unit_scope, m.fiscal_year, m.kind, m.template, list(m.names_seen or [])],
+         m.unit_scope, m.fiscal_year, m.kind, m.template, list(m.names_seen or []), key, version, current,
+         loaded, superseded],
     )
+    con.execute("INSERT OR REPLACE INTO filing_doc VALUES (?, ?, ?)", [fid, x.sha256, role])
+    _insert_rows(con, fid, x)
+    return fid
+
+
+def _key_by_source_url(con, source: dict) -> str | None:
+    """A document without a full identity, fetched from the URL of a known filing, is its new version."""
+    url = source.get("source_url")
+    if not url:
+        return None
+    r = con.execute(
+        """SELECT f.filing_key FROM doc_source s JOIN filing_doc d USING (sha256) JOIN filing f USING (filing_id)
+           WHERE s.source_url = ? AND f.is_current ORDER BY f.loaded_at DESC LIMIT 1""", [url]).fetchall()
+    return r[0][0] if r else None
+
+
+def _partner(con, key: str, role: str) -> str | None:
+    """The current version of this identity, when it lacks exactly the part this document brings."""
+    if role == "whole":
+        return None
+    r = con.execute(
+        """SELECT f.filing_id, list(d.role) FROM filing f JOIN filing_doc d USING (filing_id)
+           WHERE f.filing_key = ? AND f.is_current GROUP BY f.filing_id""", [key]).fetchall()
+    r = r[0] if r else None
+    if r is None:
+        return None
+    roles = set(r[1])
+    wanted = "narrative" if role == "tables" else "tables"
+    return r[0] if roles == {wanted} else None
+
+
+def _carry_other_part(con, old_fid: str, new_fid: str, role: str) -> None:
+    """A corrected tables-only (narrative-only) PDF keeps the previous version's other part."""
+    other = "narrative" if role == "tables" else "tables"
+    docs = [r[0] for r in con.execute("SELECT sha256 FROM filing_doc WHERE filing_id = ? AND role = ?",
+                                      [old_fid, other]).fetchall()]
+    for sha in docs:
+        con.execute("INSERT INTO filing_doc VALUES (?, ?, ?)", [new_fid, sha, other])
+        for table in ("fact", "claim"):
+            cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "filing_id"]
+            con.execute(f"INSERT INTO {table} (filing_id, {', '.join(cols)}) SELECT ?, {', '.join(cols)} "
+                        f"FROM {table} WHERE filing_id = ? AND sha256 = ?", [new_fid, old_fid, sha])
+        con.execute("INSERT INTO filing_table SELECT * REPLACE (? AS filing_id) FROM filing_table "
+                    "WHERE filing_id = ? AND sha256 = ?", [new_fid, old_fid, sha])
+
+
+def _insert_rows(con, fid: str, x: Extraction) -> None:
+    base = {t: con.execute(f"SELECT coalesce(max(seq) + 1, 0) FROM {t} WHERE filing_id = ?", [fid]).fetchall()[0][0]
+            for t in ("fact", "claim")}
     _insert_arrow(con, "filing_table", _tables_arrow(fid, x))
-    _insert_arrow(con, "fact", _facts_arrow(fid, x))
-    _insert_arrow(con, "claim", _claims_arrow(fid, x))
+    _insert_arrow(con, "fact", _facts_arrow(fid, x, base["fact"]))
+    _insert_arrow(con, "claim", _claims_arrow(fid, x, base["claim"]))
 
 
 def _insert_arrow(con, table: str, data: pa.Table) -> None:
@@ -119,14 +246,15 @@ def _tables_arrow(fid: str, x: Extraction) -> pa.Table:
         "pages": pa.array([list(i.pages) for i in t], pa.list_(pa.int32())),
         "n_facts": pa.array([i.n_facts for i in t], pa.int32()),
         "note": pa.array([i.note for i in t], pa.string()),
+        "sha256": pa.array([x.sha256] * len(t), pa.string()),
     })
 
 
-def _facts_arrow(fid: str, x: Extraction) -> pa.Table:
+def _facts_arrow(fid: str, x: Extraction, base: int = 0) -> pa.Table:
     f = x.facts
     return pa.table({
         "filing_id": pa.array([fid] * len(f), pa.string()),
-        "seq": pa.array(range(len(f)), pa.int32()),
+        "seq": pa.array(range(base, base + len(f)), pa.int32()),
         "table_kind": pa.array([i.table_kind for i in f], pa.string()),
         "row_code": pa.array([i.row_code for i in f], pa.string()),
         "row_label": pa.array([i.row_label for i in f], pa.string()),
@@ -138,14 +266,15 @@ def _facts_arrow(fid: str, x: Extraction) -> pa.Table:
         "page": pa.array([i.page for i in f], pa.int32()),
         "bbox": pa.array([list(i.bbox) if i.bbox else None for i in f], pa.list_(pa.float64())),
         "ocr": pa.array([bool(getattr(i, "ocr", False)) for i in f], pa.bool_()),
+        "sha256": pa.array([x.sha256] * len(f), pa.string()),
     })
 
 
-def _claims_arrow(fid: str, x: Extraction) -> pa.Table:
+def _claims_arrow(fid: str, x: Extraction, base: int = 0) -> pa.Table:
     c = x.claims
     return pa.table({
         "filing_id": pa.array([fid] * len(c), pa.string()),
-        "seq": pa.array(range(len(c)), pa.int32()),
+        "seq": pa.array(range(base, base + len(c)), pa.int32()),
         "kind": pa.array([i.kind for i in c], pa.string()),
         "subject": pa.array([i.subject for i in c], pa.string()),
         "label": pa.array([i.label for i in c], pa.string()),
@@ -159,6 +288,7 @@ def _claims_arrow(fid: str, x: Extraction) -> pa.Table:
         "prior_year": pa.array([i.prior_year for i in c], pa.int32()),
         "page": pa.array([i.page for i in c], pa.int32()),
         "text": pa.array([i.text for i in c], pa.string()),
+        "sha256": pa.array([x.sha256] * len(c), pa.string()),
     })
 
 

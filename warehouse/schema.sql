@@ -131,3 +131,64 @@ CREATE TABLE IF NOT EXISTS check_run (
     n_filings     INTEGER,
     counts        JSON
 );
+
+-- ---------------------------------------------------------------------------
+-- Versions (issue 5). Columns added with ALTER so that files written before them migrate.
+-- filing_key: the filing's identity without its content (region-department-year-kind-scope,
+-- plus a name hash for a 单位 filing); version counts re-publications under one key.
+ALTER TABLE filing ADD COLUMN IF NOT EXISTS filing_key VARCHAR;
+ALTER TABLE filing ADD COLUMN IF NOT EXISTS version INTEGER;
+ALTER TABLE filing ADD COLUMN IF NOT EXISTS is_current BOOLEAN;
+ALTER TABLE filing ADD COLUMN IF NOT EXISTS loaded_at TIMESTAMP;
+ALTER TABLE filing ADD COLUMN IF NOT EXISTS superseded_at TIMESTAMP;
+UPDATE filing SET filing_key = filing_id, version = 1, is_current = true WHERE filing_key IS NULL;
+
+-- The documents a filing is made of: one PDF, or a tables PDF plus a narrative PDF of the
+-- same identity (role 'tables' / 'narrative'), merged into one filing version.
+CREATE TABLE IF NOT EXISTS filing_doc (
+    filing_id VARCHAR NOT NULL,
+    sha256    VARCHAR NOT NULL,
+    role      VARCHAR NOT NULL,   -- whole | tables | narrative
+    PRIMARY KEY (filing_id, sha256)
+);
+INSERT INTO filing_doc SELECT filing_id, sha256, 'whole' FROM filing f
+WHERE NOT EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id);
+
+-- Which document each row came from (a merged filing holds rows of two documents).
+ALTER TABLE fact ADD COLUMN IF NOT EXISTS sha256 VARCHAR;
+ALTER TABLE claim ADD COLUMN IF NOT EXISTS sha256 VARCHAR;
+ALTER TABLE filing_table ADD COLUMN IF NOT EXISTS sha256 VARCHAR;
+
+-- A failing finding that a later check (of a corrected version, or of the same filing)
+-- no longer reports.
+ALTER TABLE finding ADD COLUMN IF NOT EXISTS resolved_at TIMESTAMP;
+ALTER TABLE finding ADD COLUMN IF NOT EXISTS resolved_by VARCHAR;
+
+-- 人大 approval dates of the budgets (F1). Defaults below are the sample district's
+-- (硚口区 420104); a deployment overwrites them with the dates of its own 人代会.
+CREATE TABLE IF NOT EXISTS approval_dates (
+    region_code VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    kind        VARCHAR NOT NULL,   -- 预算 | 决算
+    approved_on DATE NOT NULL,
+    source      VARCHAR,
+    PRIMARY KEY (region_code, fiscal_year, kind)
+);
+INSERT OR IGNORE INTO approval_dates VALUES
+    ('420104', 2024, '预算', DATE '2024-01-09', 'default (sample district): replace with the 人代会 date'),
+    ('420104', 2025, '预算', DATE '2025-01-08', 'default (sample district): replace with the 人代会 date'),
+    ('420104', 2026, '预算', DATE '2026-01-06', 'default (sample district): replace with the 人代会 date');
+
+-- Name look-alikes resolved to official region codes (extractors.canon.REGION_ALIASES), for D4.
+CREATE TABLE IF NOT EXISTS region_alias (
+    alias       VARCHAR PRIMARY KEY,
+    region_code VARCHAR NOT NULL
+);
+
+-- Tables each template must print, in order (F2). Loaded from templates in db.py.
+CREATE TABLE IF NOT EXISTS template_table (
+    template   VARCHAR NOT NULL,
+    table_kind VARCHAR NOT NULL,
+    ord        INTEGER NOT NULL,
+    PRIMARY KEY (template, table_kind)
+);

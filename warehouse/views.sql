@@ -29,7 +29,8 @@ SELECT sha256,
                                    WHEN 'pdf_metadata' THEN 2 ELSE 3 END, published_at)) AS published_at_source
 FROM doc_source WHERE published_at IS NOT NULL GROUP BY sha256;
 
-CREATE OR REPLACE VIEW filings AS
+-- Every version of every filing; `filings` below shows the current ones.
+CREATE OR REPLACE VIEW filing_versions AS
 SELECT f.filing_id,
        f.sha256,
        f.region_code,
@@ -41,16 +42,30 @@ SELECT f.filing_id,
        f.template,
        p.published_at,
        d.source_url,
-       p.published_at_source   -- appended: where published_at came from
+       p.published_at_source,  -- appended: where published_at came from
+       f.filing_key,           -- appended: identity without content; versions share it
+       f.version,
+       f.is_current,
+       f.loaded_at,
+       f.superseded_at,
+       (SELECT list(x.sha256 ORDER BY x.role, x.sha256) FROM filing_doc x WHERE x.filing_id = f.filing_id) AS documents
 FROM filing f
 LEFT JOIN doc_published p USING (sha256)
 LEFT JOIN documents d USING (sha256);
 
+CREATE OR REPLACE VIEW filings AS
+SELECT * FROM filing_versions WHERE is_current;
+
 -- bbox is DOUBLE[4]: [x0, top, x1, bottom] in PDF points, top-left origin.
-CREATE OR REPLACE VIEW facts AS
+CREATE OR REPLACE VIEW facts_all_versions AS
 SELECT filing_id, table_kind, row_code, row_label, column_label, amount_wan,
-       printed_value, printed_unit, page, bbox
+       printed_value, printed_unit, page, bbox,
+       sha256  -- appended: the document the cell was read from (a filing may have two)
 FROM fact;
+
+CREATE OR REPLACE VIEW facts AS
+SELECT * FROM facts_all_versions
+WHERE filing_id IN (SELECT filing_id FROM filing WHERE is_current);
 
 -- ---------------------------------------------------------------------------
 -- Helper views for the checks (internal; not part of the contract).
@@ -143,7 +158,7 @@ FROM claim c;
 
 -- ---------------------------------------------------------------------------
 
-CREATE OR REPLACE VIEW filing_totals AS
+CREATE OR REPLACE VIEW filing_totals_all_versions AS
 WITH v AS (
     SELECT filing_id,
         max(amount_wan) FILTER (WHERE table_kind = 'T1' AND row_code = 'income_total') AS income_total,
@@ -189,11 +204,40 @@ FROM filing f
 LEFT JOIN v USING (filing_id)
 LEFT JOIN (SELECT DISTINCT filing_id FROM t8_empty) e USING (filing_id);
 
+CREATE OR REPLACE VIEW filing_totals AS
+SELECT * FROM filing_totals_all_versions
+WHERE filing_id IN (SELECT filing_id FROM filing WHERE is_current);
+
+-- Life of a finding: new (a fail first seen by the latest check of its filing), open (a fail
+-- seen before, in this version or an earlier one of the same filing), resolved (a fail that a
+-- later check or a corrected version no longer shows). A passing finding of a current version
+-- whose earlier version failed carries that resolution.
+CREATE OR REPLACE VIEW findings_all_versions AS
+SELECT f.filing_id, f.rule_id, f.severity, f.outcome, f.message, f.expected, f.actual, f.difference,
+       f.tolerance, f.evidence, f.first_seen, f.last_seen,
+       f.subject, f.rules_version,     -- appended: the finding's key within its rule; catalogue version
+       CASE WHEN f.resolved_at IS NOT NULL THEN 'resolved'
+            WHEN f.outcome = 'fail' AND f.first_seen = f.last_seen THEN 'new'
+            WHEN f.outcome = 'fail' THEN 'open'
+            WHEN r.resolved_at IS NOT NULL THEN 'resolved' END AS status,
+       coalesce(f.resolved_at, r.resolved_at) AS resolved_at,
+       g.filing_key, g.version, g.is_current
+FROM finding f
+JOIN filing g USING (filing_id)
+LEFT JOIN (
+    SELECT resolved_by AS filing_id, rule_id, subject, max(resolved_at) AS resolved_at
+    FROM finding WHERE resolved_at IS NOT NULL AND resolved_by IS DISTINCT FROM filing_id GROUP BY ALL
+) r ON r.filing_id = f.filing_id AND r.rule_id = f.rule_id AND r.subject = f.subject AND f.outcome <> 'fail';
+
 CREATE OR REPLACE VIEW findings AS
-SELECT filing_id, rule_id, severity, outcome, message, expected, actual, difference,
-       tolerance, evidence, first_seen, last_seen,
-       subject, rules_version     -- appended: the finding's key within its rule; catalogue version
-FROM finding;
+SELECT * EXCLUDE (filing_key, version, is_current) FROM findings_all_versions WHERE is_current;
+
+-- Fails of earlier versions (or earlier checks) that the current version no longer shows.
+CREATE OR REPLACE VIEW resolved_findings AS
+SELECT g.filing_key, f.filing_id, f.resolved_by, f.rule_id, f.subject, f.severity, f.message,
+       f.first_seen, f.resolved_at
+FROM finding f JOIN filing g USING (filing_id)
+WHERE f.resolved_at IS NOT NULL;
 
 CREATE OR REPLACE VIEW rules AS
 SELECT rule_id, severity, title_zh, title_en, family, implemented FROM rule;

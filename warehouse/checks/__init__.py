@@ -78,17 +78,39 @@ def _validate(con: duckdb.DuckDBPyConnection, rule_id: str) -> None:
 def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed: list[str]) -> None:
     con.begin()
     try:
+        # A fail already reported for an earlier version of the same filing (same rule and
+        # subject) keeps its first_seen: a re-publication that repeats it is not news.
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _inherited AS
+               SELECT n.filing_id, n.rule_id, n.subject, arg_max(p.first_seen, pg.version) AS first_seen
+               FROM _new n JOIN filing g USING (filing_id)
+               JOIN filing pg ON pg.filing_key = g.filing_key AND pg.version < g.version
+               JOIN finding p ON p.filing_id = pg.filing_id AND p.rule_id = n.rule_id AND p.subject = n.subject
+                             AND (p.outcome = 'fail') = (n.outcome = 'fail') AND p.resolved_at IS NULL
+               GROUP BY ALL""")
         con.execute(
             f"""
-            INSERT INTO finding
+            INSERT INTO finding BY NAME
             SELECT n.filing_id, n.rule_id, n.subject, r.severity, n.outcome, n.message, n.expected, n.actual,
-                   n.difference, n.tolerance, n.evidence, ?, ?, ?
+                   n.difference, n.tolerance, n.evidence, ? AS rules_version,
+                   coalesce(i.first_seen, ?::TIMESTAMP) AS first_seen, ?::TIMESTAMP AS last_seen,
+                   NULL::TIMESTAMP AS resolved_at, NULL::VARCHAR AS resolved_by
             FROM _new n LEFT JOIN rule r USING (rule_id)
+            LEFT JOIN _inherited i USING (filing_id, rule_id, subject)
             ON CONFLICT (filing_id, rule_id, subject) DO UPDATE SET
                 severity = excluded.severity, outcome = excluded.outcome, message = excluded.message,
                 expected = excluded.expected, actual = excluded.actual, difference = excluded.difference,
                 tolerance = excluded.tolerance, evidence = excluded.evidence,
-                rules_version = excluded.rules_version, last_seen = excluded.last_seen
+                rules_version = excluded.rules_version, last_seen = excluded.last_seen,
+                -- a finding that starts or stops failing starts a new life
+                first_seen = CASE WHEN (finding.outcome = 'fail') <> (excluded.outcome = 'fail')
+                                  THEN excluded.last_seen ELSE finding.first_seen END,
+                resolved_at = CASE WHEN excluded.outcome = 'fail' THEN NULL
+                                   WHEN finding.outcome = 'fail' THEN excluded.last_seen
+                                   ELSE finding.resolved_at END,
+                resolved_by = CASE WHEN excluded.outcome = 'fail' THEN NULL
+                                   WHEN finding.outcome = 'fail' THEN finding.filing_id
+                                   ELSE finding.resolved_by END
             """,
             [version, now, now],
         )
@@ -100,6 +122,19 @@ def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed:
                AND NOT EXISTS (SELECT 1 FROM _new n WHERE n.filing_id = f.filing_id
                                AND n.rule_id = f.rule_id AND n.subject = f.subject)""",
             [failed],
+        )
+        # Fails of earlier versions that the checked current version no longer shows are
+        # resolved by it. Not when it cannot tell (insufficient_data, error) or the rule errored.
+        con.execute(
+            """UPDATE finding p SET resolved_at = ?, resolved_by = g.filing_id
+               FROM filing pg, filing g
+               WHERE p.filing_id = pg.filing_id AND g.filing_id IN (SELECT filing_id FROM _scope)
+                 AND g.is_current AND pg.filing_key = g.filing_key AND pg.version < g.version
+                 AND p.outcome = 'fail' AND p.resolved_at IS NULL
+                 AND NOT list_contains(CAST(? AS VARCHAR[]), p.rule_id)
+                 AND NOT EXISTS (SELECT 1 FROM finding c WHERE c.filing_id = g.filing_id AND c.rule_id = p.rule_id
+                                 AND c.subject = p.subject AND c.outcome IN ('fail', 'insufficient_data', 'error'))""",
+            [now, failed],
         )
         con.commit()
     except BaseException:
