@@ -44,6 +44,7 @@ ROW_KEYS: dict[str, str] = {
     "carryover:state_capital": "上年结转（国有资本经营预算拨款）",
     "income_total": "收入总计",
     "income:non_fiscal_balance": "使用非财政拨款结余",  # Ministry template's T1 / T2
+    "income:fiscal": "财政拨款收入",  # 上海 / 江苏 T1: the three appropriations together
     # expenditure side: 功能类 rows use their 3-digit code ('201'); these are the rest
     "expenditure_current": "本年支出合计",
     "expenditure_carryover": "年终结转结余",
@@ -59,7 +60,7 @@ ROW_KEYS: dict[str, str] = {
 
 # Canonical column labels per table kind (Wuhan budget template).
 COLUMNS: dict[str, list[str]] = {
-    "T1": ["预算数"],
+    "T1": ["预算数"],  # + the 决算 and 上海 columns appended below
     "T2": [
         "合计",
         "本年收入/小计", "本年收入/一般公共预算", "本年收入/政府性基金预算", "本年收入/国有资本经营预算",
@@ -111,12 +112,53 @@ SANGONG_ECON_CODES = {
     "31013": "vehicle_purchase",
 }
 
+# Appended (the names above are a contract): columns of templates other than Wuhan's budget.
+# 上海's 财务收支预算总表 splits each expenditure row into 基本 (人员 / 公用) and 项目.
+COLUMNS["T1"] += ["基本支出/人员经费", "基本支出/公用经费", "项目支出"]
+# 上海's 收入预算总表 prints one 财政拨款收入 column for the three kinds of appropriation.
+COLUMNS["T2"] += ["本年收入/财政拨款收入"]
+# 湖州's 支出预算总表 splits 基本支出 into 人员 / 公用 without a 基本支出 column.
+COLUMNS["T3"] += ["基本支出/人员经费", "基本支出/公用经费"]
+# 上海 prints 机关运行经费 in the same table as 三公.
+COLUMNS["T7"] += ["机关运行经费"]
+# 决算 (final accounts): the actual amount of T1 / T4 is '决算数'; tables that print the
+# opening budget beside the actual keep the actual under the budget template's label and
+# the opening budget / adjusted budget under '年初预算数/…' / '调整预算数/…'.
+COLUMNS["T1"] += ["决算数", "年初预算数"]
+COLUMNS["T4"] += ["决算数", "年初预算数", "决算数/合计", "决算数/一般公共预算", "决算数/政府性基金预算",
+                  "决算数/国有资本经营预算"]
+COLUMNS["T7"] += ["年初预算数/合计", "年初预算数/因公出国（境）费", "年初预算数/公务用车购置及运行费/小计",
+                  "年初预算数/公务用车购置及运行费/公务用车购置费",
+                  "年初预算数/公务用车购置及运行费/公务用车运行费", "年初预算数/公务接待费"]
+for _kind in ("T3", "T5-1", "T6", "T8", "T9"):
+    COLUMNS[_kind] += ["年初预算数", "调整预算数"]
+
+# A vertical 三公 table (福州, 江苏): one row per item; the item name decides the column.
+T7_ITEM_LABELS: dict[str, str] = {
+    "合计": "合计", "三公经费合计": "合计", "“三公”经费合计": "合计", "三公经费": "合计",
+    "因公出国(境)费": "因公出国（境）费", "因公出国(境)费用": "因公出国（境）费",
+    "公务用车购置及运行费": "公务用车购置及运行费/小计", "公务用车购置及运行维护费": "公务用车购置及运行费/小计",
+    "公务用车购置费": "公务用车购置及运行费/公务用车购置费",
+    "公务用车运行费": "公务用车购置及运行费/公务用车运行费",
+    "公务用车运行维护费": "公务用车购置及运行费/公务用车运行费",
+    "公务接待费": "公务接待费",
+}
+
 # 硚口区 and look-alike spellings seen after OCR or typos (domain.md, "Amounts").
 REGION_ALIASES: dict[str, str] = {
     "硚口区": "420104",
     "硌口区": "420104",
     "硃口区": "420104",
     "桥口区": "420104",
+    # other regions of the corpus, the district before its city
+    "普陀区": "310107",
+    "上海市": "310000",
+    "深圳市": "440300",
+    "苏州市": "320500",
+    "福州市": "350100",
+    "湖州市": "330500",
+    "江苏省": "320000",
+    "武汉市": "420100",
 }
 
 # 功能分类 类 codes and the names printed on the expenditure side of 收支总表 / 财政拨款收支总表

@@ -1,10 +1,10 @@
 """Facts from the amount tables (T1–T10): one Fact per printed, non-blank amount cell."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import canon
-from .amounts import normalize_cell, parse_amount, to_wan
+from .amounts import is_amount, normalize_cell, parse_amount, to_wan
 from .grid import Cell, Grid
 from .locate import Region
 from .model import Fact
@@ -18,16 +18,25 @@ class Columns:
     code: int | None
     name: int | None
     unmapped: list[str]
+    # All code columns, left to right: one ('2010350') or three (上海: 类 '201' | 款 '03' | 项 '50').
+    codes: list[int] = field(default_factory=list)
+
+
+_CODE_PART_LEAVES = {"类", "款", "项"}
 
 
 def map_columns(grid: Grid, kind: str, profile: Profile, fiscal_year: int | None) -> Columns:
     labels: list[str | None] = []
     code = name = None
+    codes: list[int] = []
     unmapped = []
     for j, path in enumerate(grid.header_paths):
         joined = "/".join(norm(p) for p in path)
-        if code is None and ("编码" in joined or "代码" in joined):
-            code = j
+        leaf = norm(path[-1]) if path else ""
+        is_code_col = "编码" in joined or "代码" in joined or leaf in _CODE_PART_LEAVES
+        if is_code_col and (code is None or (codes and codes[-1] == j - 1)):
+            code = j if code is None else code
+            codes.append(j)
             labels.append(None)
             continue
         if name is None and ("名称" in joined or joined.endswith("项目")):
@@ -38,7 +47,7 @@ def map_columns(grid: Grid, kind: str, profile: Profile, fiscal_year: int | None
         labels.append(label)
         if label is None and joined and not joined.endswith(("单位", "项目单位")):
             unmapped.append(joined)
-    return Columns(labels, code, name, unmapped)
+    return Columns(labels, code, name, unmapped, codes)
 
 
 def _fact(kind: str, row_code: str, row_label: str, column: str, cell: Cell, unit: str, page: int) -> Fact | None:
@@ -67,7 +76,7 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None)
                 if u not in " ".join(notes):
                     notes.append(f"未映射列：{u}")
         for row in grid.rows:
-            code = row[cols.code].norm if cols.code is not None else ""
+            code = "".join(row[j].norm for j in cols.codes) if cols.codes else ""
             label = row[cols.name].norm if cols.name is not None else ""
             if code and not is_code(code) and not label:
                 code, label = "", code  # a label printed in the code column ("合 计")
@@ -97,15 +106,17 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
         # Each amount column belongs to the nearest label column on its left.
         pairs: list[tuple[int, list[int]]] = []
         for j, label in enumerate(labels):
+            leaf = norm(grid.header_paths[j][-1]) if grid.header_paths[j] else ""
+            if leaf in ("行次", "栏次"):
+                continue  # the 决算 row-number column is neither a label nor an amount
             if label is None:
                 pairs.append((j, []))
             elif pairs:
                 pairs[-1][1].append(j)
         sections: dict[int, str | None] = {}
+        seen_codes: dict[int, set[str]] = {}
         for row in grid.rows:
-            for label_col, amount_cols in pairs:
-                if not amount_cols:
-                    continue
+            for pair_index, (label_col, amount_cols) in enumerate(p for p in pairs if p[1]):
                 label = row[label_col].norm
                 if not label:
                     continue
@@ -115,6 +126,18 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
                 elif text in ("上年结转", "上年结转结余"):
                     sections[label_col] = "carryover"
                 code = summary_row_code(label, sections.get(label_col))
+                seen = seen_codes.setdefault(label_col, set())
+                # 福州 closes each side with 收入合计 / 支出合计 after 本年…合计 and the carry-over:
+                # there it is the grand total.
+                if code == "income_current" and "income_current" in seen and text == "收入合计":
+                    code = "income_total"
+                elif code == "expenditure_current" and "expenditure_current" in seen and text == "支出合计":
+                    code = "expenditure_total"
+                if code:
+                    seen.add(code)
+                if code is None and text in ("总计", "合计"):
+                    # 决算 and 上海 print a bare 总计 on both sides: the side decides
+                    code = "income_total" if pair_index == 0 else "expenditure_total"
                 if code is None:
                     code = text
                     if f"未识别行：{label}" not in notes:
@@ -124,3 +147,31 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
                     if f:
                         facts.append(f)
     return facts, notes
+
+
+def _item_key(label: str) -> str:
+    return strip_ordinal(strip_ordinal(label)).replace("“", "").replace("”", "").replace('"', "").removeprefix("其中:")
+
+
+def vertical_t7_facts(region: Region) -> tuple[list[Fact], list[str]] | None:
+    """A 三公 table printed as one row per item (福州, 江苏), or None when it is not one."""
+    items = {_item_key(k): v for k, v in canon.T7_ITEM_LABELS.items()}
+    facts: list[Fact] = []
+    seen: set[str] = set()
+    for grid in region.grids:
+        for row in grid.raw_rows:
+            texts = [c.norm for c in row]
+            label_j = next((j for j, t in enumerate(texts) if t and not is_amount(t)), None)
+            if label_j is None:
+                continue
+            column = items.get(_item_key(texts[label_j]))
+            amount_j = next((j for j in range(label_j + 1, len(row)) if is_amount(texts[j])), None)
+            if column is None or amount_j is None or column in seen:
+                continue
+            seen.add(column)
+            f = _fact(region.kind, canon.TOTAL, texts[label_j], column, row[amount_j], region.unit, grid.page)
+            if f:
+                facts.append(f)
+    if "合计" not in seen or len(seen) < 2:
+        return None
+    return facts, ["竖排三公表：每行一个项目"]

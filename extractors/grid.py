@@ -41,6 +41,16 @@ def _is_data_row(texts: list[str | None]) -> bool:
     return any(t is not None and is_amount(t) and parse_percent(t) is None for t in texts)
 
 
+def _is_column_number_row(texts: list[str | None]) -> bool:
+    vals = [v for v in (normalize_cell(t) for t in texts) if v]
+    if any(v in ("栏次", "行次") for v in vals):
+        return True
+    if len(vals) < 3 or not all(v.isdigit() for v in vals):
+        return False
+    nums = [int(v) for v in vals]
+    return nums == list(range(nums[0], nums[0] + len(nums))) and nums[0] <= 2
+
+
 def grid_from_table(table, page_number: int) -> Grid:
     texts = table.extract()
     n_cols = max((len(r) for r in texts), default=0)
@@ -70,6 +80,13 @@ def grid_from_table(table, page_number: int) -> Grid:
         n_header += 1
     if n_header == len(texts):  # no amounts at all: treat every row as data (forms, empty tables)
         n_header = 0
+    # The Ministry's 决算 tables print a 栏次 row of column numbers (1, 2, 3 …) under the header:
+    # not amounts. Skip it, and do not let it end the header early.
+    first_data = n_header
+    while first_data < len(texts) and _is_column_number_row(texts[first_data]):
+        first_data += 1
+        while first_data < len(texts) and not _is_data_row(texts[first_data]) and n_header:
+            first_data += 1
 
     header_paths: list[list[str]] = [[] for _ in range(n_cols)]
     for row in raw_rows[:n_header]:
@@ -84,6 +101,6 @@ def grid_from_table(table, page_number: int) -> Grid:
         page=page_number,
         bbox=tuple(table.bbox),
         header_paths=header_paths,
-        rows=raw_rows[n_header:],
+        rows=raw_rows[first_data:],
         raw_rows=raw_rows,
     )

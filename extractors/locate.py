@@ -58,9 +58,18 @@ def page_events(page, profile: Profile, page_number: int, fiscal_year: int | Non
     pending = ""  # a unit line split over two lines ("单位：" / "万元")
     for line in page.extract_text_lines(return_chars=False):
         mid = (line["top"] + line["bottom"]) / 2
-        if any(b[1] <= mid <= b[3] and b[0] <= line["x0"] + 1 for b in boxes):
-            continue  # text inside a table
         text = norm(line["text"])
+        inside = [b for b in boxes if b[1] <= mid <= b[3] and b[0] <= line["x0"] + 1]
+        if inside:
+            # Text inside a table is cells, except a title printed inside the table's outer
+            # frame (江苏): near the frame's top, it opens the table it sits in.
+            kind = profile.match_title(text, fiscal_year) if mid - inside[0][1] < 60 else None
+            if kind:
+                events.append(_Event(inside[0][1] - 0.5, "title", (kind, text)))
+            unit = _UNIT_RE.search(text) if kind or mid - inside[0][1] < 60 else None
+            if unit:
+                events.append(_Event(inside[0][1] - 0.25, "unit", unit.group(1)))
+            continue
         kind = profile.match_title(text, fiscal_year)
         if kind:
             events.append(_Event(line["top"], "title", (kind, text)))

@@ -9,7 +9,10 @@ from .model import Fact, FilingMeta
 
 _COVER_RE = re.compile(r"^(.*?)(20\d\d)年度?([\u4e00-\u9fff（）()]{0,30}?)(部门|单位)(预算|决算)")
 _YEAR_KIND_RE = re.compile(r"(20\d\d)年度?[\u4e00-\u9fff（）()]{0,30}?(部门|单位)?(预算|决算)")
-_UNIT_LINE_RE = re.compile(r"部门/单位[:：]([\u4e00-\u9fff()（）]+?)(?:单位[:：]|$)")
+_UNIT_LINE_RE = re.compile(
+    r"(?:部门/单位|预算单位|编制单位|编制部门|部门名称|单位名称|^部门)[:：]([\u4e00-\u9fff()（）]+?)(?:金额单位[:：]|单位[:：]|$)")
+# A cover's text before the year that is only a place ("上海市2026年市级单位预算"), not a department.
+_PLACE_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]{1,6}(省|市|区|县)$")
 
 
 def _squash(text: str) -> str:
@@ -32,8 +35,11 @@ def read_meta(page_texts: list[str], facts: list[Fact], template: str | None) ->
     unit_lines = Counter(
         m2.group(1) for t in page_texts for line in t.splitlines() if (m2 := _UNIT_LINE_RE.search(_squash(line)))
     )
-    if m and (m.group(1) or m.group(3)):
-        meta.department = m.group(1) or m.group(3)  # "硚口区…中心2026年部门预算" or "2026年深圳市信访局部门预算"
+    cover_name = (m.group(1) or m.group(3)) if m else ""
+    if cover_name in ("市级", "区级", "省级", "县级", "本级"):
+        cover_name = ""
+    if cover_name and not (_PLACE_ONLY_RE.match(cover_name) and unit_lines):
+        meta.department = cover_name  # "硚口区…中心2026年部门预算" or "2026年深圳市信访局部门预算"
     elif unit_lines:
         meta.department = unit_lines.most_common(1)[0][0]
     if meta.unit_scope is None and m:
@@ -41,7 +47,8 @@ def read_meta(page_texts: list[str], facts: list[Fact], template: str | None) ->
 
     # Department code: the 3-digit unit row of 收入总表 / 一般公共预算支出表(分单位) / 项目支出表.
     for kind in ("T2", "T5-2", "T10"):
-        codes = [f.row_code for f in facts if f.table_kind == kind and re.fullmatch(r"\d{3}", f.row_code)]
+        codes = [f.row_code for f in facts if f.table_kind == kind and re.fullmatch(r"\d{3}", f.row_code)
+                 and not (kind == "T2" and f.row_code in canon.FUNC_CLASSES)]  # 上海's T2 rows are 功能类
         if codes:
             meta.department_code = codes[0]
             break

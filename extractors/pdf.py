@@ -15,12 +15,13 @@ from pathlib import Path
 import pdfplumber
 from pypdfium2 import PdfiumError
 
-from .facts import coded_table_facts, summary_table_facts
+from .facts import coded_table_facts, summary_table_facts, vertical_t7_facts
 from .forms import t11_facts, t12_projects
 from .locate import locate
 from .meta import read_meta, year_and_kind
 from .model import Extraction, Fact, TableInstance
 from .narrative import extract_claims, narrative_pages
+from .plan import page_plan
 from .prescreen import prescreen
 from .profiles import choose_profile
 from .sniff import has_eof_marker, sniff
@@ -88,9 +89,16 @@ def _extract(path: Path, sha: str) -> Extraction:
 
     fiscal_year, _, _ = year_and_kind(texts[:3])
     profile = choose_profile([line for t in texts for line in t.splitlines()], fiscal_year)
-    table_pages = [p.number for p in pages if p.maybe_table]
-    with pdfplumber.open(path) as pdf:
-        regions = locate(pdf, table_pages, profile, fiscal_year)
+    table_pages, titled = page_plan(pages, profile, fiscal_year)
+    says_budget = fiscal_year is not None or "收支总表" in all_text.replace(" ", "")
+    if not titled and says_budget:
+        # No title recognised in pypdfium2's lines: let pdfplumber's line reading try every
+        # table page before calling the template unknown.
+        table_pages = [p.number for p in pages if p.maybe_table]
+    regions = []
+    if table_pages:
+        with pdfplumber.open(path) as pdf:
+            regions = locate(pdf, table_pages, profile, fiscal_year)
 
     facts: list[Fact] = []
     for region in regions:
@@ -108,8 +116,12 @@ def _extract(path: Path, sha: str) -> Extraction:
                 note.append("未找到“单位：万元/元”行，未读取金额")
                 ex.tables.append(TableInstance(region.kind, region.title, "", region.pages, 0, "；".join(note)))
                 continue
-            fn = summary_table_facts if region.kind in ("T1", "T4") else coded_table_facts
-            got, n = fn(region, profile, fiscal_year)
+            vertical = vertical_t7_facts(region) if region.kind == "T7" else None
+            if vertical:
+                got, n = vertical
+            else:
+                fn = summary_table_facts if region.kind in ("T1", "T4") else coded_table_facts
+                got, n = fn(region, profile, fiscal_year)
             ex.tables.append(TableInstance(region.kind, region.title, region.unit, region.pages, len(got),
                                            "；".join(note + n)))
         facts.extend(got)
@@ -123,7 +135,6 @@ def _extract(path: Path, sha: str) -> Extraction:
     found = {t.table_kind for t in ex.tables if t.n_facts}
     # A document that calls itself a budget but whose tables we could not read is our failure
     # (parse_error: template not covered), not "not a budget".
-    says_budget = ex.meta.fiscal_year is not None or "收支总表" in all_text.replace(" ", "")
     if not regions and not says_budget:
         ex.outcome = "not_budget"
         ex.outcome_detail = f"共 {len(pages)} 页，未找到任何预算表（收支总表、支出总表等），不是部门预算/决算文件。"

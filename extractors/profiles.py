@@ -19,7 +19,7 @@ from .amounts import normalize_cell
 PROFILE_DIR = Path(__file__).with_name("profiles")
 
 # "表 5-1." / "表1、" / "部门公开表 5" / "12-1" printed before a title.
-_TABLE_NUMBER_RE = re.compile(r"^(部门公开表|公开表|表)?\d+(-\d+)?[.、．:：]?")
+_TABLE_NUMBER_RE = re.compile(r"^(部门公开表|公开表|表)?\d+(-\d+)?(?![\d年])[.、．:：]?")
 
 
 def norm(text: str | None) -> str:
@@ -28,6 +28,25 @@ def norm(text: str | None) -> str:
 
 def strip_table_number(line: str) -> str:
     return _TABLE_NUMBER_RE.sub("", line, count=1)
+
+
+# What varies around the same title between templates and is stripped before matching: the year ("2026年度"), the level and scope
+# ("市级部门", "预算单位", "单位") and the kind of quote marks around 三公.
+# An ordinal ("一、收支预算总表") is not stripped: in a table of contents it names a table
+# without being its title.
+_TITLE_PREFIX_RES = (
+    re.compile(r"^(\{Y\}|20\d\d)年度?"),
+    re.compile(r"^(市级|区级|省级|县级|市|区)?(预算单位|部门|单位)"),
+)
+_QUOTES_RE = re.compile(r"[“”\"'‘’「」]")
+
+
+def title_core(text: str) -> str:
+    """A printed title without ordinal, year, level/scope prefix and quote marks."""
+    text = _QUOTES_RE.sub("", text)
+    for r in _TITLE_PREFIX_RES:
+        text = r.sub("", text, count=1)
+    return text
 
 
 def year_placeholders(text: str, fiscal_year: int | None) -> str:
@@ -46,6 +65,7 @@ class TableSpec:
     title_patterns: list[re.Pattern]
     headers: dict[str, str]  # normalised alias path -> canonical label
     default_unit: str | None = None
+    cores: set[str] = field(default_factory=set)  # title_core of every title alias
     sub_titles: list[str] = field(default_factory=list)
 
 
@@ -72,6 +92,10 @@ class Profile:
             return None
         for kind, spec in self.tables.items():
             if text in spec.titles or any(p.search(text) for p in spec.title_patterns):
+                return kind
+        core = title_core(text)
+        for kind, spec in self.tables.items():
+            if core and core in spec.cores:
                 return kind
         return None
 
@@ -116,6 +140,7 @@ def _spec(kind: str, raw: dict) -> TableSpec:
         headers=headers,
         default_unit=raw.get("default_unit"),
         sub_titles=[norm(t) for t in raw.get("sub_titles", [])],
+        cores={title_core(norm(t)) for t in raw.get("titles", [])} - {""},
     )
 
 

@@ -29,6 +29,26 @@ SUMMARY_LABELS.update({
     "结转下年": "expenditure_carryover",
     "收入合计": "income_current",
     "支出合计": "expenditure_current",
+    # 上海 T1 / T4 print the fund names alone under 财政拨款收入
+    "一般公共预算": "income:general_budget",
+    "政府性基金预算": "income:gov_fund",
+    "国有资本经营预算": "income:state_capital",
+    "财政拨款": "income:fiscal",
+    # 决算 wording
+    "年初结转和结余": "income_carryover",
+    "年末结转和结余": "expenditure_carryover",
+    "本年收入合计": "income_current",
+    "本年支出合计": "expenditure_current",
+    "一般公共预算财政拨款": "income:general_budget",
+    "政府性基金预算财政拨款": "income:gov_fund",
+    "国有资本经营预算财政拨款": "income:state_capital",
+    "政府性基金预算财政拨款收入": "income:gov_fund",
+    "国有资本经营预算财政拨款收入": "income:state_capital",
+    "经营收入": "income:operating",
+    "财政拨款收入合计": "income:fiscal",
+    "一般公共预算资金": "income:general_budget",
+    "政府性基金预算资金": "income:gov_fund",
+    "国有资本经营预算资金": "income:state_capital",
 })
 _FUND_KEYS = {"income:general_budget", "income:gov_fund", "income:state_capital"}
 _CLASS_BY_NAME = {norm(name): code for code, name in canon.FUNC_CLASSES.items()}
