@@ -205,9 +205,10 @@ def _portal_entries(PortalFiling, Attachment, d, y, scope, name, filing, variant
     body = (f"根据《中华人民共和国预算法》和财政部关于部门预算公开的有关规定，{name}{y}年{word}已经"
             f"硚口区人民代表大会于{approved.year}年{approved.month}月{approved.day}日审查批准，现予以公开，详见附件。")
     extra_pages = 0
+    first = date(y, 1, 12) if (d.code, y) == REPUBLISHED and scope == "部门" else None
 
     def att(ext, writer, text, outcome="ok", salt=""):
-        return Attachment(file_name=_file_name(rng, published, ext), link_text=text,
+        return Attachment(file_name=_file_name(rng, first or published, ext), link_text=text,
                           source_key=_content_key(key, salt, writer.__name__ if hasattr(writer, "__name__") else str(writer)),
                           write=partial(_write, writer, filing), expected_outcome=outcome)
 
@@ -229,7 +230,7 @@ def _portal_entries(PortalFiling, Attachment, d, y, scope, name, filing, variant
     else:
         atts = (att(".pdf", formats.write_pdf, pdf_name),)
     entries = [PortalFiling(**base, attachments=atts, body=body,
-                            first_published=(str(date(y, 1, 12)) if (d.code, y) == REPUBLISHED and scope == "部门" else ""),
+                            first_published=str(first) if first else "",
                             absolute_links=doc_id % 3 == 0)]
     if variant == "republished" and epoch == 1:
         entries[0] = replace(entries[0], body=body + "（更正：原公开文件支出总表数据有误，现予更正并重新公开。）")

@@ -7,6 +7,7 @@ a CMS error page served behind a ``.pdf`` link. All output is deterministic.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from html import escape
 from pathlib import Path
@@ -84,7 +85,10 @@ def _fix_zip_dates(data: bytes, path: Path) -> None:
             zi = zipfile.ZipInfo(info.filename, ZIP_DATE)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = info.external_attr
-            dst.writestr(zi, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-20T01:30:00Z", data)
+            dst.writestr(zi, data)
     Path(path).write_bytes(out.getvalue())
 
 
