@@ -1,6 +1,7 @@
 """Facts from the amount tables (T1–T10): one Fact per printed, non-blank amount cell."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import canon
@@ -99,10 +100,17 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
     """T1 / T4: side by side (label, amount) pairs; T4 may add per-fund columns."""
     facts: list[Fact] = []
     notes: list[str] = []
+    prev_labels: list[str | None] | None = None
     for grid in region.grids:
         # The side headers (收入 / 支出) sit above the amount columns; the leaf alone decides.
         labels = [profile.column_label(region.kind, p, fiscal_year)
                   or profile.column_label(region.kind, p[-1:], fiscal_year) for p in grid.header_paths]
+        rows = grid.rows
+        if not any(labels) and prev_labels and len(prev_labels) == len(labels):
+            # A continuation page without the header (上海 决算): its first rows were taken
+            # for a header; they are data under the previous page's columns.
+            labels, rows = prev_labels, grid.raw_rows
+        prev_labels = labels
         # Each amount column belongs to the nearest label column on its left.
         pairs: list[tuple[int, list[int]]] = []
         for j, label in enumerate(labels):
@@ -115,7 +123,7 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
                 pairs[-1][1].append(j)
         sections: dict[int, str | None] = {}
         seen_codes: dict[int, set[str]] = {}
-        for row in grid.rows:
+        for row in rows:
             for pair_index, (label_col, amount_cols) in enumerate(p for p in pairs if p[1]):
                 label = row[label_col].norm
                 if not label:
@@ -150,7 +158,7 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
 
 
 def _item_key(label: str) -> str:
-    return strip_ordinal(strip_ordinal(label)).replace("“", "").replace("”", "").replace('"', "").removeprefix("其中:")
+    return re.sub(r"^\(\d+\)", "", strip_ordinal(strip_ordinal(label))).replace("“", "").replace("”", "").replace('"', "").removeprefix("其中:")
 
 
 def vertical_t7_facts(region: Region) -> tuple[list[Fact], list[str]] | None:
