@@ -33,6 +33,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         for name in SQL_FILES:
             con.execute((HERE / name).read_text(encoding="utf-8"))
         _load_rules(con)
+        _load_reference(con)
         con.execute(
             "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?), ('rules_version', ?)",
             [SCHEMA_VERSION, rules_version()],
@@ -71,3 +72,19 @@ def _load_rules(con: duckdb.DuckDBPyConnection) -> None:
         raise ValueError(f"check files without a catalogue entry in rules.yaml: {sorted(unknown)}")
     con.execute("DELETE FROM rule")
     con.executemany("INSERT INTO rule VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Reference tables the checks read: region aliases (D4) and each template's tables (F2)."""
+    from extractors import canon
+
+    con.execute("DELETE FROM region_alias")
+    con.executemany("INSERT INTO region_alias VALUES (?, ?)", list(canon.REGION_ALIASES.items()))
+    con.execute("DELETE FROM template_table")
+    rows = []
+    for p in sorted((HERE.parent / "extractors" / "profiles").glob("*.yaml")):
+        prof = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        if prof.get("id"):
+            rows += [(prof["id"], kind, i) for i, kind in enumerate(prof.get("tables") or {})]
+    if rows:
+        con.executemany("INSERT INTO template_table VALUES (?, ?, ?)", rows)
