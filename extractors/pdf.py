@@ -23,7 +23,7 @@ from .model import Extraction, Fact, TableInstance
 from .narrative import extract_claims, narrative_pages
 from .plan import page_plan
 from .prescreen import prescreen
-from .profiles import choose_profile
+from .profiles import choose_profile, norm
 from .sniff import has_eof_marker, sniff
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,15 @@ def extract_file(path: Path, sha256: str | None = None) -> Extraction:
 
 def _extract(path: Path, sha: str) -> Extraction:
     media_type, rejected, detail = sniff(path)
+    if media_type == "application/zip" and _is_xlsx(path):
+        return _extract_tabular(path, sha, "xlsx")
+    if media_type == "text/html":
+        ex = _extract_tabular(path, sha, "html")
+        if ex.outcome == "not_budget" and path.suffix.lower() == ".pdf":
+            # An HTML page behind a .pdf link that holds no budget (an error page, a CMS
+            # listing): the download went wrong, say so.
+            ex.outcome, ex.outcome_detail = rejected, detail
+        return ex
     if rejected:
         return Extraction(sha256=sha, outcome=rejected, outcome_detail=detail, media_type=media_type, pages=0)
     try:
@@ -100,6 +109,20 @@ def _extract(path: Path, sha: str) -> Extraction:
         with pdfplumber.open(path) as pdf:
             regions = locate(pdf, table_pages, profile, fiscal_year)
 
+    facts = read_regions(ex, regions, profile, fiscal_year)
+    ex.facts = facts
+
+    ex.meta = read_meta(texts, facts, profile.id)
+    first_table = min((p for r in regions for p in r.pages), default=None)
+    ex.claims = extract_claims(narrative_pages([(p.number, p.text) for p in pages], first_table),
+                               facts, ex.meta.fiscal_year)
+
+    decide_outcome(ex, regions, says_budget, f"共 {len(pages)} 页", profile.id)
+    return ex
+
+
+def read_regions(ex: Extraction, regions: list, profile, fiscal_year: int | None) -> list[Fact]:
+    """Facts of every located table, and a TableInstance per table on ``ex``; PDF, XLSX and HTML alike."""
     facts: list[Fact] = []
     for region in regions:
         note = list(region.notes)
@@ -125,19 +148,17 @@ def _extract(path: Path, sha: str) -> Extraction:
             ex.tables.append(TableInstance(region.kind, region.title, region.unit, region.pages, len(got),
                                            "；".join(note + n)))
         facts.extend(got)
-    ex.facts = facts
+    return facts
 
-    ex.meta = read_meta(texts, facts, profile.id)
-    first_table = min((p for r in regions for p in r.pages), default=None)
-    ex.claims = extract_claims(narrative_pages([(p.number, p.text) for p in pages], first_table),
-                               facts, ex.meta.fiscal_year)
 
+def decide_outcome(ex: Extraction, regions: list, says_budget: bool, size: str, template: str) -> None:
+    facts = ex.facts
     found = {t.table_kind for t in ex.tables if t.n_facts}
     # A document that calls itself a budget but whose tables we could not read is our failure
     # (parse_error: template not covered), not "not a budget".
     if not regions and not says_budget:
         ex.outcome = "not_budget"
-        ex.outcome_detail = f"共 {len(pages)} 页，未找到任何预算表（收支总表、支出总表等），不是部门预算/决算文件。"
+        ex.outcome_detail = f"{size}，未找到任何预算表（收支总表、支出总表等），不是部门预算/决算文件。"
     elif not all(k in found for k in CORE_TABLES):
         missing = [k for k in CORE_TABLES if k not in found]
         ex.outcome = "parse_error"
@@ -146,6 +167,50 @@ def _extract(path: Path, sha: str) -> Extraction:
                              f"{'、'.join(missing)}（收支总表/支出总表）未能读出金额（识别到 {len(regions)} 张表），"
                              f"可能是尚未收录的表格模板，需要补充模板配置。")
     else:
-        ex.outcome_detail = (f"共 {len(pages)} 页，识别 {len(ex.tables)} 张表、{len(facts)} 个金额、"
-                             f"{len(ex.claims)} 条说明文字陈述（模板 {profile.id}）。")
+        ex.outcome_detail = (f"{size}，识别 {len(ex.tables)} 张表、{len(facts)} 个金额、"
+                             f"{len(ex.claims)} 条说明文字陈述（模板 {template}）。")
+
+
+def _is_xlsx(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return "xl/workbook.xml" in z.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _extract_tabular(path: Path, sha: str, fmt: str) -> Extraction:
+    """An XLSX workbook or an HTML page: the same tables, facts, metadata and claims as a PDF."""
+    from .tabular import XLSX_MEDIA_TYPE, html_events, locate_events, xlsx_events
+
+    chosen = {}
+
+    def profile_for(lines: list[str]):
+        fiscal_year, _, _ = year_and_kind(["\n".join(lines[:60])])
+        chosen["p"] = (choose_profile([norm(x) for x in lines], fiscal_year), fiscal_year)
+        return chosen["p"]
+
+    if fmt == "xlsx":
+        pages, lines = xlsx_events(path, profile_for)
+        media_type, size = XLSX_MEDIA_TYPE, f"共 {len(pages)} 个工作表"
+    else:
+        events, lines = html_events(path)
+        pages = [events]
+        profile_for(lines)
+        media_type, size = "text/html", "HTML 网页"
+    profile, fiscal_year = chosen["p"]
+    ex = Extraction(sha256=sha, outcome="ok", media_type=media_type, pages=len(pages))
+    regions = locate_events(pages, profile, fiscal_year)
+    ex.facts = read_regions(ex, regions, profile, fiscal_year)
+    text = "\n".join(lines)
+    ex.meta = read_meta([text], ex.facts, profile.id)
+    narrative = [line for what, line in (e for page in pages for e in page) if what == "line"]
+    ex.claims = extract_claims([(1, "\n".join(narrative))], ex.facts, ex.meta.fiscal_year)
+    says_budget = bool(regions) and fiscal_year is not None
+    decide_outcome(ex, regions, says_budget, size, profile.id)
+    if ex.outcome == "ok":
+        ex.outcome_detail += "（表格来自 " + ("XLSX 工作表，page 为工作表序号" if fmt == "xlsx" else "HTML 网页，page 为 1") + \
+            "，无页面坐标 bbox）"
     return ex
