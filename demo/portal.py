@@ -295,20 +295,40 @@ def _write_attachments(col: Path, filings: list[PortalFiling], cache: Path | Non
                 shutil.copyfile(hit, path)
             else:
                 todo.append((a, path, hit))
+    progress = _Progress(len(todo)) if len(todo) >= 10 else None
     if workers and workers > 1 and len(todo) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(workers) as pool:
-            list(pool.map(_run_write, [(a.write, path) for a, path, _ in todo]))
+            for _ in pool.map(_run_write, [(a.write, path) for a, path, _ in todo]):
+                progress and progress.step()
     else:
         for a, path, _ in todo:
             a.write(path)
+            progress and progress.step()
     for a, path, hit in todo:
         if hit is not None:
             hit.parent.mkdir(parents=True, exist_ok=True)
             tmp = hit.with_name(f".{hit.name}.{os.getpid()}")
             shutil.copyfile(path, tmp)
             os.replace(tmp, hit)
+
+
+class _Progress:
+    """Attachments rendered and files per second, on stderr (a district build takes a minute)."""
+
+    def __init__(self, total: int):
+        import sys
+        import time
+
+        self.total, self.done, self.t0, self.stream, self.clock = total, 0, time.monotonic(), sys.stderr, time.monotonic
+
+    def step(self) -> None:
+        self.done += 1
+        rate = self.done / max(self.clock() - self.t0, 1e-6)
+        end = "\n" if self.done == self.total else ""
+        self.stream.write(f"\r[示例门户] 生成附件 {self.done}/{self.total}，{rate:.1f} 个/秒{end}")
+        self.stream.flush()
 
 
 def _run_write(job) -> None:

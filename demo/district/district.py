@@ -21,7 +21,9 @@ from demo.district import formats
 from demo.district.compose import Composer, Layout, summary
 from demo.district.faults import SEED_FINDINGS, Fault, a4_item_not_in_parent, e4_unit_differs
 from demo.district.faults import catalogue as fault_catalogue
-from demo.district.model import YEARS, DeptYear, Line, Project, dept_year
+from demo.district.final import FINAL_APPROVALS, FinalComposer, final_departments, final_of
+from demo.district.final import summary as final_summary
+from demo.district.model import YEARS, DeptYear, Project, dept_year
 
 DEFAULT_SEED = 2026
 
@@ -46,13 +48,19 @@ VARIANTS = {
 EXPECTED_OUTCOME = {"scanned": "scanned", "encrypted": "encrypted", "truncated": "truncated",
                     "error_page": "not_pdf"}
 REPUBLISHED = ("152", 2026)
+# 决算 faults: (department, year) → fault
+FINAL_FAULTS = {
+    ("105", 2024): Fault("E3", "决算 narrative quotes 一般公共预算财政拨款支出年初预算 6.00 万元 above the 2024 budget filing's "
+                               "一般公共预算支出 (完成率 consistent with the wrong figure)", narrative={"plan_delta": 60000}),
+}
 
 
 def _src_hash() -> str:
+    """The renderers' sources: with the filing dict (which captures the generator's effect)
+    they decide an attachment's bytes, so they key the attachment cache."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for p in sorted(here.glob("*.py")) + [here.parent / "render_pdf.py", here.parent / "line_breaking.py",
-                                          here.parent / "seed_filing.py", here.parent / "seed" / "qiaokou_118_2026.json"]:
+    for p in (here / "formats.py", here.parent / "render_pdf.py", here.parent / "line_breaking.py"):
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
@@ -161,9 +169,36 @@ def district(seed: int = DEFAULT_SEED, epoch: int = 0) -> District:
                         truth.append(_gt(d.code, y, scope, rule, flt.note, False))
                     for rule in flt.arguable:
                         truth.append(_gt(d.code, y, scope, rule, "possible consequence: " + flt.note, True))
+    for d in depts:
+        if d.code not in final_departments([x.code for x in depts]):
+            continue
+        for y in FINAL_APPROVALS:
+            fin = final_of(models[(d.code, y)], seed)
+            if y - 1 in FINAL_APPROVALS:
+                prior = final_summary(final_of(models[(d.code, y - 1)], seed))
+            else:
+                prior = {k: int(v * 0.95) for k, v in final_summary(fin).items()}
+            fault = FINAL_FAULTS.get((d.code, y))
+            filing = FinalComposer(fin, prior).filing(faults=fault.narrative if fault else None)
+            published = FINAL_APPROVALS[y] + timedelta(days=rng.randrange(5, WINDOW_DAYS + 1))
+            filing["meta"]["pdf_created"] = f"{published - timedelta(days=3)}T10:00:00+08:00"
+            doc_id += 1
+            key = _content_key(src, filing, "final")
+            title = f"{d.name}{y}年度部门决算公开"
+            approved = FINAL_APPROVALS[y]
+            body = (f"根据《中华人民共和国预算法》有关规定，{d.name}{y}年度部门决算已经硚口区人民代表大会常务委员会于"
+                    f"{approved.year}年{approved.month}月{approved.day}日审查批准，现予以公开，详见附件。")
+            att = Attachment(file_name=_file_name(rng, published, ".pdf"), link_text=f"{d.name}{y}年度部门决算.pdf",
+                             source_key=_content_key(key, "write_pdf"), write=partial(_write, formats.write_pdf, filing))
+            filings.append(PortalFiling(department=d.name, department_code=d.code, fiscal_year=y, kind="决算",
+                                        unit_scope="部门", title=title, published_at=str(published), doc_id=doc_id,
+                                        attachments=(att,), body=body, absolute_links=doc_id % 3 == 0, variant="final"))
+            if fault:
+                truth.append(dict(_gt(d.code, y, "部门", fault.rule, fault.note, False), kind="决算"))
     meta = {
         "seed": seed, "epoch": epoch, "region_code": cat.REGION_CODE, "region": cat.REGION,
         "approvals": {str(y): str(d) for y, d in APPROVALS.items()},
+        "final_approvals": {str(y): str(d) for y, d in FINAL_APPROVALS.items()},
         "approval_note": "区人民代表大会批准当年预算的日期；部门预算应在批准后 20 日内公开（预算法第十四条）。",
         "variants": {f"{k[0]}-{k[1]}": v for k, v in sorted(VARIANTS.items())},
         "departments": len(depts),
