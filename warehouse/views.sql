@@ -241,3 +241,19 @@ WHERE f.resolved_at IS NOT NULL;
 
 CREATE OR REPLACE VIEW rules AS
 SELECT rule_id, severity, title_zh, title_en, family, implemented FROM rule;
+
+-- ---------------------------------------------------------------------------
+-- Helper views for the cross-filing rules (E*, F5) and the aggregates.
+
+-- A filing's series: its identity without the year (region-department-kind-scope), so the
+-- same department's filings of other years can be found. Only current versions take part.
+CREATE OR REPLACE VIEW filing_series AS
+SELECT f.*,
+       CASE WHEN regexp_matches(f.filing_key, '^[^-]+-[^-]+-[0-9]{4}-')
+            THEN regexp_replace(f.filing_key, '^([^-]+-[^-]+)-[0-9]{4}-', '\1-*-') END AS series,
+       -- the unit a 单位 filing is for: a 6-digit department code, else the one unit its tables list
+       CASE WHEN f.unit_scope = '单位' THEN coalesce(
+            CASE WHEN regexp_matches(coalesce(f.department_code, ''), '^[0-9]{6}$') THEN f.department_code END,
+            (SELECT CASE WHEN count(DISTINCT x.row_code) = 1 THEN any_value(x.row_code) END FROM fact x
+             WHERE x.filing_id = f.filing_id AND x.table_kind IN ('T2', 'T5-2') AND regexp_matches(x.row_code, '^[0-9]{6}$'))) END AS unit_code
+FROM filing f;
