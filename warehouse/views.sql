@@ -135,7 +135,8 @@ WITH m(subject, table_kind, row_code, column_label) AS (VALUES
     ('project', 'T3', 'total', '项目支出'),
     ('personnel', 'T5-1', 'total', '基本支出/人员经费'),
     ('public', 'T5-1', 'total', '基本支出/公用经费'),
-    ('admin_operating', 'T6', 'total', '公用经费')
+    ('admin_operating', 'T6', 'total', '公用经费'),
+    ('general_budget_expenditure', 'T5-1', 'total', '合计')
 )
 SELECT c.filing_id, m.subject, c.amount_wan, c.half_unit, c.ev
 FROM m JOIN cell c USING (table_kind, row_code, column_label)

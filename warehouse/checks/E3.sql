@@ -1,6 +1,7 @@
 -- E3 决算中的“年初预算”各数等于该年度预算文件（同一部门、同一范围的当前版本）中的对应数。
 -- E3 A final account's 年初预算 figures equal that year's budget filing (same department and
---    scope, current version), cell by cell (表1/表4 预算数, other tables 合计).
+--    scope, current version), cell by cell (表1/表4 预算数, other tables 合计), and so do the
+--    年初预算 amounts its narrative quotes (claim kind 'plan').
 WITH finals AS (SELECT * FROM filing_series WHERE kind = '决算'),
 opening AS (
     SELECT c.*, f.series, f.fiscal_year
@@ -19,8 +20,23 @@ o AS (
           AND c.column_label IN ('预算数', '合计')
     ) bc ON true
 ),
+-- 年初预算 quoted in the 决算 narrative (claim kind 'plan', subject as for amounts)
+said AS (
+    SELECT c.filing_id, 'plan:' || c.subject || CASE WHEN c.nth > 1 THEN '#' || c.nth ELSE '' END AS subject,
+           c.amount_wan, narrative_half_unit() AS half_unit,
+           struct_pack("table" := 'narrative', page := c.page, "row" := c.subject, label := c.label, "column" := '年初预算',
+                       printed := c.text, unit := '万元') AS ev,
+           b.filing_id AS budget_filing, v.amount_wan AS budget_amt, v.half_unit AS budget_half,
+           struct_pack("table" := v.ev."table", page := v.ev.page, "row" := v.ev."row", label := v.ev.label, "column" := v.ev."column",
+                       printed := v.ev.printed, unit := v.ev.unit) AS budget_ev
+    FROM claim_ranked c JOIN finals f USING (filing_id)
+    LEFT JOIN filing_series b ON b.series = replace(f.series, '-final-', '-budget-') AND b.fiscal_year = f.fiscal_year AND b.is_current
+    LEFT JOIN subject_value v ON v.filing_id = b.filing_id AND v.subject = c.subject
+    WHERE c.kind = 'plan' AND c.amount_wan IS NOT NULL
+),
+o2 AS (SELECT * FROM o UNION ALL BY NAME SELECT * FROM said),
 d AS (SELECT *, coalesce(half_unit, 0) + coalesce(budget_half, 0) AS tol,
-             tolerance_outcome(amount_wan - budget_amt, coalesce(half_unit, 0) + coalesce(budget_half, 0)) AS outcome FROM o)
+             tolerance_outcome(amount_wan - budget_amt, coalesce(half_unit, 0) + coalesce(budget_half, 0)) AS outcome FROM o2)
 SELECT filing_id, 'E3' AS rule_id, subject, outcome,
        '决算“年初预算” ' || subject || '：' || CASE outcome
            WHEN 'pass' THEN '决算 ' || fmt_wan(amount_wan) || ' 万元，预算文件 ' || fmt_wan(budget_amt) || ' 万元，一致。'
@@ -38,3 +54,4 @@ SELECT f.filing_id, 'E3', 'scope',
        CASE WHEN f.kind = '决算' THEN '决算中未提取到“年初预算”列，无法与预算文件核对。' ELSE '预算文件，本规则只适用于决算。' END,
        NULL, NULL, NULL, NULL, to_json(struct_pack(identity := '决算年初预算 = 当年预算文件', kind := f.kind))
 FROM filing f WHERE NOT EXISTS (SELECT 1 FROM opening o WHERE o.filing_id = f.filing_id)
+  AND NOT EXISTS (SELECT 1 FROM said s WHERE s.filing_id = f.filing_id)

@@ -28,10 +28,10 @@ _COLUMNS = "filing_id, rule_id, subject, outcome, message, expected, actual, dif
 def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = None) -> dict[str, int]:
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     version = rules_version()
-    scope = [r[0] for r in con.execute("SELECT filing_id FROM filing ORDER BY filing_id").fetchall()]
-    if filing_ids is not None:
-        wanted = set(filing_ids)
-        scope = [f for f in scope if f in wanted]
+    if filing_ids is None:
+        scope = [r[0] for r in con.execute("SELECT filing_id FROM filing ORDER BY filing_id").fetchall()]
+    else:
+        scope = _with_neighbours(con, filing_ids)
     con.execute("CREATE OR REPLACE TEMP TABLE _scope AS SELECT unnest(CAST(? AS VARCHAR[])) AS filing_id", [scope])
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _new AS
         SELECT {_COLUMNS} FROM finding WHERE false""")
@@ -57,6 +57,25 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
                  json.dumps(counts)])
     log.info("checked %d filings with rules %s: %s", len(scope), version, counts)
     return {k: int(v) for k, v in counts.items()}
+
+
+def _with_neighbours(con: duckdb.DuckDBPyConnection, filing_ids: list[str]) -> list[str]:
+    """The filings asked for, plus the current filings whose cross-filing rules read them.
+
+    E1/E2 read last year's and earlier filings, E3/E4/F5 the same year's, E6 the whole
+    year's peers: a filing loaded tonight can change the outcome of any current filing of its
+    region within two years after it (and of its own year).
+    """
+    rows = con.execute(
+        """WITH asked AS (SELECT filing_id, region_code, fiscal_year FROM filing
+                          WHERE list_contains(CAST(? AS VARCHAR[]), filing_id))
+           SELECT filing_id FROM asked
+           UNION
+           SELECT f.filing_id FROM filing f JOIN asked a
+             ON f.is_current AND f.region_code IS NOT DISTINCT FROM a.region_code
+            AND f.fiscal_year BETWEEN a.fiscal_year AND a.fiscal_year + 2
+           ORDER BY 1""", [list(filing_ids)]).fetchall()
+    return [r[0] for r in rows]
 
 
 class CheckError(Exception):

@@ -1,0 +1,58 @@
+-- F2 模板规定的表格齐全、按序、不重复；空表有说明（如“本单位 2026 年无政府性基金预算”）。
+--    模板的表格清单取自提取模板（extractors/profiles/*.yaml 的 tables，按文件中的顺序）。
+-- F2 All tables of the template present, in order, not duplicated; an empty one carries its
+--    statement. The template's list is the extractor profile's (extractors/profiles/*.yaml).
+WITH seen AS (
+    SELECT t.filing_id, t.table_kind, min(list_min(t.pages)) AS first_page, count(*) AS n,
+           bool_or(coalesce(t.note, '') <> '') AS noted
+    FROM filing_table t GROUP BY ALL
+),
+numbers AS (SELECT DISTINCT filing_id, table_kind FROM cell),
+expected AS (
+    SELECT f.filing_id, t.table_kind, t.ord FROM filing f JOIN template_table t ON t.template = f.template
+),
+known AS (SELECT DISTINCT filing_id FROM expected),
+missing AS (
+    SELECT e.filing_id, list(e.table_kind ORDER BY e.ord) AS kinds FROM expected e
+    WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.filing_id = e.filing_id AND s.table_kind = e.table_kind)
+    GROUP BY e.filing_id
+),
+-- T12 prints one 项目申报表 per project: several instances are expected
+dup AS (
+    SELECT filing_id, list(table_kind ORDER BY table_kind) AS kinds FROM seen WHERE n > 1 AND table_kind <> 'T12' GROUP BY filing_id
+),
+ordered AS (
+    SELECT e.filing_id, e.table_kind, e.ord, s.first_page,
+           lag(e.table_kind) OVER (PARTITION BY e.filing_id ORDER BY e.ord) AS prev_kind,
+           max(s.first_page) OVER (PARTITION BY e.filing_id ORDER BY e.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS max_before
+    FROM expected e JOIN seen s USING (filing_id, table_kind)
+),
+disorder AS (
+    SELECT filing_id, list(table_kind ORDER BY ord) AS kinds FROM ordered WHERE first_page < max_before GROUP BY filing_id
+),
+unexplained AS (
+    SELECT s.filing_id, list(s.table_kind ORDER BY s.table_kind) AS kinds FROM seen s
+    WHERE NOT s.noted AND NOT EXISTS (SELECT 1 FROM numbers n WHERE n.filing_id = s.filing_id AND n.table_kind = s.table_kind)
+    GROUP BY s.filing_id
+),
+aspects(subject, name_zh) AS (VALUES ('missing', '表格齐全'), ('duplicate', '不重复'), ('order', '顺序'), ('empty', '空表说明')),
+o AS (
+    SELECT k.filing_id, a.subject, a.name_zh,
+           CASE a.subject WHEN 'missing' THEN m.kinds WHEN 'duplicate' THEN d.kinds WHEN 'order' THEN x.kinds ELSE u.kinds END AS kinds
+    FROM known k CROSS JOIN aspects a
+    LEFT JOIN missing m ON m.filing_id = k.filing_id
+    LEFT JOIN dup d ON d.filing_id = k.filing_id
+    LEFT JOIN disorder x ON x.filing_id = k.filing_id
+    LEFT JOIN unexplained u ON u.filing_id = k.filing_id
+)
+SELECT filing_id, 'F2' AS rule_id, subject, CASE WHEN kinds IS NULL THEN 'pass' ELSE 'fail' END AS outcome,
+       '模板表格（' || name_zh || '）：' || CASE WHEN kinds IS NULL THEN '符合。'
+           ELSE CASE subject WHEN 'missing' THEN '缺少 ' WHEN 'duplicate' THEN '重复出现 ' WHEN 'order' THEN '顺序错位 '
+                ELSE '空表未说明原因 ' END || array_to_string(list_transform(kinds, lambda k: table_zh(k)), '、') || '。' END AS message,
+       NULL::DECIMAL(20, 6) AS expected, NULL::DECIMAL(20, 6) AS actual, NULL::DECIMAL(20, 6) AS difference, NULL::DECIMAL(20, 6) AS tolerance,
+       to_json(struct_pack(identity := '模板表格齐全、按序、不重复、空表有说明', tables := kinds)) AS evidence
+FROM o
+UNION ALL
+SELECT f.filing_id, 'F2', 'template', 'insufficient_data', '文件的模板（' || coalesce(f.template, '未识别') || '）没有表格清单，无法核对。',
+       NULL, NULL, NULL, NULL, to_json(struct_pack(identity := '模板表格齐全', template := f.template))
+FROM filing f WHERE f.filing_id NOT IN (SELECT filing_id FROM known)
