@@ -4,14 +4,14 @@
 -- earlier version of the same filing (same region, department, year, kind and scope; a
 -- corrected re-publication is a new filing_id) already had. Severity is filtered by the caller.
 WITH lineage AS (
-    SELECT filing_id, department, fiscal_year, kind, unit_scope, source_url,
+    SELECT filing_id, department, department_code, fiscal_year, kind, unit_scope, source_url,
            concat_ws('|', coalesce(region_code, ''),
                      coalesce(department_code, department, filing_id),
                      coalesce(CAST(fiscal_year AS VARCHAR), filing_id),
                      coalesce(kind, ''), coalesce(unit_scope, '')) AS lineage
     FROM filings
 )
-SELECT f.filing_id, l.department, l.fiscal_year, l.kind, l.unit_scope, l.source_url,
+SELECT f.filing_id, l.department, l.department_code, l.fiscal_year, l.kind, l.unit_scope, l.source_url,
        f.rule_id, f.subject, f.severity, r.title_zh AS rule_title, f.message,
        f.expected, f.actual, f.difference, f.evidence::VARCHAR AS evidence, f.first_seen
 FROM finding f

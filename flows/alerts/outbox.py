@@ -61,8 +61,30 @@ def enqueue(con, digest: Digest, urls: list[str], now: datetime | None = None) -
     return con.execute("SELECT count(*) FROM alert_outbox").fetchone()[0] - before
 
 
+# Chat bots refuse long messages (企业微信 markdown: 4096 bytes; 钉钉 and 飞书: about 20 000).
+# A digest is cut at a line for them, so a long night is delivered rather than retried forever.
+CHAT_LIMITS = {"wecombot": 4000, "dingtalk": 19000, "feishu": 19000, "lark": 19000, "slack": 39000}
+TRUNCATED = "\n……（内容过长，其余略；完整清单见邮件、报告或 findings 视图）\n"
+
+
+def fit(url: str, body: str) -> str:
+    limit = CHAT_LIMITS.get(url.split("://", 1)[0].lower())
+    if limit is None or len(body.encode("utf-8")) <= limit:
+        return body
+    budget = limit - len(TRUNCATED.encode("utf-8"))
+    out, used = [], 0
+    for line in body.splitlines(keepends=True):
+        n = len(line.encode("utf-8"))
+        if used + n > budget:
+            break
+        out.append(line)
+        used += n
+    return "".join(out) + TRUNCATED
+
+
 def send(url: str, title: str, body: str) -> tuple[bool, str | None]:
     """One apprise delivery; returns (ok, what went wrong)."""
+    body = fit(url, body)
     ap = apprise.Apprise()
     with apprise.LogCapture(level=logging.WARNING) as captured:
         if not ap.add(url):
