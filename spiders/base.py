@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import scrapy
 import scrapy.exceptions
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from spiders.guards import OffsiteRequest, RobotsUnreadable, SiteStopped, count_error
@@ -63,6 +63,9 @@ class ProfileSpider(scrapy.Spider):
         self.profile: SiteProfile = load_profile(profile)
         self.store = ContentStore(Path(store) if store else DEFAULT_STORE)
         self.state = SiteState(self.store.root, self.profile.name)
+        # Detail pages are kept apart from the disclosures: they are not
+        # documents, only what the next run parses after a 304.
+        self.pages = ContentStore(self.store.root / ".pages")
         if start_url:
             self.start_urls = [start_url]
             self.allowed_domains = [_host(start_url)]
@@ -89,6 +92,17 @@ class ProfileSpider(scrapy.Spider):
 
     def _page_request(self, response: Response, href: str, callback, **cb_kwargs) -> scrapy.Request:
         return response.follow(href, callback=callback, errback=self.request_failed, cb_kwargs=cb_kwargs)
+
+    def _detail_request(self, response: Response, href: str, cb_kwargs: dict[str, Any]) -> scrapy.Request:
+        """A detail page request, conditional when we hold the page from an
+        earlier run: a 304 is then parsed from the stored copy."""
+        url = response.urljoin(href)
+        return scrapy.Request(
+            url, callback=self.parse_detail, errback=self.request_failed,
+            headers=self.state.conditional_headers(url),
+            meta={"handle_httpstatus_list": [304], "state_key": url},
+            cb_kwargs=cb_kwargs,
+        )
 
     def _file_request(self, response: Response, href: str, context: dict[str, Any]) -> scrapy.Request:
         """An attachment request, conditional when we already hold its file."""
@@ -144,7 +158,7 @@ class ProfileSpider(scrapy.Spider):
                     "title": title, "link_text": title, "detail_url": None, "listing_date": listing_date,
                     "published_at": None, "published_at_source": None})
             else:
-                yield self._page_request(response, href, self.parse_detail, **context)
+                yield self._detail_request(response, href, context)
         if enumerated:
             return
         if page == 1 and rules.page_count_regex:
@@ -170,6 +184,10 @@ class ProfileSpider(scrapy.Spider):
     # -- detail ------------------------------------------------------------
     def parse_detail(self, response: Response, listing_title: str | None = None,
                      listing_date: str | None = None) -> Iterator[Any]:
+        if response.status == 304:
+            response = self._page_from_store(response)
+            if response is None:
+                return
         if not _looks_like_page(response):
             # A detail link that turned out to be a file: keep it, no page fields.
             yield from self.save_attachment(response, {
@@ -190,6 +208,32 @@ class ProfileSpider(scrapy.Spider):
         if store_page == "always" or (store_page == "if_no_attachments" and not links):
             # Some departments publish the tables inline on the detail page.
             yield from self.save_attachment(response, {**meta, "link_text": meta["title"]})
+        elif response.status != 304:
+            self._remember_page(response)
+
+    def _remember_page(self, response: Response) -> None:
+        """Keep a detail page (outside the document store, in <store>/.pages)
+        so the next run can ask for it conditionally and parse the stored copy."""
+        stored = self.pages.put(response.body, response.url)
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self.state.record(
+            response.request.meta.get("state_key") or response.url if response.request is not None else response.url,
+            sha256=stored.sha256, path=stored.path, size=stored.size, media_type=stored.media_type, now=now,
+            etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
+            final_url=response.url, encoding=getattr(response, "encoding", None))
+
+    def _page_from_store(self, response: Response) -> Response | None:
+        key = response.meta.get("state_key") or response.url
+        rec = self.state.get(key)
+        path = self.state.stored_file(rec) if rec else None
+        if rec is None or path is None:
+            count_error(self.crawler, "unexpected_304")
+            self.logger.warning("HTTP 304 for a page we do not hold: %s", response.url)
+            return None
+        self.state.seen_not_modified(key, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+        self.crawler.stats.inc_value("budgetwatch/detail/not_modified")
+        return HtmlResponse(url=response.url, status=304, body=path.read_bytes(), encoding=rec.encoding or "utf-8",
+                            headers=response.headers, request=response.request)
 
     def detail_fields(self, response: Response) -> dict[str, Any]:
         rules = self.profile.detail
@@ -297,7 +341,7 @@ class ProfileSpider(scrapy.Spider):
         rec, previous = self.state.record(
             key, sha256=stored.sha256, path=stored.path, size=stored.size, media_type=stored.media_type, now=now,
             etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
-            final_url=response.url)
+            final_url=response.url, encoding=getattr(response, "encoding", None))
         stats.inc_value("budgetwatch/files/saved")
         stats.inc_value("budgetwatch/files/new" if stored.is_new else "budgetwatch/files/known")
         if previous:

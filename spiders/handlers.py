@@ -5,10 +5,13 @@
   middlewares wait in the download slot's queue; without this check they
   would still be sent after the stop.
 - It checks the allow-list once more, right before connecting.
-- It turns off Twisted's hidden retry: the connection pool re-sends a request
-  once by itself when it fails on a reused keep-alive connection.
-  RetryMiddleware never sees that retry, so a portal that resets connections
-  would get up to twice the tries we promise, with no backoff between them.
+- It opens a new connection per request. Twisted's pool re-sends a request
+  once by itself when it fails on a reused keep-alive connection (the server
+  closed it while idle, a common race). RetryMiddleware never sees that
+  retry, so a portal that resets connections would get up to twice the tries
+  we promise, with no backoff between them; and turning only that retry off
+  turns every stale connection into an error. At ≤ 2 requests in flight and
+  ≥ 1 s apart, a fresh connection per request costs a portal next to nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from spiders.guards import OffsiteRequest, SiteStopped, host_allowed, site_stopp
 class GuardedHTTPDownloadHandler(HTTP11DownloadHandler):
     def __init__(self, crawler):
         super().__init__(crawler)
+        self._pool.persistent = False
         self._pool.retryAutomatically = False
 
     async def download_request(self, request: Request):

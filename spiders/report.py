@@ -41,6 +41,8 @@ def build_report(*, site: str, run_id: str, stats: dict[str, Any], items: list[d
         "pages": {
             "listing": stat("budgetwatch/listing/pages"),
             "detail": stat("budgetwatch/detail/pages"),
+            # Detail pages answered 304 and parsed from the stored copy.
+            "detail_not_modified": stat("budgetwatch/detail/not_modified"),
             "failed": stat("budgetwatch/pages/failed"),
         },
         "files": {

@@ -73,6 +73,9 @@ DOWNLOAD_FAIL_ON_DATALOSS = True
 # Cookies are never needed for public disclosures and only make runs differ.
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote-control HTTP endpoint listens on a port and runs commands;
+# a nightly crawler has no use for it.
+REMOTE_CONTROL_ENABLED = False
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
@@ -80,6 +83,9 @@ LOGSTATS_INTERVAL = 30.0
 
 EXTENSIONS = {
     "spiders.extensions.StatsDump": 500,
+    # Same policy, but a 304 may let the delay settle (spiders/throttle.py).
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "spiders.throttle.NotModifiedAwareAutoThrottle": 0,
 }
 # spiders.run sets this per crawl; empty means "do not dump".
 BUDGETWATCH_STATS_FILE = ""

@@ -37,6 +37,7 @@ class UrlRecord:
     etag: str | None = None
     last_modified: str | None = None
     final_url: str | None = None
+    encoding: str | None = None  # of a page, to re-read it from the store after a 304
     versions: list[dict[str, str]] = field(default_factory=list)  # [{sha256, first_seen}], oldest first
 
 
@@ -77,7 +78,8 @@ class SiteState:
         return rec
 
     def record(self, url: str, *, sha256: str, path: Path, size: int, media_type: str, now: str,
-               etag: str | None, last_modified: str | None, final_url: str | None) -> tuple[UrlRecord, str | None]:
+               etag: str | None, last_modified: str | None, final_url: str | None,
+               encoding: str | None = None) -> tuple[UrlRecord, str | None]:
         """Remember a downloaded body; returns (record, previous sha256 if the content changed)."""
         rel = Path(path).resolve().relative_to(self.store_root.resolve()).as_posix()
         rec = self.urls.get(url)
@@ -88,11 +90,12 @@ class SiteState:
             self.urls[url] = rec
         elif rec.sha256 != sha256:
             previous = rec.sha256
-            rec.sha256, rec.path, rec.size, rec.media_type = sha256, rel, size, media_type
             if not any(v["sha256"] == sha256 for v in rec.versions):
                 rec.versions.append({"sha256": sha256, "first_seen": now})
+        rec.sha256, rec.path, rec.size, rec.media_type = sha256, rel, size, media_type
         rec.last_seen = now
         rec.etag, rec.last_modified, rec.final_url = etag, last_modified, final_url
+        rec.encoding = encoding or rec.encoding
         return rec, previous
 
     def save(self) -> None:

@@ -24,7 +24,7 @@ FAST = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_START_DELAY": 0,
     "AUTOTHROTTLE_MAX_DELAY": 0.5,
-    "DOWNLOAD_TIMEOUT": 1,
+    "DOWNLOAD_TIMEOUT": 1.5,
     "BUDGETWATCH_RETRY_BACKOFF_BASE": 0.05,
     "BUDGETWATCH_RETRY_AFTER_MAX": 5,
 }
@@ -39,7 +39,7 @@ def sha(body: bytes) -> str:
 
 
 def portal(srv: FaultServer, links: list[tuple[str, str]], robots: str | None = "User-agent: *\nDisallow: /private/\n",
-           detail_extra: str = "") -> str:
+           detail_extra: str = "", detail_etag: str | None = None) -> str:
     """A one-entry 财政预决算 column in the sample profile's markup; returns the start URL."""
     if robots is not None:
         srv.route("/robots.txt", page(robots, headers={"Content-Type": "text/plain"}))
@@ -48,10 +48,11 @@ def portal(srv: FaultServer, links: list[tuple[str, str]], robots: str | None = 
         'title="某单位2026年部门预算公开">某单位2026年部门预算公开</a><span class="date">2026-01-26</span></li>'
         '</ul></body></html>'))
     anchors = "".join(f'<a href="{href}">{text}</a>' for href, text in links)
-    srv.route("/col/202601/t20260126_1.html", page(
-        '<!DOCTYPE html><html><body><h1 class="title">某单位2026年部门预算公开</h1>'
-        '<div class="info"><span class="pubdate">发布日期：2026-01-26</span></div>'
-        f'<div class="attachments">{anchors}</div>{detail_extra}</body></html>'))
+    detail = ('<!DOCTYPE html><html><body><h1 class="title">某单位2026年部门预算公开</h1>'
+              '<div class="info"><span class="pubdate">发布日期：2026-01-26</span></div>'
+              f'<div class="attachments">{anchors}</div>{detail_extra}</body></html>')
+    srv.route("/col/202601/t20260126_1.html", page(detail) if detail_etag is None else
+              file(detail.encode("utf-8"), etag=detail_etag, content_type="text/html; charset=utf-8"))
     return srv.url("/col/index.html")
 
 
@@ -88,7 +89,7 @@ def faulty(tmp_path_factory):
         srv.route("/f/e500.pdf", status(500))
         srv.route("/f/e503.pdf", sequence(status(503, headers={"Retry-After": "1"}), file(AFTER_503)))
         srv.route("/f/e429.pdf", sequence(_retry_after_date(2), file(AFTER_429)))
-        srv.route("/f/slow.pdf", slow(1.6, file(pdf("slow"))))
+        srv.route("/f/slow.pdf", slow(2.0, file(pdf("slow"))))
         srv.route("/f/reset.pdf", reset())
         srv.route("/f/short.pdf", truncated(pdf("short")[:20], claimed=4000))
         srv.route("/f/away.pdf", redirect(outside))
@@ -209,58 +210,117 @@ def test_report_file_matches_result(faulty):
     res = faulty["result"]
     assert json.loads((res.run_dir / "report.json").read_text(encoding="utf-8")) == res.report
     assert res.report["files"] == {"items": 7, "new": 6, "changed": 0, "not_modified": 0, "known": 1, "failed": 6}
-    assert res.report["pages"] == {"listing": 1, "detail": 1, "failed": 0}
+    assert res.report["pages"] == {"listing": 1, "detail": 1, "detail_not_modified": 0, "failed": 0}
 
 
-# -- robots.txt that cannot be read stops the site ------------------------------------
+# -- short crawls: robots.txt, blocking, captcha ---------------------------------------
+# Each needs its own crawl (stopping a site ends the spider); they run two at
+# a time to keep the suite fast. Each setup returns (start URL, extra settings).
 
 def _robots_garbage(h, n):
     return status(200, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
                   {"Content-Type": "text/plain"})(h, n)
 
 
-@pytest.mark.parametrize("robots_route, why", [
-    (_robots_garbage, "content is not a robots.txt"),
-    (page("<!DOCTYPE html><html><body><h1>欢迎访问</h1></body></html>"), "content is not a robots.txt"),
-    (status(500), "HTTP 500"),
-    (status(403), "HTTP 403"),
-    (slow(1.6, page("User-agent: *\nDisallow:\n")), "DownloadTimeoutError"),
-    (reset(), "robots.txt unreadable ("),
-])
-def test_unreadable_robots_stops_the_site(tmp_path, robots_route, why):
-    with FaultServer() as srv:
+def _robots_case(route, **extra):
+    def setup(srv):
         start = portal(srv, [("/f/a.pdf", "a")], robots=None)
-        srv.route("/robots.txt", robots_route)
+        srv.route("/robots.txt", route)
         srv.route("/f/a.pdf", file(pdf("a")))
-        res = run(start, tmp_path)
+        return start, extra
+    return setup
+
+
+ROBOTS_CASES = {
+    "garbage": (_robots_case(_robots_garbage), "content is not a robots.txt"),
+    "html": (_robots_case(page("<!DOCTYPE html><html><body><h1>欢迎访问</h1></body></html>")),
+             "content is not a robots.txt"),
+    "http500": (_robots_case(status(500)), "HTTP 500"),
+    "http403": (_robots_case(status(403)), "HTTP 403"),
+    "timeout": (_robots_case(slow(0.8, page("User-agent: *\nDisallow:\n")), DOWNLOAD_TIMEOUT=0.5),
+                "DownloadTimeoutError"),
+    "reset": (_robots_case(reset()), "robots.txt unreadable ("),
+}
+
+
+def _missing_robots(srv):
+    start = portal(srv, [("/private/a.pdf", "a")], robots=None)  # /robots.txt answers 404
+    srv.route("/private/a.pdf", file(pdf("a")))
+    return start, {}
+
+
+def _burst_403(srv):
+    links = [(f"/f/{i}.pdf", str(i)) for i in range(12)]
+    start = portal(srv, links)
+    for href, _ in links:
+        srv.route(href, status(403))
+    return start, {}
+
+
+CAPTCHA = ('<!DOCTYPE html><html><head><title>安全验证</title></head><body>'
+           '<div class="slide-verify">请拖动滑块完成验证</div></body></html>')
+
+
+def _captcha(srv):
+    links = [(f"/f/{i}.pdf", str(i)) for i in range(8)]
+    start = portal(srv, links)
+    for href, _ in links:
+        srv.route(href, page(CAPTCHA))
+    return start, {}
+
+
+def _comment_form(srv):
+    filler = "<p>" + "财政预决算信息公开。" * 2500 + "</p>"
+    start = portal(srv, [("/f/a.pdf", "a")],
+                   detail_extra=f'{filler}<form>留言 <input name="yzm" placeholder="验证码"></form>')
+    srv.route("/f/a.pdf", file(pdf("a")))
+    return start, {}
+
+
+SHORT = {**{f"robots-{k}": setup for k, (setup, _) in ROBOTS_CASES.items()},
+         "robots-missing": _missing_robots, "burst": _burst_403, "captcha": _captcha, "comment-form": _comment_form}
+
+
+@pytest.fixture(scope="module")
+def short(tmp_path_factory):
+    from concurrent.futures import ThreadPoolExecutor
+
+    stores = {name: tmp_path_factory.mktemp(name) for name in SHORT}
+
+    def one(name):
+        srv = FaultServer().start()
+        try:
+            start, extra = SHORT[name](srv)
+            return name, (run(start, stores[name], **extra), srv)
+        finally:
+            srv.stop()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(one, SHORT))
+
+
+@pytest.mark.parametrize("case", sorted(ROBOTS_CASES))
+def test_unreadable_robots_stops_the_site(short, case):
+    res, srv = short[f"robots-{case}"]
     # Nothing but robots.txt (and its retries) was requested.
     assert set(paths_requested(srv)) == {"/robots.txt"}
     assert res.items == []
     assert (res.partial, res.stop_reason) == (True, "robots_unreadable")
-    assert why in res.report["stop_detail"]
+    assert ROBOTS_CASES[case][1] in res.report["stop_detail"]
     assert res.report["robots"]["status"] == "unreadable"
     assert res.stats["finish_reason"] == "robots_unreadable"
+    assert not res.ok
     assert "robots.txt 无法读取" in res.summary()
 
 
-def test_missing_robots_means_no_rules(tmp_path):
-    with FaultServer() as srv:
-        start = portal(srv, [("/private/a.pdf", "a")], robots=None)  # /robots.txt answers 404
-        srv.route("/private/a.pdf", file(pdf("a")))
-        res = run(start, tmp_path)
+def test_missing_robots_means_no_rules(short):
+    res, _ = short["robots-missing"]
     assert [i["sha256"] for i in res.items] == [sha(pdf("a"))]
     assert (res.partial, res.report["robots"]["status"]) == (False, "absent")
 
 
-# -- blocking ---------------------------------------------------------------------------
-
-def test_burst_of_403_stops_the_site(tmp_path):
-    with FaultServer() as srv:
-        links = [(f"/f/{i}.pdf", str(i)) for i in range(12)]
-        start = portal(srv, links)
-        for href, _ in links:
-            srv.route(href, status(403))
-        res = run(start, tmp_path)
+def test_burst_of_403_stops_the_site(short):
+    res, srv = short["burst"]
     attachment_hits = [h for h in srv.hits() if h.path.startswith("/f/")]
     # Stopped at the 5th 403 in a row; at most one more was already in flight.
     assert 5 <= len(attachment_hits) <= 6
@@ -269,28 +329,16 @@ def test_burst_of_403_stops_the_site(tmp_path):
     assert res.report["errors"]["blocked"] == 1
 
 
-def test_captcha_page_stops_the_site(tmp_path):
-    captcha = ('<!DOCTYPE html><html><head><title>安全验证</title></head><body>'
-               '<div class="slide-verify">请拖动滑块完成验证</div></body></html>')
-    with FaultServer() as srv:
-        links = [(f"/f/{i}.pdf", str(i)) for i in range(8)]
-        start = portal(srv, links)
-        for href, _ in links:
-            srv.route(href, page(captcha))
-        res = run(start, tmp_path)
+def test_captcha_page_stops_the_site(short):
+    res, srv = short["captcha"]
     assert (res.partial, res.stop_reason) == (True, "captcha")
     assert res.items == []  # the challenge page is not stored as a disclosure
     assert len([h for h in srv.hits() if h.path.startswith("/f/")]) <= 2
     assert "验证码" in res.summary()
 
 
-def test_listing_with_a_comment_form_captcha_is_not_a_captcha_page(tmp_path):
+def test_listing_with_a_comment_form_captcha_is_not_a_captcha_page(short):
     """A real column page may carry a 验证码 field in a feedback form; only a
     small page or one whose title says so is a challenge."""
-    filler = "<p>" + "财政预决算信息公开。" * 2500 + "</p>"
-    with FaultServer() as srv:
-        start = portal(srv, [("/f/a.pdf", "a")],
-                       detail_extra=f'{filler}<form>留言 <input name="yzm" placeholder="验证码"></form>')
-        srv.route("/f/a.pdf", file(pdf("a")))
-        res = run(start, tmp_path)
+    res, _ = short["comment-form"]
     assert (res.partial, [i["sha256"] for i in res.items]) == (False, [sha(pdf("a"))])

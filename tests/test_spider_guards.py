@@ -122,6 +122,8 @@ def test_project_settings_wire_the_guards():
     assert mws["spiders.guards.OffsiteRedirectMiddleware"] > 600
     assert mws["spiders.guards.BlockDetectorMiddleware"] > mws["spiders.guards.BackoffRetryMiddleware"]
     assert settings.RETRY_TIMES == 2  # at most 3 tries
+    # No listening ports in a crawler process.
+    assert (settings.TELNETCONSOLE_ENABLED, settings.REMOTE_CONTROL_ENABLED) == (False, False)
     assert set(settings.DOWNLOAD_HANDLERS) >= {"file", "ftp", "s3", "data"}
     assert all(settings.DOWNLOAD_HANDLERS[k] is None for k in ("file", "ftp", "s3", "data"))
 
