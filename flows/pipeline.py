@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -85,7 +86,8 @@ def extract_cached(doc: Document, cache_dir: Path, timeout_s: float = 300) -> Ex
     ext = run_isolated(doc.path, timeout_s=timeout_s)
     ext.sha256 = doc.sha256
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
+    # A name of its own: two workers may extract the same content at once (a shared cache).
+    tmp = cache.with_name(f"{cache.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(json.dumps(ext.to_dict(), ensure_ascii=False), "utf-8")
     tmp.replace(cache)
     return ext

@@ -65,7 +65,10 @@ class Paths:
 
     @property
     def cache_dir(self) -> Path:
-        return self.data_dir / "cache"
+        """Extractions by (sha256, parser version); BUDGETWATCH_CACHE_DIR shares one between
+        warehouses or machines (a shared mount), so a document is parsed once."""
+        shared = os.environ.get("BUDGETWATCH_CACHE_DIR", "").strip()
+        return Path(shared) if shared else self.data_dir / "cache"
 
     def ensure(self) -> "Paths":
         for d in (self.data_dir, self.raw_dir, self.cache_dir):

@@ -86,7 +86,7 @@ def send(url: str, title: str, body: str) -> tuple[bool, str | None]:
     """One apprise delivery; returns (ok, what went wrong)."""
     body = fit(url, body)
     ap = apprise.Apprise()
-    with apprise.LogCapture(level=logging.WARNING) as captured:
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
         if not ap.add(url):
             return False, "告警地址无法识别（请检查 apprise URL 格式）"
         try:
