@@ -134,3 +134,21 @@ def test_no_dont_filter_anywhere_in_the_spiders():
     root = Path(__file__).resolve().parents[1] / "spiders"
     bypass = re.compile(r"dont_filter\s*=\s*True|[\"']allow_offsite[\"']")
     assert [p.name for p in root.rglob("*.py") if bypass.search(p.read_text(encoding="utf-8"))] == []
+
+
+@pytest.mark.parametrize("status, expected", [(200, 0.65), (304, 0.65), (404, 1.0), (503, 1.0)])
+def test_autothrottle_lets_a_304_settle_the_delay(status, expected):
+    """A fast answer may shorten the delay after a 200 or a 304, never after an error page."""
+    from types import SimpleNamespace
+
+    from spiders.throttle import NotModifiedAwareAutoThrottle
+
+    crawler = get_crawler(SampleSpider, {"AUTOTHROTTLE_ENABLED": True, "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0})
+    throttle = NotModifiedAwareAutoThrottle(crawler)
+    throttle.mindelay, throttle.maxdelay = 0.0, 60.0
+    slot = SimpleNamespace(delay=1.0)
+    url = "http://127.0.0.1/a.pdf"
+    # Latency 0.3 s from a 1.0 s delay: Scrapy moves halfway, to 0.65 s, unless
+    # the answer was an error page (the delay then only ever grows).
+    throttle._adjust_delay(slot, 0.3, Response(url, status=status, request=Request(url)))
+    assert slot.delay == pytest.approx(expected)
