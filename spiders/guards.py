@@ -201,8 +201,6 @@ class SafeRobotsTxtMiddleware(RobotsTxtMiddleware):
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         status = response.status
         if status in (404, 410):
-            self._stats.inc_value("robotstxt/response_count")
-            self._stats.inc_value(f"robotstxt/response_status_count/{status}")
             self._stats.set_value("budgetwatch/robots/status", "absent")
             await super()._parse_robots(response.replace(body=b""), netloc, request)
             return

@@ -66,7 +66,7 @@ def paths_requested(srv: FaultServer) -> list[str]:
 
 # -- one crawl of a portal full of faults ---------------------------------------------
 
-OK, DUP, AFTER_503, AFTER_429, MOVED, NAMED = (pdf(t) for t in ("ok", "ok-dup-is-same", "503", "429", "moved", "named"))
+OK, AFTER_503, AFTER_429, AFTER_429S, MOVED, NAMED = (pdf(t) for t in ("ok", "503", "429", "429s", "moved", "named"))
 DUP = OK  # the same bytes under a second URL
 HTML_AT_PDF = "<!DOCTYPE html><html><head><title>页面不存在</title></head><body>404 您访问的页面不存在</body></html>"
 
@@ -89,6 +89,7 @@ def faulty(tmp_path_factory):
         srv.route("/f/e500.pdf", status(500))
         srv.route("/f/e503.pdf", sequence(status(503, headers={"Retry-After": "1"}), file(AFTER_503)))
         srv.route("/f/e429.pdf", sequence(_retry_after_date(2), file(AFTER_429)))
+        srv.route("/f/e429s.pdf", sequence(status(429, headers={"Retry-After": "1"}), file(AFTER_429S)))
         srv.route("/f/slow.pdf", slow(2.0, file(pdf("slow"))))
         srv.route("/f/reset.pdf", reset())
         srv.route("/f/short.pdf", truncated(pdf("short")[:20], claimed=4000))
@@ -105,7 +106,7 @@ def faulty(tmp_path_factory):
         srv.route("/f/e503long.pdf", status(503, headers={"Retry-After": "3600"}))
         srv.route("/f/huge.pdf", file(b"%PDF-1.4\n" + b"0" * 20_000))
         start = portal(srv, [(p, p.rsplit("/", 1)[-1]) for p in (
-            "/f/ok.pdf", "/f/dup.pdf", "/f/e500.pdf", "/f/e503.pdf", "/f/e429.pdf", "/f/slow.pdf", "/f/reset.pdf",
+            "/f/ok.pdf", "/f/dup.pdf", "/f/e500.pdf", "/f/e503.pdf", "/f/e429.pdf", "/f/e429s.pdf", "/f/slow.pdf", "/f/reset.pdf",
             "/f/short.pdf", "/f/away.pdf", "/f/loop2.pdf", "/f/refresh.pdf", "/f/moved.pdf", "/f/page.pdf",
             "/f/named.pdf", "/private/secret.pdf", "/f/e503long.pdf", "/f/huge.pdf")] + [(canary2.url("/direct.pdf"), "direct"), (outside, "outside")])
         result = run(start, store, DOWNLOAD_MAXSIZE=8000)
@@ -137,14 +138,18 @@ def test_offsite_drops_are_counted(faulty):
 
 @pytest.mark.parametrize("path, tries", [
     ("/f/e500.pdf", 3), ("/f/slow.pdf", 3), ("/f/reset.pdf", 3), ("/f/short.pdf", 3),
-    ("/f/e503.pdf", 2), ("/f/e429.pdf", 2), ("/f/ok.pdf", 1), ("/private/secret.pdf", 0),
+    ("/f/e503.pdf", 2), ("/f/e429.pdf", 2), ("/f/e429s.pdf", 2), ("/f/ok.pdf", 1), ("/private/secret.pdf", 0),
     ("/f/e503long.pdf", 1), ("/f/huge.pdf", 1),
 ])
 def test_at_most_three_tries(faulty, path, tries):
     assert len(faulty["srv"].hits(path)) == tries
 
 
-@pytest.mark.parametrize("path, at_least", [("/f/e503.pdf", 1.0), ("/f/e429.pdf", 1.0)])
+@pytest.mark.parametrize("path, at_least", [
+    ("/f/e503.pdf", 1.0),   # Retry-After: 1
+    ("/f/e429s.pdf", 1.0),  # Retry-After: 1
+    ("/f/e429.pdf", 1.0),   # Retry-After: an HTTP date 2 s ahead, whole seconds: at least 1 s
+])
 def test_retry_after_is_waited_for(faulty, path, at_least):
     first, second = faulty["srv"].hits(path)
     assert second.t - first.t >= at_least
@@ -175,6 +180,7 @@ def test_what_was_stored(faulty):
         "/f/dup.pdf": (sha(OK), "application/pdf", got["/f/dup.pdf"][2]),
         "/f/e503.pdf": (sha(AFTER_503), "application/pdf", True),
         "/f/e429.pdf": (sha(AFTER_429), "application/pdf", True),
+        "/f/e429s.pdf": (sha(AFTER_429S), "application/pdf", True),
         "/f/moved-here.pdf": (sha(MOVED), "application/pdf", True),
         "/f/page.pdf": (html_sha, "text/html", True),
         "/f/named.pdf": (sha(NAMED), "application/pdf", True),
@@ -187,7 +193,7 @@ def test_store_holds_only_content_addressed_files(faulty):
     store = faulty["store"]
     files = sorted(p.relative_to(store).as_posix() for p in store.rglob("*")
                    if p.is_file() and not p.relative_to(store).parts[0].startswith("."))
-    expected = sorted(f"{s[:2]}/{s}.pdf" for s in {sha(OK), sha(AFTER_503), sha(AFTER_429), sha(MOVED),
+    expected = sorted(f"{s[:2]}/{s}.pdf" for s in {sha(OK), sha(AFTER_503), sha(AFTER_429), sha(AFTER_429S), sha(MOVED),
                                                     sha(HTML_AT_PDF.encode()), sha(NAMED)})
     assert files == expected
     # Content-Disposition's "../../evil.pdf" was never used as a name.
@@ -209,7 +215,7 @@ def test_user_agent_names_project_and_contact(faulty):
 def test_report_file_matches_result(faulty):
     res = faulty["result"]
     assert json.loads((res.run_dir / "report.json").read_text(encoding="utf-8")) == res.report
-    assert res.report["files"] == {"items": 7, "new": 6, "changed": 0, "not_modified": 0, "known": 1, "failed": 6}
+    assert res.report["files"] == {"items": 8, "new": 7, "changed": 0, "not_modified": 0, "known": 1, "failed": 6}
     assert res.report["pages"] == {"listing": 1, "detail": 1, "detail_not_modified": 0, "failed": 0}
 
 
