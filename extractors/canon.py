@@ -121,6 +121,8 @@ COLUMNS["T2"] += ["本年收入/财政拨款收入"]
 COLUMNS["T3"] += ["基本支出/人员经费", "基本支出/公用经费"]
 # 上海 prints 机关运行经费 in the same table as 三公.
 COLUMNS["T7"] += ["机关运行经费"]
+# 江苏 prints 三公, 会议费 and 培训费 in one table whose 合计 covers all of them.
+COLUMNS["T7"] += ["会议费", "培训费", "三公会议培训合计"]
 # 决算 (final accounts): the actual amount of T1 / T4 is '决算数'; tables that print the
 # opening budget beside the actual keep the actual under the budget template's label and
 # the opening budget / adjusted budget under '年初预算数/…' / '调整预算数/…'.

@@ -124,10 +124,15 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
         sections: dict[int, str | None] = {}
         seen_codes: dict[int, set[str]] = {}
         for row in rows:
+            last_label = None
             for pair_index, (label_col, amount_cols) in enumerate(p for p in pairs if p[1]):
                 label = row[label_col].norm
+                if not label and last_label and any(row[j].norm for j in amount_cols):
+                    # 江苏: "支出合计" spans the two expenditure blocks; its amount sits under the second
+                    label, label_col, pair_index = last_label
                 if not label:
                     continue
+                last_label = (label, label_col, pair_index)
                 text = strip_ordinal(label)
                 if text in ("本年收入", "本年收入合计"):
                     sections[label_col] = "current"
@@ -141,8 +146,6 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
                     code = "income_total"
                 elif code == "expenditure_current" and "expenditure_current" in seen and text == "支出合计":
                     code = "expenditure_total"
-                if code:
-                    seen.add(code)
                 if code is None and text in ("总计", "合计"):
                     # 决算 and 上海 print a bare 总计 on both sides: the side decides
                     code = "income_total" if pair_index == 0 else "expenditure_total"
@@ -154,6 +157,18 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
                     f = _fact(region.kind, code, label, labels[j], row[j], region.unit, grid.page)
                     if f:
                         facts.append(f)
+                        seen.add(code)
+    # No 总计 row printed (江苏, 福州 单位 files): with no carry-over amount, the side's 合计 is
+    # also its grand total; the same printed cell then stands for both.
+    for current, carry, total in (("income_current", "income_carryover", "income_total"),
+                                  ("expenditure_current", "expenditure_carryover", "expenditure_total")):
+        if any(f.row_code == total for f in facts) or any(f.row_code == carry and f.amount_wan for f in facts):
+            continue
+        last = [f for f in facts if f.row_code == current]
+        if last:
+            f = last[-1]
+            facts.append(Fact(**{**f.__dict__, "row_code": total}))
+            notes.append(f"未印总计行：{f.row_label}即总计")
     return facts, notes
 
 

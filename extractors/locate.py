@@ -56,6 +56,7 @@ def page_events(page, profile: Profile, page_number: int, fiscal_year: int | Non
     boxes = [t.bbox for t in tables]
     events: list[_Event] = []
     pending = ""  # a unit line split over two lines ("单位：" / "万元")
+    seen_in: dict = {}
     for line in page.extract_text_lines(return_chars=False):
         mid = (line["top"] + line["bottom"]) / 2
         text = norm(line["text"])
@@ -63,10 +64,13 @@ def page_events(page, profile: Profile, page_number: int, fiscal_year: int | Non
         if inside:
             # Text inside a table is cells, except a title printed inside the table's outer
             # frame (江苏): near the frame's top, it opens the table it sits in.
-            kind = profile.match_title(text, fiscal_year) if mid - inside[0][1] < 60 else None
+            box = inside[0]
+            nth = seen_in.get(box, 0)  # the title and the unit line are the frame's first lines
+            seen_in[box] = nth + 1
+            kind = profile.match_title(text, fiscal_year) if nth < 2 else None
             if kind:
                 events.append(_Event(inside[0][1] - 0.5, "title", (kind, text)))
-            unit = _UNIT_RE.search(text) if kind or mid - inside[0][1] < 60 else None
+            unit = _UNIT_RE.search(text) if nth < 3 else None
             if unit:
                 events.append(_Event(inside[0][1] - 0.25, "unit", unit.group(1)))
             continue

@@ -19,8 +19,10 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def year_and_kind(first_pages: list[str]) -> tuple[int | None, str | None, str | None]:
-    for text in first_pages:
+def year_and_kind(first_pages: list[str], later_pages: list[str] = ()) -> tuple[int | None, str | None, str | None]:
+    """From the cover pages; failing that (江苏's 公开表 files print no cover) from the first
+    table title that names its year ("2019年政府采购预算表")."""
+    for text in list(first_pages) + list(later_pages):
         m = _YEAR_KIND_RE.search(_squash(text))
         if m:
             return int(m.group(1)), m.group(3), m.group(2)
@@ -29,7 +31,7 @@ def year_and_kind(first_pages: list[str]) -> tuple[int | None, str | None, str |
 
 def read_meta(page_texts: list[str], facts: list[Fact], template: str | None) -> FilingMeta:
     meta = FilingMeta(template=template)
-    meta.fiscal_year, meta.kind, meta.unit_scope = year_and_kind(page_texts[:3])
+    meta.fiscal_year, meta.kind, meta.unit_scope = year_and_kind(page_texts[:3], page_texts[3:])
     cover = _squash(page_texts[0]) if page_texts else ""
     m = _COVER_RE.search(cover)
     unit_lines = Counter(

@@ -96,7 +96,7 @@ def _extract(path: Path, sha: str) -> Extraction:
         ex.outcome_detail = "PDF 字体缺少 Unicode 映射，中文无法读取（只剩数字），需要 OCR 或人工核对。"
         return ex
 
-    fiscal_year, _, _ = year_and_kind(texts[:3])
+    fiscal_year, _, _ = year_and_kind(texts[:3], texts[3:])
     profile = choose_profile([line for t in texts for line in t.splitlines()], fiscal_year)
     table_pages, titled = page_plan(pages, profile, fiscal_year)
     says_budget = fiscal_year is not None or "收支总表" in all_text.replace(" ", "")
