@@ -154,6 +154,7 @@ def nightly(
     )(docs, str(paths.cache_dir))
     run = load_check_publish(str(paths.db), docs, extracted["extractions"], urls, min_severity, report_url())
     run["alerts"] = deliver_alerts(str(paths.db), urls)
+    run["alert_targets"] = len(urls)
 
     run.update(files=len(docs), unique=len(extracted["extractions"]), parsed=extracted["parsed"],
                pages=extracted["pages"], failed_sites=failed_sites, task_runner=runner, task_runner_class=extracted["runner"],
@@ -165,5 +166,6 @@ def nightly(
                           description="本次运行新发现的不一致")
     run["summary"] = text
     if failed_sites:
-        raise RuntimeError(f"抓取失败的站点：{'、'.join(failed_sites)}（其余站点已入库并核对）")
+        rest = "（其余站点已入库并核对）" if len(failed_sites) < len(sites) else ""
+        raise RuntimeError(f"抓取失败的站点：{'、'.join(failed_sites)}{rest}")
     return run

@@ -67,7 +67,9 @@ def run_lines(run: dict) -> list[str]:
     for site in run.get("failed_sites", []):
         lines.append(f"  抓取失败的站点：{site}")
     alerts = run.get("alerts")
-    if alerts is not None:
+    if alerts is not None and run.get("alert_targets") == 0:
+        lines.append("告警：未配置告警地址（BUDGETWATCH_ALERT_URLS 或 Prefect Secret 块 budgetwatch-alert-urls），新问题只记录在库中。")
+    elif alerts is not None:
         if run.get("digest"):
             lines.append(f"告警摘要：{run['digest']['title']}")
         lines.append(
