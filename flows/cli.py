@@ -24,17 +24,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = ap.add_subparsers(dest="command", required=True)
 
-    runner = argparse.ArgumentParser(add_help=False)
-    runner.add_argument("--task-runner", choices=["threads", "dask"],
-                        help="抽取任务的执行器（默认：$BUDGETWATCH_TASK_RUNNER，否则 threads）")
-
-    p = sub.add_parser("demo", parents=[common, runner], help="启动示例门户，运行每晚流程并打印摘要")
+    p = sub.add_parser("demo", parents=[common], help="启动示例门户，运行每晚流程并打印摘要")
     p.add_argument("--port", type=int, default=0, help="示例门户端口（默认随机）")
 
     p = sub.add_parser("ingest", parents=[common], help="抽取、入库并核对本地文件或目录（不抓取）")
     p.add_argument("paths", nargs="+", metavar="PATH")
 
-    p = sub.add_parser("crawl", parents=[common, runner], help="抓取一个站点并入库核对，对新问题告警")
+    p = sub.add_parser("crawl", parents=[common], help="抓取一个站点并入库核对")
     p.add_argument("--site", required=True, help="站点配置名（spiders/profiles/NAME.yaml）或 YAML 文件路径")
     p.add_argument("--start-url", help="覆盖配置中的起始地址（如本地示例门户）")
 
@@ -50,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sql", parents=[common], help="只读执行一条 SQL 查询")
     p.add_argument("query")
+    p.add_argument("--max-width", type=int, default=40, help="单元格最多显示的字符宽度（0 为不截断，默认 40）")
+    p.add_argument("--max-rows", type=int, default=1000, help="最多显示的行数（默认 1000）")
+    p.add_argument("--timeout", type=float, default=300, help="查询超时秒数（默认 300）")
 
     p = sub.add_parser("serve-sample", parents=[common], help="在 127.0.0.1 上提供示例门户")
     p.add_argument("--port", type=int, default=8000)
@@ -79,8 +78,7 @@ def cmd_demo(args, db: Path) -> int:
     site_dir = build_site()
     with serve(site_dir, port=args.port) as base_url:
         print(f"示例门户：{base_url}（目录 {site_dir}）", file=sys.stderr)
-        run = nightly(sites=["sample"], db=str(db), start_urls={"sample": base_url + "zwgk/czyjs/index.html"},
-                      task_runner=args.task_runner)
+        run = nightly(sites=["sample"], db=str(db), start_urls={"sample": base_url + "zwgk/czyjs/index.html"})
     print(run["summary"])
     return 0
 
@@ -101,19 +99,7 @@ def cmd_ingest(args, db: Path) -> int:
 def cmd_crawl(args, db: Path) -> int:
     from flows.nightly import nightly
 
-    from spiders.run import ProfileError, resolve_profile
-
-    try:
-        resolve_profile(args.site)
-    except ProfileError as e:
-        print(f"错误：{e}", file=sys.stderr)
-        return 2
-    try:
-        run = nightly(sites=[args.site], db=str(db), start_urls={args.site: args.start_url} if args.start_url else None,
-                      task_runner=args.task_runner)
-    except RuntimeError as e:  # the flow's own message: which site failed and where its log is
-        print(f"错误：{e}", file=sys.stderr)
-        return 1
+    run = nightly(sites=[args.site], db=str(db), start_urls={args.site: args.start_url} if args.start_url else None)
     print(run["summary"])
     return 0
 
@@ -157,18 +143,15 @@ def cmd_export(args, db: Path) -> int:
 
 
 def cmd_sql(args, db: Path) -> int:
-    from flows.readonly_sql import ReadOnlyQueryError, run_readonly
+    from flows.readonly_sql import ReadOnlyQueryError, format_table, run_readonly_rows
 
     _require_db(db)
     try:
-        df = run_readonly(db, args.query)
+        columns, rows = run_readonly_rows(db, args.query, timeout=args.timeout or None, limit=args.max_rows)
     except ReadOnlyQueryError as e:
         print(f"拒绝执行：{e}", file=sys.stderr)
         return 2
-    import pandas as pd
-
-    with pd.option_context("display.max_rows", 500, "display.max_columns", 50, "display.width", 200):
-        print(df.to_string(index=False))
+    print(format_table(columns, rows, max_width=args.max_width, max_rows=args.max_rows))
     return 0
 
 

@@ -7,6 +7,10 @@ configuration locked (so a SELECT cannot read files or fetch extensions).
 """
 from __future__ import annotations
 
+import threading
+import unicodedata
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -33,6 +37,8 @@ def _check(query: str) -> None:
         statements = duckdb.extract_statements(query)
     except duckdb.Error as e:
         raise ReadOnlyQueryError(f"SQL 语法错误：{e}") from None
+    if not statements:
+        raise ReadOnlyQueryError("查询为空")
     if len(statements) != 1:
         raise ReadOnlyQueryError("一次只能执行一条查询语句")
     kind = statements[0].type
@@ -71,15 +77,91 @@ def connect_for_reading(db: Path, *, external_access: bool = False) -> duckdb.Du
             return duckdb.connect(str(db))
 
 
-def run_readonly(db: Path, query: str):
+def run_readonly(db: Path, query: str, *, timeout: float | None = None):
     """Run one SELECT and return a pandas DataFrame; refuse anything else."""
+    return _run(db, query, timeout, lambda cur: cur.df())
+
+
+def run_readonly_rows(db: Path, query: str, *, timeout: float | None = None,
+                      limit: int | None = None) -> tuple[list[str], list[tuple]]:
+    """Like run_readonly, but (column names, rows) with exact values (DECIMAL stays Decimal);
+    with `limit`, at most limit + 1 rows are fetched (the extra one says there are more)."""
+    return _run(db, query, timeout, lambda cur: (
+        [d[0] for d in cur.description], cur.fetchmany(limit + 1) if limit else cur.fetchall()))
+
+
+def _run(db: Path, query: str, timeout: float | None, fetch):
     _check(query)
     con = connect_readonly(db)
+    timer = threading.Timer(timeout, con.interrupt) if timeout else None
     try:
-        return con.execute(query).df()
+        if timer:
+            timer.start()
+        return fetch(con.execute(query))
     except duckdb.PermissionException as e:
         raise ReadOnlyQueryError(f"查询试图访问数据库以外的文件或网络：{e}") from None
+    except duckdb.InterruptException:
+        raise ReadOnlyQueryError(f"查询超时：超过 {timeout:g} 秒，已中止。请缩小范围或加 LIMIT。") from None
     except duckdb.Error as e:
         raise ReadOnlyQueryError(f"查询失败：{e}") from None
     finally:
+        if timer:
+            timer.cancel()
         con.close()
+
+
+# --- printing -------------------------------------------------------------------
+
+def display_width(text: str) -> int:
+    """Terminal columns: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 0 if unicodedata.combining(ch) else 1
+               for ch in text)
+
+
+def _clip(text: str, width: int) -> str:
+    if width <= 0 or display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def _show(v) -> str:
+    if v is None:
+        return "NULL"
+    if isinstance(v, Decimal):  # amounts to the cent, more digits only where printed (元 → 万元)
+        n = v.normalize()
+        return format(v.quantize(Decimal("0.01")) if n.as_tuple().exponent >= -2 else n, "f")
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    return " ".join(str(v).split())  # one line per row: newlines and runs of spaces collapse
+
+
+def format_table(columns: list[str], rows: list[tuple], *, max_width: int = 40, max_rows: int = 1000) -> str:
+    """A plain-text table aligned for wide (CJK) characters, long cells cut to max_width columns."""
+    shown = [[_clip(_show(v), max_width) for v in r] for r in rows[:max_rows]]
+    heads = [_clip(c, max_width) for c in columns]
+    numeric = [all(isinstance(r[i], (int, float, Decimal)) or r[i] is None for r in rows[:max_rows]) and bool(rows)
+               for i in range(len(columns))]
+    widths = [max([display_width(h)] + [display_width(r[i]) for r in shown]) for i, h in enumerate(heads)]
+
+    def line(cells):
+        parts = []
+        for i, c in enumerate(cells):
+            pad = " " * (widths[i] - display_width(c))
+            parts.append(pad + c if numeric[i] else c + pad)
+        return " | ".join(parts).rstrip()
+
+    out = [line(heads), "-+-".join("-" * w for w in widths)] + [line(r) for r in shown]
+    if len(rows) > max_rows:
+        out.append(f"（超过 {max_rows} 行，只显示前 {max_rows} 行；完整结果请加条件或 LIMIT/OFFSET，或用 budgetwatch export）")
+    else:
+        out.append(f"（{len(rows)} 行）")
+    return "\n".join(out)
