@@ -24,13 +24,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = ap.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("demo", parents=[common], help="启动示例门户，运行每晚流程并打印摘要")
+    runner = argparse.ArgumentParser(add_help=False)
+    runner.add_argument("--task-runner", choices=["threads", "dask"],
+                        help="抽取任务的执行器（默认：$BUDGETWATCH_TASK_RUNNER，否则 threads）")
+
+    p = sub.add_parser("demo", parents=[common, runner], help="启动示例门户，运行每晚流程并打印摘要")
     p.add_argument("--port", type=int, default=0, help="示例门户端口（默认随机）")
 
     p = sub.add_parser("ingest", parents=[common], help="抽取、入库并核对本地文件或目录（不抓取）")
     p.add_argument("paths", nargs="+", metavar="PATH")
 
-    p = sub.add_parser("crawl", parents=[common], help="抓取一个站点并入库核对")
+    p = sub.add_parser("crawl", parents=[common, runner], help="抓取一个站点并入库核对，对新问题告警")
     p.add_argument("--site", required=True, help="站点配置名（spiders/profiles/NAME.yaml）或 YAML 文件路径")
     p.add_argument("--start-url", help="覆盖配置中的起始地址（如本地示例门户）")
 
@@ -78,7 +82,8 @@ def cmd_demo(args, db: Path) -> int:
     site_dir = build_site()
     with serve(site_dir, port=args.port) as base_url:
         print(f"示例门户：{base_url}（目录 {site_dir}）", file=sys.stderr)
-        run = nightly(sites=["sample"], db=str(db), start_urls={"sample": base_url + "zwgk/czyjs/index.html"})
+        run = nightly(sites=["sample"], db=str(db), start_urls={"sample": base_url + "zwgk/czyjs/index.html"},
+                      task_runner=args.task_runner)
     print(run["summary"])
     return 0
 
@@ -99,7 +104,19 @@ def cmd_ingest(args, db: Path) -> int:
 def cmd_crawl(args, db: Path) -> int:
     from flows.nightly import nightly
 
-    run = nightly(sites=[args.site], db=str(db), start_urls={args.site: args.start_url} if args.start_url else None)
+    from spiders.run import ProfileError, resolve_profile
+
+    try:
+        resolve_profile(args.site)
+    except ProfileError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    try:
+        run = nightly(sites=[args.site], db=str(db), start_urls={args.site: args.start_url} if args.start_url else None,
+                      task_runner=args.task_runner)
+    except RuntimeError as e:  # the flow's own message: which site failed and where its log is
+        print(f"错误：{e}", file=sys.stderr)
+        return 1
     print(run["summary"])
     return 0
 
