@@ -13,6 +13,7 @@ from demo.district import catalogue as cat
 from demo.district import formats
 from demo.district.compose import Composer, Layout, summary
 from demo.district.district import APPROVALS, REPUBLISHED, VARIANTS, district
+from demo.district.final import FINAL_APPROVALS, FinalComposer, final_of
 from demo.district.model import YEARS, dept_year
 
 
@@ -40,9 +41,13 @@ def test_size_of_the_district(d0):
     depts = cat.departments()
     assert len(depts) >= 60 and len({d.code for d in depts}) == len(depts)
     assert sum(len(d.units) > 1 for d in depts) >= 5
-    budgets = Counter((f.department_code, f.fiscal_year) for f in d0.filings if f.unit_scope == "部门")
+    budgets = Counter((f.department_code, f.fiscal_year) for f in d0.filings
+                      if f.unit_scope == "部门" and f.kind == "预算")
     assert {y for _, y in budgets} == set(YEARS)
     assert len(budgets) == len(depts) * len(YEARS)  # every department, every year
+    finals = {f.department_code for f in d0.filings if f.kind == "决算"}
+    assert len(finals) >= len(depts) / 3
+    assert Counter(f.fiscal_year for f in d0.filings if f.kind == "决算") == {2024: len(finals), 2025: len(finals)}
     units = [f for f in d0.filings if f.unit_scope == "单位"]
     assert len(units) == sum(len(d.units) for d in depts if len(d.units) > 1) * len(YEARS) - 1  # F5: one missing
     assert {f.variant for f in d0.filings} >= set(VARIANTS.values())
@@ -120,11 +125,11 @@ def test_ground_truth_has_three_faults_per_family_each_in_its_own_filing(d0):
     required = [g for g in d0.ground_truth if not g.get("arguable")]
     fam = Counter(g["rule_id"][0] for g in required)
     assert all(fam[f] >= 3 for f in "ABCDEF"), fam
-    published = {(f.department_code, f.fiscal_year, f.unit_scope) for f in d0.filings}
+    published = {(f.department_code, f.fiscal_year, f.kind, f.unit_scope) for f in d0.filings}
     for g in d0.ground_truth:
-        assert (g["department_code"], g["fiscal_year"], g["unit_scope"]) in published
-        assert g["kind"] == "预算" and g["note"]
-    per_filing = Counter((g["department_code"], g["fiscal_year"], g["unit_scope"]) for g in required
+        assert (g["department_code"], g["fiscal_year"], g["kind"], g["unit_scope"]) in published
+        assert g["note"]
+    per_filing = Counter((g["department_code"], g["fiscal_year"], g["kind"], g["unit_scope"]) for g in required
                          if g["department_code"] != "118")
     assert max(per_filing.values()) == 1  # one injected fault per filing (the seed has its own)
 
@@ -133,7 +138,8 @@ def test_late_publications_are_past_the_window_and_the_others_within(d0):
     late = {(g["department_code"], g["fiscal_year"]) for g in d0.ground_truth if g["rule_id"] == "F1"}
     assert len(late) == 3
     for f in d0.filings:
-        days = (f.path_date.fromisoformat(f.published_at) - APPROVALS[f.fiscal_year]).days
+        approved = APPROVALS[f.fiscal_year] if f.kind == "预算" else FINAL_APPROVALS[f.fiscal_year]
+        days = (f.path_date.fromisoformat(f.published_at) - approved).days
         if (f.department_code, f.fiscal_year) in late:
             assert days > 40
         else:
@@ -225,3 +231,18 @@ def test_layout_variants(layout):
     if layout.template == "jiangan":
         captions = [f["tables"][t]["caption"] for t in f["table_order"]]
         assert len(captions) == 15 and captions[11] == "表 12.政府采购支出情况表"
+
+
+def test_final_accounts_balance_and_quote_the_budget():
+    dept = next(d for d in cat.departments() if d.code == "111")
+    fin = final_of(dept_year(dept, 2025, 2026), 2026)
+    f = FinalComposer(fin, {"grand_total": fin.grand_total(), "expenditure": 0}).filing()
+    t1 = f["tables"]["F1"]["blocks"][0]["rows"]
+    assert t1[-1][2] == t1[-1][5]  # 收入总计 = 支出总计
+    assert dec(t1[-4][2]) == sum(dec(r[2]) for r in t1[3:11])
+    text = "".join(p["text"] for p in f["part3"])
+    budget = Composer(dept_year(dept, 2025, 2026), {y: summary(dept_year(dept, 2024, 2026)) for y in (2023, 2024)},
+                      Layout()).filing()
+    t5 = budget["tables"]["T5-1"]["blocks"][0]["rows"][2][2]
+    assert f"年初预算为 {t5} 万元" in text
+    assert [f["tables"][t]["caption"] for t in f["table_order"]] == [f"公开{i:02d}表" for i in range(1, 10)]
