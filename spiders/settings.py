@@ -67,6 +67,9 @@ DOWNLOAD_HANDLERS = {
     "https": "spiders.handlers.GuardedHTTPDownloadHandler",
     "file": None, "data": None, "s3": None, "ftp": None,
 }
+# A CMS moves a page once or twice (http -> https, old column -> new); more
+# hops than RFC 9309 allows for robots.txt is a loop or a trap.
+REDIRECT_MAX_TIMES = 5
 # A truncated body (fewer bytes than Content-Length) is an error, never a file.
 DOWNLOAD_FAIL_ON_DATALOSS = True
 

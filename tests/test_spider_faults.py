@@ -95,6 +95,9 @@ def faulty(tmp_path_factory):
         srv.route("/f/short.pdf", truncated(pdf("short")[:20], claimed=4000))
         srv.route("/f/away.pdf", redirect(outside))
         srv.route("/f/loop2.pdf", redirect(canary2.url("/x.pdf"), code=301))
+        # Every hop is checked, not only the first.
+        srv.route("/f/hop1.pdf", redirect("/f/hop2.pdf", code=307))
+        srv.route("/f/hop2.pdf", redirect(canary2.url("/hop3.pdf"), code=308))
         srv.route("/f/refresh.pdf", page(f'<html><head><meta http-equiv="refresh" content="0;url={canary2.url("/r.pdf")}">'
                                          "</head><body></body></html>"))
         srv.route("/f/moved.pdf", redirect("/f/moved-here.pdf"))
@@ -107,7 +110,7 @@ def faulty(tmp_path_factory):
         srv.route("/f/huge.pdf", file(b"%PDF-1.4\n" + b"0" * 20_000))
         start = portal(srv, [(p, p.rsplit("/", 1)[-1]) for p in (
             "/f/ok.pdf", "/f/dup.pdf", "/f/e500.pdf", "/f/e503.pdf", "/f/e429.pdf", "/f/e429s.pdf", "/f/slow.pdf", "/f/reset.pdf",
-            "/f/short.pdf", "/f/away.pdf", "/f/loop2.pdf", "/f/refresh.pdf", "/f/moved.pdf", "/f/page.pdf",
+            "/f/short.pdf", "/f/away.pdf", "/f/loop2.pdf", "/f/hop1.pdf", "/f/refresh.pdf", "/f/moved.pdf", "/f/page.pdf",
             "/f/named.pdf", "/private/secret.pdf", "/f/e503long.pdf", "/f/huge.pdf")] + [(canary2.url("/direct.pdf"), "direct"), (outside, "outside")])
         result = run(start, store, DOWNLOAD_MAXSIZE=8000)
         yield {"srv": srv, "canary2": canary2, "canary_name": canary_name, "result": result, "store": store}
@@ -125,7 +128,8 @@ def test_fault_crawl_finishes_and_is_not_partial(faulty):
 
 
 def test_canaries_are_never_hit(faulty):
-    # Direct links, a 301/302 and a meta refresh to 127.0.0.2 or to another host name.
+    # Direct links, a 301/302, a second hop (307 then 308) and a meta refresh
+    # to 127.0.0.2 or to another host name.
     assert faulty["canary2"].hits() == []
     assert faulty["canary_name"].hits() == []
 
@@ -133,7 +137,8 @@ def test_canaries_are_never_hit(faulty):
 def test_offsite_drops_are_counted(faulty):
     offsite = faulty["result"].report["offsite"]
     # direct 127.0.0.2 link, `localhost` link, the meta refresh target.
-    assert offsite == {"requests_dropped": 3, "redirects_dropped": 2}
+    assert offsite == {"requests_dropped": 3, "redirects_dropped": 3}
+    assert len(faulty["srv"].hits("/f/hop2.pdf")) == 1
 
 
 @pytest.mark.parametrize("path, tries", [
@@ -164,7 +169,7 @@ def test_backoff_grows_between_tries(faulty):
 
 def test_errors_by_kind(faulty):
     assert faulty["result"].report["errors"] == {
-        "connection_lost": 1, "http_500": 1, "http_503": 1, "offsite": 3, "offsite_redirect": 2, "timeout": 1,
+        "connection_lost": 1, "http_500": 1, "http_503": 1, "offsite": 3, "offsite_redirect": 3, "timeout": 1,
         "too_large": 1, "truncated": 1,
     }
     assert faulty["result"].report["files"]["failed"] == 6

@@ -126,6 +126,16 @@ def test_detail_page(name, tmp_path):
     assert spider.attachment_links(response) == site["links"]
 
 
+@pytest.mark.parametrize("name", sorted(p.stem for p in (Path(__file__).parents[1] / "spiders" / "profiles").glob("*.yaml")))
+def test_every_profile_has_its_thin_spider(name):
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.settings import Settings
+
+    loader = SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["spiders.sites"]}))
+    cls = loader.load(name)
+    assert (cls.profile_name, load_profile(cls.profile_name).name) == (name, name)
+
+
 def test_offsite_attachment_is_refused_by_the_allow_list():
     profile = load_profile("qiaokou")
     assert not host_allowed("http://www.whczj.gov.cn/download/P020200101000000000001.pdf", profile.allowed_domains)
