@@ -333,8 +333,11 @@ def test_missing_robots_means_no_rules(short):
 def test_burst_of_403_stops_the_site(short):
     res, srv = short["burst"]
     attachment_hits = [h for h in srv.hits() if h.path.startswith("/f/")]
-    # Stopped at the 5th 403 in a row; at most one more was already in flight.
-    assert 5 <= len(attachment_hits) <= 6
+    # Stopped at the 5th 403 in a row. With 2 requests per site, at most two
+    # more can already be on the wire: the one in flight, and the one the
+    # download slot starts as soon as the 5th answer is read, before the
+    # middlewares have seen it.
+    assert 5 <= len(attachment_hits) <= 7
     assert (res.partial, res.stop_reason) == (True, "blocked")
     assert res.stats["finish_reason"] == "blocked"
     assert res.report["errors"]["blocked"] == 1
@@ -344,7 +347,7 @@ def test_captcha_page_stops_the_site(short):
     res, srv = short["captcha"]
     assert (res.partial, res.stop_reason) == (True, "captcha")
     assert res.items == []  # the challenge page is not stored as a disclosure
-    assert len([h for h in srv.hits() if h.path.startswith("/f/")]) <= 2
+    assert len([h for h in srv.hits() if h.path.startswith("/f/")]) <= 3  # the first, and up to two on the wire
     assert "验证码" in res.summary()
 
 
