@@ -36,7 +36,9 @@ ZH_HEADERS = {
     "gov_fund_expenditure": "政府性基金支出", "rule_id": "规则", "severity": "严重程度", "message": "说明",
     "expected": "一方数值", "actual": "另一方数值", "difference": "差额", "tolerance": "容差", "evidence": "证据",
     "first_seen": "首次发现", "last_seen": "最近发现", "subject": "核对对象", "rules_version": "规则版本",
-    "status": "状态", "title_zh": "规则说明", "title_en": "规则说明（英文）", "family": "类别", "implemented": "已实现",
+    "status": "状态", "resolved_at": "解决时间", "resolved_by": "由哪个版本解决",
+    "filing_key": "公开文件标识（各版本相同）", "version": "版本", "is_current": "当前版本",
+    "loaded_at": "入库时间", "superseded_at": "被取代时间", "documents": "所含文件", "title_zh": "规则说明", "title_en": "规则说明（英文）", "family": "类别", "implemented": "已实现",
 }
 ZH_SHEETS = {"documents": "文档", "filings": "公开文件", "facts": "数据", "filing_totals": "主要合计",
              "findings": "核对结果", "rules": "规则", "coverage": "覆盖情况"}

@@ -1,14 +1,9 @@
-"""The HTML report over many departments, years and corrected versions (no browser needed).
-
-The sample warehouse holds one filing; a copy of it gets a 2025 filing of the same
-department (amounts × 0.8), a second department (× 2) and a corrected re-publication of
-the seed, so year-on-year figures, district sums and finding statuses have known values.
-"""
+"""The HTML report over many departments, years and corrected versions (no browser needed);
+see sample_warehouse.district_db for the known values of that warehouse."""
 from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import duckdb
 import pytest
@@ -17,57 +12,18 @@ from parsel import Selector
 from flows.report import write_report
 from flows.report.data import evidence_sides, pivot_tables
 from flows.report.svg import hbar
-from sample_warehouse import sample_db
+from sample_warehouse import district_db
 
 pytestmark = pytest.mark.e2e
 
-SEED = "420104-118-2026"
-
-
-def _clone_filing(con, src: str, new_id: str, sha: str, *, factor: str = "1", year: int | None = None,
-                  code: str | None = None, name: str | None = None, url: str, published: str) -> None:
-    repl = [f"'{new_id}' AS filing_id", f"'{sha}' AS sha256"]
-    if year:
-        repl.append(f"{year} AS fiscal_year")
-    if code:
-        repl.append(f"'{code}' AS department_code")
-    if name:
-        repl.append(f"'{name}' AS department")
-    con.execute(f"INSERT INTO filing SELECT * REPLACE ({', '.join(repl)}) FROM filing WHERE filing_id = ?", [src])
-    con.execute(f"""INSERT INTO fact SELECT * REPLACE ('{new_id}' AS filing_id,
-                    CAST(amount_wan * {factor} AS DECIMAL(20, 6)) AS amount_wan) FROM fact WHERE filing_id = ?""", [src])
-    for table in ("filing_table", "claim"):
-        con.execute(f"INSERT INTO {table} SELECT * REPLACE ('{new_id}' AS filing_id) FROM {table} WHERE filing_id = ?", [src])
-    src_sha = con.execute("SELECT sha256 FROM filing WHERE filing_id = ?", [src]).fetchone()[0]
-    con.execute(f"INSERT INTO doc SELECT * REPLACE ('{sha}' AS sha256) FROM doc WHERE sha256 = ?", [src_sha])
-    con.execute(f"""INSERT INTO doc_source SELECT * REPLACE ('{sha}' AS sha256, '{url}' AS source_url,
-                    DATE '{published}' AS published_at) FROM doc_source WHERE sha256 = ?""", [src_sha])
 
 
 @pytest.fixture(scope="module")
 def district(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("report_district")
-    db = tmp / "budget.duckdb"
-    shutil.copy(sample_db(tmp_path_factory), db)
-    con = duckdb.connect(str(db))
-    seed = con.execute("SELECT filing_id FROM filing WHERE filing_id LIKE ?", [SEED + "%"]).fetchone()[0]
-    run = con.execute("SELECT max(started_at) FROM check_run").fetchone()[0]
-    _clone_filing(con, seed, "f118-2025", "a" * 64, factor="0.8", year=2025,
-                  url="http://portal.example/2025/118.pdf", published="2025-01-20")
-    _clone_filing(con, seed, "f119-2026", "b" * 64, factor="2", code="119", name="硚口区测试局",
-                  url="http://portal.example/2026/119.pdf", published="2026-01-27")
-    _clone_filing(con, seed, "f118-2026-v2", "c" * 64,
-                  url="http://portal.example/2026/118-corrected.pdf", published="2026-02-10")
-    # the corrected version still misnames 20103 but no longer 2080899
-    con.execute("""INSERT INTO finding SELECT * REPLACE ('f118-2026-v2' AS filing_id) FROM finding
-                   WHERE filing_id = ? AND rule_id = 'C2' AND outcome = 'fail' AND subject LIKE 'func:20103%'""", [seed])
-    con.execute("""INSERT INTO finding SELECT * REPLACE ('f118-2025' AS filing_id, 'A1' AS rule_id,
-                   TIMESTAMP '2025-01-21 03:00' AS first_seen) FROM finding
-                   WHERE filing_id = ? AND subject LIKE 'func:20103%'""", [seed])
-    con.close()
-    out = tmp / "report"
+    db, info = district_db(tmp_path_factory)
+    out = tmp_path_factory.mktemp("report_district") / "report"
     write_report(db, out)
-    return {"db": db, "out": out, "run": run, "seed": seed}
+    return {"db": db, "out": out, **info}
 
 
 def page(district, name: str) -> Selector:
@@ -103,7 +59,7 @@ def test_department_page_years_versions_and_statuses(district):
     assert [r[0] for r in yoy] == ["2026", "2025"]
     assert yoy[0][1] == "564.25 +112.85（+25.0%）" and yoy[1][1] == "451.40"
     filings = [cells(tr) for tr in dom.css("#filings-table tr")[1:]]
-    assert [(f[0], "非主版本" in f[2]) for f in filings] == [("2026", False), ("2026", True), ("2025", False)]
+    assert [(f[0], "已被更正版本取代" in f[2]) for f in filings] == [("2026", False), ("2026", True), ("2025", False)]
     status = sorted((f.attrib["data-rule"], f.attrib["data-year"], f.attrib["data-status"], "财政事务" in f.get())
                     for f in dom.css(".finding"))
     assert status == [

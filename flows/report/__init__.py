@@ -64,12 +64,14 @@ def write_report(db: Path, out: Path) -> Path:
 def collect(con, db: Path, out: Path) -> dict:
     q = D.queries()
     rels = D.relations(con)
-    filings = D.rows(con, q["all_filings"])
+    versions = "filing_versions" in rels
+    filings = D.rows(con, q["all_filings"].format(filings_all="filing_versions" if versions else "filings"))
     primary = {f["filing_id"]: f for f in D.rows(con, q["primary_filings"])}
     totals = {t["filing_id"]: t for t in D.rows(con, q["totals"])}
     by_id = {f["filing_id"]: f for f in filings}
     for f in filings:
         f["primary"] = f["filing_id"] in primary
+        f["superseded"] = f.get("is_current") is False
         f["totals"] = totals.get(f["filing_id"], {})
         raw = D.raw_path(db, f["sha256"])
         f["local_pdf"] = D.href_to(raw, out) if raw else None
@@ -82,7 +84,12 @@ def collect(con, db: Path, out: Path) -> dict:
     latest_run = None
     if "check_run" in rels:
         latest_run = con.execute("SELECT max(started_at) FROM check_run").fetchone()[0]
-    findings = _findings(con, q, rels, by_id, primary, latest_run, out)
+    documents = D.rows(con, q["documents"])
+    docs = {}
+    for d in documents:
+        raw = D.raw_path(db, d["sha256"])
+        docs[d["sha256"]] = (d["source_url"], D.href_to(raw, out) if raw else None)
+    findings = _findings(con, q, rels, by_id, primary, latest_run, out, docs)
     departments = _departments(con, q, rels, filings, findings, years, out)
     dept_by_key = {d["key"]: d for d in departments}
     for f in findings:
@@ -136,7 +143,6 @@ def collect(con, db: Path, out: Path) -> dict:
              for s in sangong if s["this"] is not None or s["last"] is not None],
             series, title="各部门“三公”经费")
 
-    documents = D.rows(con, q["documents"])
     crawled = D.optional_rows(con, """
         SELECT s.source_url, s.site, s.title, s.detail_url, s.published_at, s.published_at_source,
                s.first_fetched_at, s.last_fetched_at, d.outcome, d.outcome_detail, d.pages, s.sha256
@@ -171,8 +177,11 @@ def collect(con, db: Path, out: Path) -> dict:
     }
 
 
-def _findings(con, q, rels, by_id, primary, latest_run, out) -> list[dict]:
+def _findings(con, q, rels, by_id, primary, latest_run, out, docs) -> list[dict]:
     findings = D.rows(con, q["findings"])
+    if "status" in D.columns(con, "findings") and "resolved_findings" in rels:
+        # the warehouse tracks the life of a finding itself (new / open / resolved)
+        return _decorate(findings + (D.optional_rows(con, q["resolved_findings"]) or []), by_id, out, docs)
     if latest_run is None:
         latest_run = max((f["last_seen"] for f in findings if f.get("last_seen")), default=None)
     current_of = {(f["dept_key"], f["fiscal_year"], f["kind"]): fid for fid, f in primary.items()}
@@ -188,16 +197,33 @@ def _findings(con, q, rels, by_id, primary, latest_run, out) -> list[dict]:
         status = D.finding_status(f, latest_run, superseded, still)
         if status is None:
             continue
+        f.update(status=status, superseded=superseded)
+        kept.append(f)
+    return _decorate(kept, by_id, out, docs)
+
+
+def _decorate(findings: list[dict], by_id: dict, out: Path, docs: dict) -> list[dict]:
+    """Each finding with its filing, its evidence split into sides, and links to the PDF pages
+    (`docs`: sha256 → (source URL, local link) for values read from a filing's second file)."""
+    kept = []
+    for f in findings:
+        filing = by_id.get(f["filing_id"])
+        if filing is None:
+            continue
         identity, sides = D.evidence_sides(f.get("evidence"))
         for side in sides:
             for cell in side["cells"]:
                 page = cell["page"]
                 anchor = f"#page={page}" if page else ""
-                cell["href"] = (filing["source_url"] or "") + anchor if filing["source_url"] else None
-                cell["local_href"] = filing["local_pdf"] + anchor if filing["local_pdf"] else None
-        f.update(status=status, identity=identity, sides=sides, department=filing["department"],
+                url, local = filing["source_url"], filing["local_pdf"]
+                if cell.get("sha256") and cell["sha256"] != filing["sha256"]:
+                    url, local = docs.get(cell["sha256"], (None, None))
+                cell["href"] = url + anchor if url else None
+                cell["local_href"] = local + anchor if local else None
+        f.update(identity=identity, sides=sides, department=filing["department"],
                  dept_key=filing["dept_key"], fiscal_year=filing["fiscal_year"], kind=filing["kind"],
-                 unit_scope=filing["unit_scope"], superseded=superseded)
+                 unit_scope=filing["unit_scope"], status=f.get("status") or "",
+                 superseded=f.get("superseded", filing.get("superseded", False)))
         kept.append(f)
     order = {"fail": 0, "error": 1, "insufficient_data": 2, "not_applicable": 3}
     sev = {"high": 0, "medium": 1, "low": 2}

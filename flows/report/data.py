@@ -106,6 +106,7 @@ def _cell_side(d: dict) -> dict:
         "printed": d.get("printed", d.get("printed_value")),
         "unit": d.get("unit") or "",
         "text": d.get("text") or "",
+        "sha256": d.get("sha256"),  # the document the value is in, when a filing has two
     }
 
 

@@ -18,9 +18,10 @@ SELECT * EXCLUDE (rn) FROM (
 ) WHERE rn = 1;
 
 -- name: all_filings
+-- Every version where the warehouse keeps versions (filing_versions), else the filings.
 SELECT f.*, d.fetched_at, d.pages, d.outcome AS doc_outcome,
        f.region_code || '-' || coalesce(f.department_code, 'x' || left(md5(f.department), 8)) AS dept_key
-FROM filings f LEFT JOIN documents d USING (sha256)
+FROM {filings_all} f LEFT JOIN documents d USING (sha256)
 ORDER BY dept_key, fiscal_year DESC, kind, unit_scope, published_at DESC NULLS LAST;
 
 -- name: totals
@@ -38,7 +39,15 @@ SELECT * FROM c
 WHERE table_kind = 'T3' OR filing_id NOT IN (SELECT filing_id FROM c WHERE table_kind = 'T3');
 
 -- name: findings
-SELECT * FROM findings WHERE outcome NOT IN ('pass', 'not_applicable');
+SELECT * FROM findings WHERE outcome IN ('fail', 'error', 'insufficient_data');
+
+-- name: resolved_findings
+-- Failures a later check or a corrected version no longer shows, with their last evidence.
+SELECT r.filing_id, r.rule_id, r.subject, r.severity, 'fail' AS outcome, r.message,
+       a.expected, a.actual, a.difference, a.tolerance, a.evidence,
+       r.first_seen, r.resolved_at AS last_seen, 'resolved' AS status, r.resolved_at, r.resolved_by
+FROM resolved_findings r
+LEFT JOIN findings_all_versions a USING (filing_id, rule_id, subject);
 
 -- name: finding_counts
 SELECT filing_id, outcome, count(*) AS n FROM findings GROUP BY ALL;
