@@ -123,15 +123,11 @@ def cmd_crawl(args, db: Path) -> int:
 
 def cmd_check(args, db: Path) -> int:
     _require_db(db)
-    from flows.runs import summary_text
+    from flows.runs import open_for_update, summary_text
     from warehouse.checks import run_checks
-    from warehouse.db import connect
 
-    con = connect(db)
-    try:
+    with open_for_update(db) as con:
         run_checks(con, None)
-    finally:
-        con.close()
     print(summary_text(db))
     return 0
 

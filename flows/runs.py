@@ -17,20 +17,14 @@ def utcnow() -> datetime:
 
 
 @contextmanager
-def open_for_update(db: Path) -> Iterator:
-    """The connection a run writes through.
+def open_for_update(db: Path, timeout: float | None = None) -> Iterator:
+    """The connection a run writes through: a staging copy of the warehouse, published by an
+    atomic rename on a clean exit (warehouse.publish). Readers keep the previous file until
+    then; a failed run publishes nothing. A second writer waits for the first (or `timeout`)."""
+    from warehouse.publish import publishing
 
-    Every write of a run (loads, checks, the alert outbox) goes through here, so that when
-    the warehouse offers a staging copy with an atomic publish (issue 5) this is the one
-    place that changes: open the staging copy here, publish on a clean exit.
-    """
-    from warehouse.db import connect
-
-    con = connect(db)
-    try:
+    with publishing(db, timeout=timeout) as con:
         yield con
-    finally:
-        con.close()
 
 
 def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_checked: Callable | None = None) -> dict:

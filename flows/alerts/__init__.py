@@ -38,7 +38,7 @@ def resolve_alert_urls() -> list[str]:
 
 def alert_failed_run(flow, flow_run, state) -> None:
     """Flow on_failure / on_crashed hook: tell the targets the run failed (through the outbox)."""
-    from warehouse.db import connect
+    from flows.runs import open_for_update
 
     urls = resolve_alert_urls()
     if not urls:
@@ -46,17 +46,20 @@ def alert_failed_run(flow, flow_run, state) -> None:
     ui = os.environ.get("PREFECT_UI_URL") or None
     digest = compose_run_failed(str(flow_run.id), flow_run.name, (state.message or "")[:1000], ui)
     db = resolve_db((flow_run.parameters or {}).get("db"))
+    opened = False
     try:
-        con = connect(db)
-    except Exception as exc:  # noqa: BLE001 - the warehouse may be why the run failed: send directly
-        log.error("cannot open %s for the outbox (%s); sending the failure alert directly", db, exc)
+        # Through the outbox, so a target that is down now gets it with the next run.
+        with open_for_update(db, timeout=120) as con:
+            opened = True
+            enqueue(con, digest, urls)
+            deliver_pending(con, urls)
+    except Exception as exc:  # noqa: BLE001
+        if opened:  # sent (or not) but not recorded: say so, never send twice
+            log.error("failure alert: the outbox in %s could not be published: %s", db, exc)
+            return
+        # The warehouse may be why the run failed: send directly, without the outbox.
+        log.error("cannot open the outbox in %s (%s); sending the failure alert directly", db, exc)
         from flows.alerts.outbox import send
 
         for url in urls:
             send(url, digest.title, digest.body)
-        return
-    try:
-        enqueue(con, digest, urls)
-        deliver_pending(con, urls)
-    finally:
-        con.close()

@@ -1,15 +1,17 @@
--- 本次运行新发现的不一致：本次运行首次出现（first_seen >= $since）的 fail，
--- 且同一公开文件的早先版本（更正前的 PDF）没有同一规则、同一对象的 fail。
--- New inconsistencies of this run: failing findings first seen at or after $since that no
--- earlier version of the same filing (same region, department, year, kind and scope; a
--- corrected re-publication is a new filing_id) already had. Severity is filtered by the caller.
+-- 本次运行新发现的不一致：本次运行首次出现（first_seen >= $since）的 fail，只看各公开文件的
+-- 当前版本；更正后重新发布的版本沿用的旧问题（早先版本已有同一规则、同一对象的 fail）不算新问题。
+-- New inconsistencies of this run: failing findings of current filing versions first seen at or
+-- after $since. A corrected re-publication is a new version under the same filing_key; a fail
+-- an earlier version already had (same rule and subject) is not new, whatever its first_seen.
+-- Severity is filtered by the caller.
 WITH lineage AS (
     SELECT filing_id, department, department_code, fiscal_year, kind, unit_scope, source_url,
-           concat_ws('|', coalesce(region_code, ''),
-                     coalesce(department_code, department, filing_id),
-                     coalesce(CAST(fiscal_year AS VARCHAR), filing_id),
-                     coalesce(kind, ''), coalesce(unit_scope, '')) AS lineage
-    FROM filings
+           coalesce(is_current, true) AS is_current,
+           coalesce(filing_key,
+                    concat_ws('|', coalesce(region_code, ''), coalesce(department_code, department, filing_id),
+                              coalesce(CAST(fiscal_year AS VARCHAR), filing_id), coalesce(kind, ''),
+                              coalesce(unit_scope, ''))) AS lineage
+    FROM filing_versions
 )
 SELECT f.filing_id, l.department, l.department_code, l.fiscal_year, l.kind, l.unit_scope, l.source_url,
        f.rule_id, f.subject, f.severity, r.title_zh AS rule_title, f.message,
@@ -18,6 +20,7 @@ FROM finding f
 JOIN lineage l USING (filing_id)
 LEFT JOIN rule r USING (rule_id)
 WHERE f.outcome = 'fail'
+  AND l.is_current
   AND f.first_seen >= $since
   AND NOT EXISTS (
         SELECT 1 FROM finding p JOIN lineage pl USING (filing_id)
