@@ -1,7 +1,8 @@
 -- A10 部门整体支出绩效目标表（表11）：收入合计 = 财政拨款 + 其他资金；支出合计 = 基本支出 + 项目支出（每一金额列）。
---     项目支出绩效目标表（表12 项目申报表）：项目当年预算 = 各资金来源之和（印有资金来源时）。
+--     项目支出绩效目标表（表12 项目申报表）：项目当年预算 = 资金来源合计 = 各资金来源之和（“其中”行不加）。
 -- A10 T11: income total = fiscal + other; expenditure total = basic + project (every column).
---     T12 (项目申报表): the current-year budget = sum of its funding sources, where printed.
+--     T12 (项目申报表): the current-year budget = the sources' 合计 = sum of the sources ('其中' lines
+--     split a source and are not added).
 WITH spec(ident, row_code, role, ord) AS (VALUES
     ('income', 't11:income_total', 'total', 0), ('income', 't11:income:fiscal', 'term', 1), ('income', 't11:income:other', 'term', 2),
     ('expenditure', 't11:expenditure_total', 'total', 0), ('expenditure', 't11:exp:basic', 'term', 1), ('expenditure', 't11:exp:project', 'term', 2)
@@ -19,12 +20,25 @@ t11_terms AS (
 forms AS (
     SELECT DISTINCT filing_id, row_code FROM fact WHERE table_kind = 'T12' AND column_label LIKE '资金来源/%'
 ),
+-- the 资金来源 block prints a 合计 line, the sources, and '其中' lines that split a source (not added)
 t12_terms AS (
-    SELECT p.filing_id, 'A10', 'T12:' || p.row_code || ':当年预算=资金来源', CASE WHEN c.column_label = '项目当年预算' THEN 'total' ELSE 'term' END,
+    SELECT p.filing_id, 'A10', 'T12:' || p.row_code || ':资金来源', CASE WHEN c.column_label = '资金来源/合计' THEN 'total' ELSE 'term' END,
            c.amount_wan, c.half_unit, c.ev, false, true,
-           '表12 项目申报表 ' || substr(p.row_code, 9) || '：项目当年预算 = 各资金来源之和', '项目当年预算', '各资金来源之和', c.column_label
+           '表12 项目申报表 ' || substr(p.row_code, 9) || '：资金来源合计 = 各资金来源之和', '资金来源合计', '各资金来源之和', c.column_label
     FROM forms p JOIN cell c ON c.filing_id = p.filing_id AND c.table_kind = 'T12' AND c.row_code = p.row_code
-     AND (c.column_label = '项目当年预算' OR c.column_label LIKE '资金来源/%')
+     AND c.column_label LIKE '资金来源/%' AND c.column_label NOT LIKE '资金来源/其中%'
+    WHERE EXISTS (SELECT 1 FROM fact t WHERE t.filing_id = p.filing_id AND t.table_kind = 'T12' AND t.row_code = p.row_code
+                  AND t.column_label = '资金来源/合计')
+    UNION ALL
+    SELECT p.filing_id, 'A10', 'T12:' || p.row_code || ':当年预算=资金来源',
+           CASE WHEN c.column_label = '项目当年预算' THEN 'total' ELSE 'term' END,
+           c.amount_wan, c.half_unit, c.ev, false, true,
+           '表12 项目申报表 ' || substr(p.row_code, 9) || '：项目当年预算 = 资金来源合计', '项目当年预算', '资金来源合计', c.column_label
+    FROM forms p JOIN cell c ON c.filing_id = p.filing_id AND c.table_kind = 'T12' AND c.row_code = p.row_code
+     AND (c.column_label = '项目当年预算' OR c.column_label = '资金来源/合计'
+          OR (c.column_label LIKE '资金来源/%' AND c.column_label NOT LIKE '资金来源/其中%' AND NOT EXISTS (
+              SELECT 1 FROM fact t WHERE t.filing_id = p.filing_id AND t.table_kind = 'T12' AND t.row_code = p.row_code
+                AND t.column_label = '资金来源/合计')))
 ),
 missing AS (
     SELECT f.filing_id, 'A10', 'T11', 'total', NULL::DECIMAL(20, 6), NULL::DECIMAL(20, 8), missing_ev('T11', 'total', '合计'),

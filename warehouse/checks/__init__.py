@@ -36,6 +36,33 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _new AS
         SELECT {_COLUMNS} FROM finding WHERE false""")
     failed: list[str] = []
+    try:
+        _materialize(con)
+        _run_each(con, failed)
+    finally:
+        for v in reversed(_HELPERS):
+            con.execute(f"DROP TABLE IF EXISTS temp.{v}")
+    _upsert(con, now, version, failed)
+    counts = dict(con.execute("SELECT outcome, count(*) FROM _new GROUP BY outcome ORDER BY outcome").fetchall())
+    con.execute("INSERT INTO check_run VALUES (?, ?, ?, ?, ?, ?::JSON)",
+                [uuid.uuid4().hex, now, datetime.now(timezone.utc).replace(tzinfo=None), version, len(scope),
+                 json.dumps(counts)])
+    log.info("checked %d filings with rules %s: %s", len(scope), version, counts)
+    return {k: int(v) for k, v in counts.items()}
+
+
+# Helper views every check reads, in dependency order. A run materialises them once as temp
+# tables of the same name (the temp schema is searched first), which halves the checks' time;
+# they are dropped when the run ends so the connection sees the live views again.
+_HELPERS = ("cell", "filing_table_seen", "claim_ranked", "filing_series", "t7_item", "subject_value")
+
+
+def _materialize(con: duckdb.DuckDBPyConnection) -> None:
+    for v in _HELPERS:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {v} AS SELECT * FROM main.{v}")
+
+
+def _run_each(con: duckdb.DuckDBPyConnection, failed: list[str]) -> None:
     for rule_id, path in check_files().items():
         sql = path.read_text(encoding="utf-8").strip().rstrip(";")
         try:
@@ -50,13 +77,6 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
                 "INSERT INTO _new SELECT filing_id, ?, 'rule', 'error', ?, NULL, NULL, NULL, NULL, ?::JSON FROM _scope",
                 [rule_id, f"规则 {rule_id} 执行出错，结果未知：{e}", json.dumps({"error": str(e)}, ensure_ascii=False)],
             )
-    _upsert(con, now, version, failed)
-    counts = dict(con.execute("SELECT outcome, count(*) FROM _new GROUP BY outcome ORDER BY outcome").fetchall())
-    con.execute("INSERT INTO check_run VALUES (?, ?, ?, ?, ?, ?::JSON)",
-                [uuid.uuid4().hex, now, datetime.now(timezone.utc).replace(tzinfo=None), version, len(scope),
-                 json.dumps(counts)])
-    log.info("checked %d filings with rules %s: %s", len(scope), version, counts)
-    return {k: int(v) for k, v in counts.items()}
 
 
 def _with_neighbours(con: duckdb.DuckDBPyConnection, filing_ids: list[str]) -> list[str]:
