@@ -313,7 +313,12 @@ class ProfileSpider(scrapy.Spider):
         if failure.check(HttpError):
             kind = f"http_{failure.value.response.status}"
         elif failure.check(scrapy.exceptions.IgnoreRequest):
-            return None  # robots.txt disallow: robotstxt/forbidden
+            message = str(failure.value)
+            if "robots.txt" in message:
+                return None  # a disallow: counted as robotstxt/forbidden
+            # HttpCompressionMiddleware refuses a body that inflates past
+            # DOWNLOAD_MAXSIZE (a decompression bomb) with a bare IgnoreRequest.
+            kind = "too_large" if "DOWNLOAD_MAXSIZE" in message else "ignored"
         else:
             kind = _exception_kind(failure.value)
         count_error(self.crawler, kind)

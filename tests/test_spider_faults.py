@@ -9,6 +9,7 @@ requests that must never arrive.
 from __future__ import annotations
 
 import email.utils
+import gzip
 import hashlib
 import json
 import time
@@ -108,10 +109,13 @@ def faulty(tmp_path_factory):
         # Longer than BUDGETWATCH_RETRY_AFTER_MAX: not retried this run rather than early.
         srv.route("/f/e503long.pdf", status(503, headers={"Retry-After": "3600"}))
         srv.route("/f/huge.pdf", file(b"%PDF-1.4\n" + b"0" * 20_000))
+        # 1 MB of zeros gzipped to ~1 kB: refused while inflating, past DOWNLOAD_MAXSIZE.
+        srv.route("/f/bomb.pdf", file(gzip.compress(b"%PDF-1.4\n" + b"\0" * 1_000_000),
+                                      headers={"Content-Encoding": "gzip"}))
         start = portal(srv, [(p, p.rsplit("/", 1)[-1]) for p in (
             "/f/ok.pdf", "/f/dup.pdf", "/f/e500.pdf", "/f/e503.pdf", "/f/e429.pdf", "/f/e429s.pdf", "/f/slow.pdf", "/f/reset.pdf",
             "/f/short.pdf", "/f/away.pdf", "/f/loop2.pdf", "/f/hop1.pdf", "/f/refresh.pdf", "/f/moved.pdf", "/f/page.pdf",
-            "/f/named.pdf", "/private/secret.pdf", "/f/e503long.pdf", "/f/huge.pdf")] + [(canary2.url("/direct.pdf"), "direct"), (outside, "outside")])
+            "/f/named.pdf", "/private/secret.pdf", "/f/e503long.pdf", "/f/huge.pdf", "/f/bomb.pdf")] + [(canary2.url("/direct.pdf"), "direct"), (outside, "outside")])
         result = run(start, store, DOWNLOAD_MAXSIZE=8000)
         yield {"srv": srv, "canary2": canary2, "canary_name": canary_name, "result": result, "store": store}
 
@@ -144,7 +148,7 @@ def test_offsite_drops_are_counted(faulty):
 @pytest.mark.parametrize("path, tries", [
     ("/f/e500.pdf", 3), ("/f/slow.pdf", 3), ("/f/reset.pdf", 3), ("/f/short.pdf", 3),
     ("/f/e503.pdf", 2), ("/f/e429.pdf", 2), ("/f/e429s.pdf", 2), ("/f/ok.pdf", 1), ("/private/secret.pdf", 0),
-    ("/f/e503long.pdf", 1), ("/f/huge.pdf", 1),
+    ("/f/e503long.pdf", 1), ("/f/huge.pdf", 1), ("/f/bomb.pdf", 1),
 ])
 def test_at_most_three_tries(faulty, path, tries):
     assert len(faulty["srv"].hits(path)) == tries
@@ -170,9 +174,9 @@ def test_backoff_grows_between_tries(faulty):
 def test_errors_by_kind(faulty):
     assert faulty["result"].report["errors"] == {
         "connection_lost": 1, "http_500": 1, "http_503": 1, "offsite": 3, "offsite_redirect": 3, "timeout": 1,
-        "too_large": 1, "truncated": 1,
+        "too_large": 2, "truncated": 1,
     }
-    assert faulty["result"].report["files"]["failed"] == 6
+    assert faulty["result"].report["files"]["failed"] == 7
     assert faulty["result"].report["requests"]["retry_after_refused"] == 1
 
 
@@ -220,7 +224,7 @@ def test_user_agent_names_project_and_contact(faulty):
 def test_report_file_matches_result(faulty):
     res = faulty["result"]
     assert json.loads((res.run_dir / "report.json").read_text(encoding="utf-8")) == res.report
-    assert res.report["files"] == {"items": 8, "new": 7, "changed": 0, "not_modified": 0, "known": 1, "failed": 6}
+    assert res.report["files"] == {"items": 8, "new": 7, "changed": 0, "not_modified": 0, "known": 1, "failed": 7}
     assert res.report["pages"] == {"listing": 1, "detail": 1, "detail_not_modified": 0, "failed": 0}
 
 
