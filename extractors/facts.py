@@ -31,6 +31,7 @@ def map_columns(grid: Grid, kind: str, profile: Profile, fiscal_year: int | None
     code = name = None
     codes: list[int] = []
     unmapped = []
+    has_name = any("名称" in norm(p) for path in grid.header_paths for p in path)
     for j, path in enumerate(grid.header_paths):
         joined = "/".join(norm(p) for p in path)
         leaf = norm(path[-1]) if path else ""
@@ -40,7 +41,7 @@ def map_columns(grid: Grid, kind: str, profile: Profile, fiscal_year: int | None
             codes.append(j)
             labels.append(None)
             continue
-        if name is None and ("名称" in joined or joined.endswith("项目")):
+        if name is None and ("名称" in joined or joined.endswith("项目") or (joined == "预算单位" and not has_name)):
             name = j
             labels.append(None)
             continue
@@ -67,6 +68,7 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None)
     facts: list[Fact] = []
     notes: list[str] = []
     cols: Columns | None = None
+    last_unit = ""
     for grid in region.grids:
         if any(grid.header_paths) or cols is None or len(cols.labels) != grid.n_cols:
             if not any(grid.header_paths) and cols is not None:
@@ -76,9 +78,18 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None)
             for u in cols.unmapped:
                 if u not in " ".join(notes):
                     notes.append(f"未映射列：{u}")
+        year_col = next((j for j, p in enumerate(grid.header_paths) if p and norm(p[-1]) == "年度"), None)
         for row in grid.rows:
             code = "".join(row[j].norm for j in cols.codes) if cols.codes else ""
             label = row[cols.name].norm if cols.name is not None else ""
+            if year_col is not None:
+                # 深圳's 三公 table: per unit, a row for last year, this year and the change.
+                # The unit's name is printed on its first row only.
+                if label:
+                    last_unit = label
+                label = label or last_unit
+                if row[year_col].norm != f"{fiscal_year}年":
+                    continue
             if code and not is_code(code) and not label:
                 code, label = "", code  # a label printed in the code column ("合 计")
             if code and is_code(code):
@@ -93,6 +104,11 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None)
                 f = _fact(region.kind, row_code, label, column, row[j], region.unit, grid.page)
                 if f:
                     facts.append(f)
+    units = {f.row_code for f in facts}
+    if region.kind == "T7" and len(units) == 1 and canon.TOTAL not in units:
+        # One unit and no 合计 row: that unit's row is the department's total.
+        facts = [Fact(**{**f.__dict__, "row_code": canon.TOTAL}) for f in facts]
+        notes.append(f"仅一个单位（{facts[0].row_label}），其行即合计")
     return facts, notes
 
 
@@ -158,17 +174,25 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
                     if f:
                         facts.append(f)
                         seen.add(code)
-    # No 总计 row printed (江苏, 福州 单位 files): with no carry-over amount, the side's 合计 is
-    # also its grand total; the same printed cell then stands for both.
+    # A side printed with only one of its two totals stands for both, the same printed cells
+    # under both row keys: no 总计 row (江苏, 福州 单位 files) when no carry-over amount is
+    # printed; no 本年…合计 row (上海) when no carry-over row is printed at all.
+    def row_of(code: str) -> list[Fact]:
+        rows = [f for f in facts if f.row_code == code]
+        return [f for f in rows if (f.page, f.row_label) == (rows[-1].page, rows[-1].row_label)] if rows else []
+
     for current, carry, total in (("income_current", "income_carryover", "income_total"),
                                   ("expenditure_current", "expenditure_carryover", "expenditure_total")):
-        if any(f.row_code == total for f in facts) or any(f.row_code == carry and f.amount_wan for f in facts):
+        have = {f.row_code for f in facts}
+        carried = [f for f in facts if f.row_code == carry]
+        if total not in have and current in have and not any(f.amount_wan for f in carried):
+            src, key = row_of(current), total
+        elif current not in have and total in have and not carried:
+            src, key = row_of(total), current
+        else:
             continue
-        last = [f for f in facts if f.row_code == current]
-        if last:
-            f = last[-1]
-            facts.append(Fact(**{**f.__dict__, "row_code": total}))
-            notes.append(f"未印总计行：{f.row_label}即总计")
+        facts.extend(Fact(**{**f.__dict__, "row_code": key}) for f in src)
+        notes.append(f"“{src[0].row_label}”一行同时是{canon.ROW_KEYS[key]}（未印另一合计行）")
     return facts, notes
 
 

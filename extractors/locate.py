@@ -18,7 +18,7 @@ _UNIT_RE = re.compile(r"单位[:：]?(万元|千元|亿元|元)")
 _PART_RE = re.compile(r"^第[一二三四五六七八九十]部分")
 # A numbered table marker ("表 4", "部门公开表 9") whose title is not in the profile: an unknown
 # table starts here, so the open instance must not swallow it as a continuation.
-_NUMBERED_RE = re.compile(r"^(部门公开表|公开表|表)\d+(-\d+)?")
+_NUMBERED_RE = re.compile(r"^(部门公开表|公开表|表)\d+(-\d+)?|^公开\d+表$")
 _NOTE_RE = re.compile(r"(无|没有|未)(使用)?.{0,20}(政府性基金|国有资本经营).{0,12}(预算|支出)")
 
 

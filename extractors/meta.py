@@ -19,6 +19,21 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+_PAGE_MARK_RE = re.compile(r"^[-—–]\d+[-—–]|^\d+(?=[\u4e00-\u9fff])")
+_CPC_RE = re.compile(r"^中国共产党(.+?)委员会")
+
+
+def canonical_department(name: str | None) -> str | None:
+    """One spelling per department, so that files of the same filing (江苏's 说明 and 公开表)
+    carry the same name: a page mark read with the cover ("-1-") dropped, "中国共产党…委员会"
+    and "中共…委" reduced to "…委"."""
+    if not name:
+        return name
+    name = _PAGE_MARK_RE.sub("", name)
+    name = _CPC_RE.sub(lambda m: m.group(1) + "委", name)
+    return name.removeprefix("中共") or name
+
+
 def year_and_kind(first_pages: list[str], later_pages: list[str] = ()) -> tuple[int | None, str | None, str | None]:
     """From the cover pages; failing that (江苏's 公开表 files print no cover) from the first
     table title that names its year ("2019年政府采购预算表")."""
@@ -46,6 +61,8 @@ def read_meta(page_texts: list[str], facts: list[Fact], template: str | None) ->
         meta.department = unit_lines.most_common(1)[0][0]
     if meta.unit_scope is None and m:
         meta.unit_scope = m.group(4)
+    printed_name = meta.department
+    meta.department = canonical_department(meta.department)
 
     # Department code: the 3-digit unit row of 收入总表 / 一般公共预算支出表(分单位) / 项目支出表.
     for kind in ("T2", "T5-2", "T10"):
@@ -83,5 +100,7 @@ def read_meta(page_texts: list[str], facts: list[Fact], template: str | None) ->
                         names.append(hit)
         if meta.department not in names:
             names.insert(0, meta.department)
+    if printed_name and printed_name not in names:
+        names.append(printed_name)
     meta.names_seen = names
     return meta

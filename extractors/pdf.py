@@ -113,11 +113,20 @@ def _extract(path: Path, sha: str) -> Extraction:
     ex.facts = facts
 
     ex.meta = read_meta(texts, facts, profile.id)
+    _profile_defaults(ex, profile)
     first_table = min((p for r in regions for p in r.pages), default=None)
     ex.claims = extract_claims(narrative_pages([(p.number, p.text) for p in pages], first_table),
                                facts, ex.meta.fiscal_year)
 
     decide_outcome(ex, regions, says_budget, f"共 {len(pages)} 页", profile.id)
+    if (ex.outcome == "parse_error" and not regions and not any(p.maybe_table for p in pages)
+            and ex.meta.fiscal_year and ex.claims):
+        # The narrative half of a filing published as two PDFs (江苏: "…部门预算公开文件" beside
+        # "…公开表"): no table anywhere, but a budget's text and figures. It is a filing document;
+        # the warehouse pairs it with the tables file of the same department, year, kind and scope.
+        ex.outcome = "ok"
+        ex.outcome_detail = (f"共 {len(pages)} 页，仅含文字说明（{len(ex.claims)} 条陈述），没有预算表："
+                             f"表格应在同一部门同年度另行公开的表格文件中。")
     return ex
 
 
@@ -206,6 +215,7 @@ def _extract_tabular(path: Path, sha: str, fmt: str) -> Extraction:
     ex.facts = read_regions(ex, regions, profile, fiscal_year)
     text = "\n".join(lines)
     ex.meta = read_meta([text], ex.facts, profile.id)
+    _profile_defaults(ex, profile)
     narrative = [line for what, line in (e for page in pages for e in page) if what == "line"]
     ex.claims = extract_claims([(1, "\n".join(narrative))], ex.facts, ex.meta.fiscal_year)
     says_budget = bool(regions) and fiscal_year is not None
@@ -214,3 +224,11 @@ def _extract_tabular(path: Path, sha: str, fmt: str) -> Extraction:
         ex.outcome_detail += "（表格来自 " + ("XLSX 工作表，page 为工作表序号" if fmt == "xlsx" else "HTML 网页，page 为 1") + \
             "，无页面坐标 bbox）"
     return ex
+
+
+def _profile_defaults(ex: Extraction, profile) -> None:
+    """Kind and scope the document does not print (a 公开表 file, a workbook) come from its template."""
+    if ex.meta.kind is None and profile.kind in ("预算", "决算"):
+        ex.meta.kind = profile.kind
+    if ex.meta.unit_scope is None and profile.scope in ("部门", "单位"):
+        ex.meta.unit_scope = profile.scope

@@ -27,6 +27,7 @@ SUMMARY_LABELS.update({
     "上年结转": "income_carryover",
     "本年支出": "expenditure_current",
     "结转下年": "expenditure_carryover",
+    "结转下年支出": "expenditure_carryover",
     "收入合计": "income_current",
     "支出合计": "expenditure_current",
     # 上海 T1 / T4 print the fund names alone under 财政拨款收入
