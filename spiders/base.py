@@ -214,7 +214,9 @@ class ProfileSpider(scrapy.Spider):
     def _remember_page(self, response: Response) -> None:
         """Keep a detail page (outside the document store, in <store>/.pages)
         so the next run can ask for it conditionally and parse the stored copy."""
-        stored = self.pages.put(response.body, response.url)
+        # No extension: these are not documents, and `budgetwatch ingest` of the
+        # store must not pick them up as such.
+        stored = self.pages.put(response.body, "")
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         self.state.record(
             response.request.meta.get("state_key") or response.url if response.request is not None else response.url,

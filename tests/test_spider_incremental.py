@@ -110,7 +110,9 @@ def test_state_file_records_versions_and_sightings(three_runs):
     urls = {re.sub(r"^http://[^/]+", "", u): rec for u, rec in state["urls"].items()}
     assert sorted(urls) == ["/col/202601/t20260126_1.html", "/f/a-copy.pdf", "/f/a.pdf", "/f/b.pdf"]
     # The detail page is kept for the next run's 304, apart from the disclosures.
-    assert urls["/col/202601/t20260126_1.html"]["path"].startswith(".pages/")
+    page = urls["/col/202601/t20260126_1.html"]
+    assert page["path"] == f".pages/{page['sha256'][:2]}/{page['sha256']}"
+    assert (store / page["path"]).is_file()
     assert urls["/col/202601/t20260126_1.html"]["etag"] == '"detail-1"'
     a = urls["/f/a.pdf"]
     assert [v["sha256"] for v in a["versions"]] == [sha(V1), sha(V2)]
