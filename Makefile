@@ -6,7 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The CJK TrueType font the sample PDFs embed, as a real office export would;
-# chromium renders the HTML report in its test (tests/test_report_browser.py).
+# chromium renders the HTML report in its test (tests/test_report_browser.py);
+# poppler's pdftotext is a second, independent reader of the sample PDF's text layer.
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -23,6 +24,7 @@ setup: sysdeps $(STAMP)
 sysdeps:
 	@pkgs=""; [ -f "$(CJK_FONT)" ] || pkgs="fonts-wqy-zenhei"; \
 	command -v chromium >/dev/null || pkgs="$$pkgs chromium"; \
+	command -v pdftotext >/dev/null || pkgs="$$pkgs poppler-utils"; \
 	if [ -n "$$pkgs" ]; then \
 	  echo "installing Debian packages:$$pkgs"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$pkgs; \
