@@ -102,6 +102,8 @@ CLAIM_KINDS: dict[str, str] = {
     "item_name": "a 功能分类 name the narrative uses for a code (subject func:<code>, label, level)",
     "no_fund": "a statement that there is no 政府性基金 (subject gov_fund) or 国有资本经营 (state_capital) money",
     "sangong_scope": "the unit scope of 三公 ('本单位', '本单位及下属单位')",
+    "count": "a head count quoted in 人员构成 (subject staff:quota 编制人数, staff:actual 在职实有人数); "
+    "the number of people is carried in amount_wan",
 }
 
 SANGONG_ECON_CODES = {

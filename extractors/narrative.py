@@ -196,6 +196,24 @@ def _no_fund_claims(b: _Builder) -> None:
             break
 
 
+# Head counts of 人员构成 ("编制人数 24 人 … 在职实有人数 16 人"): the first count quoted is the
+# department's own; later ones break it down by kind of post or unit.
+_STAFF = (
+    ("staff:quota", r"(?:核定)?编制(?:人数|数)?(?:为|共)?\s*(\d+)\s*[人名]"),
+    ("staff:actual", r"(?:在职)?实有(?:人数|人员)?(?:为|共)?\s*(\d+)\s*[人名]"),
+)
+
+
+def staff_claims(pages: list[tuple[int, str]]) -> list[Claim]:
+    """Head counts from the 部门概况 part, which comes before the tables (not in the narrative)."""
+    b = _Builder(narrative_text(pages), None)
+    for subject, pattern in _STAFF:
+        m = b.first(pattern)
+        if m:
+            b.add(m, kind="count", subject=subject, label=m.group(0), amount_wan=Decimal(m.group(1)))
+    return b.claims
+
+
 # ---- classification names -----------------------------------------------------------------
 
 

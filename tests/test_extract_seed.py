@@ -261,3 +261,11 @@ def test_extraction_round_trips_through_json(seed):
 
     again = Extraction.from_dict(seed.to_dict())
     assert again.facts == seed.facts and again.claims == seed.claims and again.meta == seed.meta
+
+
+@pytest.mark.parametrize("subject, count", [("staff:quota", 24), ("staff:actual", 16)])
+def test_staff_count_claims(seed, page_of, subject, count):
+    """人员构成: "编制人数 24 人，其中：事业编制 24 人，在职实有人数 16 人" — the first count of each."""
+    hits = [c for c in seed.claims if c.kind == "count" and c.subject == subject]
+    assert [int(c.amount_wan) for c in hits] == [count]
+    assert hits[0].page == page_of("部门预算单位人员构成", after=0)
