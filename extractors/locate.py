@@ -134,6 +134,10 @@ def locate(pdf, pages_to_read: list[int], profile: Profile, fiscal_year: int | N
                 regions.append(current)
             elif current is None:
                 continue
+            elif ev.what == "unknown" and not current.grids and current.pages == [number]:
+                # The table's own number printed under its title (the Ministry's "公开01表"
+                # beside "金额单位：万元"), not the marker of another table.
+                continue
             elif ev.what in ("part", "unknown"):
                 current = None
             elif ev.what == "sub":
