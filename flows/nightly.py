@@ -15,6 +15,7 @@ from flows import prefect_env  # noqa: F401  (must precede prefect)
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 
 from extractors.model import PARSER_VERSION, Extraction
@@ -87,8 +88,6 @@ def extract_documents(docs: list[Document], cache_dir: str, timeout_s: float = 3
             parsed += 1
             pages += ext.pages
         progress.step(ext, cached)
-    from prefect.context import FlowRunContext
-
     runner = type(FlowRunContext.get().task_runner).__name__
     return {"extractions": extractions, "parsed": parsed, "pages": pages, "runner": runner}
 
@@ -157,7 +156,8 @@ def nightly(
     run["alert_targets"] = len(urls)
 
     run.update(files=len(docs), unique=len(extracted["extractions"]), parsed=extracted["parsed"],
-               pages=extracted["pages"], failed_sites=failed_sites, task_runner=runner, task_runner_class=extracted["runner"],
+               pages=extracted["pages"], failed_sites=failed_sites, task_runner=runner,
+               task_runner_class=extracted["runner"],
                outcomes={sha: e.outcome for sha, e in extracted["extractions"].items()})
     text = summary_text(paths.db, run)
     create_markdown_artifact(key="nightly-summary", markdown=run_markdown(run, text),

@@ -108,7 +108,7 @@ def test_deployment_schedule_pool_and_concurrency(deployed):
 
 def test_a_run_through_a_worker_fills_the_warehouse(server, deployed, tmp_path):
     base, env, home = server
-    site = build_site()
+    site = build_site(profile="seed")  # one filing: the worker's run, not the district, is tested
     manifest = json.loads((site / "manifest.json").read_text("utf-8"))
     db = tmp_path / "data" / "budget.duckdb"
     log = home / "worker.log"
