@@ -72,7 +72,9 @@ def read_meta(page_texts: list[str], facts: list[Fact], template: str | None) ->
             meta.department_code = codes[0]
             break
     if meta.department_code is None and meta.department:
-        m3 = re.search(r"\[(\d{3})\]" + re.escape(meta.department), "".join(_squash(t) for t in page_texts))
+        # As printed ("[147]中共武汉市硚口区委党校"), not only in its one canonical spelling.
+        spellings = "|".join(re.escape(n) for n in dict.fromkeys(filter(None, (printed_name, meta.department))))
+        m3 = re.search(r"\[(\d{3})\](?:" + spellings + ")", "".join(_squash(t) for t in page_texts))
         if m3:
             meta.department_code = m3.group(1)
 

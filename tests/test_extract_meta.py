@@ -1,0 +1,33 @@
+"""Filing metadata read from page text: the department's one spelling and its code."""
+from __future__ import annotations
+
+import pytest
+
+from extractors.meta import canonical_department, read_meta
+
+
+@pytest.mark.parametrize(
+    "printed, canonical",
+    [
+        ("中共武汉市硚口区委党校", "武汉市硚口区委党校"),
+        ("中国共产党苏州市委员会宣传部", "苏州市委宣传部"),
+        ("-1-苏州市审计局", "苏州市审计局"),
+        ("硚口区教育局", "硚口区教育局"),
+    ],
+)
+def test_canonical_department(printed, canonical):
+    assert canonical_department(printed) == canonical
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [("中共武汉市硚口区委党校", "147"), ("硚口区教育局", "111")],
+)
+def test_department_code_from_the_printed_project_form_line(name, code):
+    """决算 files print the code only as "[147]中共武汉市硚口区委党校" (no 3-digit row in 收入决算表):
+    the code is found under the name as printed, not only under its canonical spelling."""
+    pages = [f"{name}2024年度部门决算公开", "目录", f"项目支出绩效自评表\n单位名称：[{code}]{name}\n"]
+    meta = read_meta(pages, [], "final")
+    assert (meta.department, meta.department_code, meta.fiscal_year, meta.kind) == (
+        canonical_department(name), code, 2024, "决算")
+    assert name in meta.names_seen
