@@ -34,6 +34,7 @@ def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_check
     writes its alert digest to the outbox there, so a digest is published with its findings).
     """
     from flows.alerts import new_findings, new_unreadable
+    from warehouse.crawls import load_crawl_reports
 
     since = utcnow()
     with open_for_update(db) as con:
@@ -41,6 +42,9 @@ def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_check
         known_filings = {r[0] for r in con.execute("SELECT filing_id FROM filing").fetchall()}
         load_errors: list[dict] = []
         filing_ids = load_all(con, docs, extractions, load_errors)
+        # every crawl report beside the warehouse that is not recorded yet (this run's, or one
+        # whose load failed)
+        load_crawl_reports(con, Paths(db=Path(db)).raw_dir)
         checks = run_checks(con, filing_ids) if filing_ids else {}
         fresh = [f for f in filing_ids if f not in known_filings]
         new_filings = [

@@ -12,7 +12,7 @@ SCHEMA_VERSION = "1"
 # The file must stay readable by DuckDB 1.5.x (other tools and users' notebooks lag behind
 # the writer). DuckDB only applies this when it creates the file.
 STORAGE_COMPATIBILITY_VERSION = "v1.5.0"
-SQL_FILES = ("schema.sql", "policy.sql", "views.sql")
+SQL_FILES = ("schema.sql", "crawls.sql", "policy.sql", "views.sql", "aggregates.sql")
 
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -34,6 +34,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             con.execute((HERE / name).read_text(encoding="utf-8"))
         _load_rules(con)
         _load_reference(con)
+        # after the views: CREATE OR REPLACE drops a view's comments
+        from warehouse.dictionary import apply as apply_comments
+
+        apply_comments(con)
         con.execute(
             "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?), ('rules_version', ?)",
             [SCHEMA_VERSION, rules_version()],

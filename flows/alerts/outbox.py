@@ -24,7 +24,10 @@ def utcnow() -> datetime:
 
 
 def ensure_outbox(con) -> None:
+    from warehouse.dictionary import apply as apply_comments
+
     con.execute((HERE / "outbox.sql").read_text(encoding="utf-8"))
+    apply_comments(con, only=["alert_outbox"])
 
 
 def target_key(url: str) -> str:

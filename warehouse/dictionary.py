@@ -1,0 +1,140 @@
+"""The data dictionary: comments "中文 / English" on every public table, view and column
+(warehouse/dictionary.yaml), and the README section generated from the comments the database holds.
+
+    python -m warehouse.dictionary              print the dictionary (Markdown)
+    python -m warehouse.dictionary --write README.md   replace the README's section
+    python -m warehouse.dictionary --check README.md   exit 1 if the README's section is stale
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import yaml
+
+HERE = Path(__file__).resolve().parent
+START = "<!-- data-dictionary:start (python -m warehouse.dictionary --write README.md) -->"
+END = "<!-- data-dictionary:end -->"
+
+
+@lru_cache(maxsize=1)
+def spec() -> dict:
+    return yaml.safe_load((HERE / "dictionary.yaml").read_text(encoding="utf-8"))
+
+
+def _text(entry: dict) -> str:
+    return f"{entry['zh']} / {entry['en']}"
+
+
+def _quote(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def public_objects() -> list[str]:
+    return list(spec()["objects"])
+
+
+def _existing(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    rows = con.execute("""SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE NOT internal AND schema_name = 'main'
+                          UNION ALL
+                          SELECT view_name, 'VIEW' FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'""").fetchall()
+    return dict(rows)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main' ORDER BY column_index",
+        [name]).fetchall()]
+
+
+def apply(con: duckdb.DuckDBPyConnection, only: list[str] | None = None) -> None:
+    """COMMENT ON each public object present, and on each of its columns the dictionary describes."""
+    s = spec()
+    kinds = _existing(con)
+    statements = []
+    for name, obj in s["objects"].items():
+        if name not in kinds or (only is not None and name not in only):
+            continue
+        statements.append(f"COMMENT ON {kinds[name]} {name} IS {_quote(_text(obj))}")
+        own = obj.get("columns") or {}
+        for col in _columns(con, name):
+            entry = own.get(col) or s["columns"].get(col)
+            if entry:
+                statements.append(f"COMMENT ON COLUMN {name}.{col} IS {_quote(_text(entry))}")
+    if statements:
+        con.execute(";\n".join(statements))
+
+
+def render(con: duckdb.DuckDBPyConnection) -> str:
+    """Markdown from the comments in the database, objects in dictionary order."""
+    comments = dict(con.execute("""SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main'
+                                   UNION ALL SELECT view_name, comment FROM duckdb_views() WHERE schema_name = 'main'""").fetchall())
+    kinds = _existing(con)
+    out = []
+    for name in public_objects():
+        if name not in kinds:
+            continue
+        zh, _, en = (comments.get(name) or "").partition(" / ")
+        out += [f"### `{name}`（{'表' if kinds[name] == 'TABLE' else '视图'}）", "", f"{zh} — *{en}*", "",
+                "| 列 column | 类型 type | 说明 | description |", "|---|---|---|---|"]
+        for col, typ, comment in con.execute(
+                """SELECT column_name, data_type, comment FROM duckdb_columns()
+                   WHERE table_name = ? AND schema_name = 'main' ORDER BY column_index""", [name]).fetchall():
+            czh, _, cen = (comment or "").partition(" / ")
+            out.append(f"| `{col}` | {typ} | {czh.replace('|', '｜')} | {cen.replace('|', '/')} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def sample_connection() -> duckdb.DuckDBPyConnection:
+    """An empty warehouse in memory, with the alert outbox, to render the dictionary from."""
+    from warehouse.db import connect
+
+    con = connect(":memory:")
+    outbox = HERE.parent / "flows" / "alerts" / "outbox.sql"
+    if outbox.exists():
+        con.execute(outbox.read_text(encoding="utf-8"))
+        apply(con, only=["alert_outbox"])
+    return con
+
+
+def section(markdown: str) -> str:
+    return f"{START}\n\n{markdown}\n{END}"
+
+
+def replace_section(readme: str, markdown: str) -> str:
+    if START not in readme or END not in readme:
+        raise ValueError(f"README has no data-dictionary markers ({START} … {END})")
+    head, rest = readme.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return head + section(markdown) + tail
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m warehouse.dictionary", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    group = ap.add_mutually_exclusive_group()
+    group.add_argument("--write", metavar="README", type=Path)
+    group.add_argument("--check", metavar="README", type=Path)
+    args = ap.parse_args(argv)
+    con = sample_connection()
+    markdown = render(con)
+    if args.write:
+        args.write.write_text(replace_section(args.write.read_text("utf-8"), markdown), "utf-8")
+        return 0
+    if args.check:
+        current = args.check.read_text("utf-8")
+        if replace_section(current, markdown) != current:
+            print(f"{args.check}: the data dictionary is stale; run python -m warehouse.dictionary --write {args.check}",
+                  file=sys.stderr)
+            return 1
+        return 0
+    sys.stdout.write(markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
