@@ -85,6 +85,8 @@ def cmd_demo(args, db: Path) -> int:
         run = nightly(sites=["sample"], db=str(db), start_urls={"sample": base_url + "zwgk/czyjs/index.html"},
                       task_runner=args.task_runner)
     print(run["summary"])
+    if run.get("report"):
+        print(f"报告网站：{run['report']}（离线可打开）")
     return 0
 
 

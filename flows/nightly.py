@@ -116,6 +116,26 @@ def deliver_alerts(db: str, urls: list[str]) -> dict:
         return deliver_pending(con, urls)
 
 
+@task(name="write-report", cache_policy=NO_CACHE)
+def refresh_report(db: str, out: str) -> str:
+    """Regenerate the HTML report beside the warehouse. Written next to the old one and swapped
+    in by renames, so a reader never sees half a site."""
+    import shutil
+
+    from flows.report import write_report
+
+    out_dir = Path(out)
+    new, old = out_dir.with_name(out_dir.name + ".new"), out_dir.with_name(out_dir.name + ".old")
+    shutil.rmtree(new, ignore_errors=True)
+    write_report(Path(db), new)
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(old)
+    new.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return str(out_dir / "index.html")
+
+
 @flow(name="nightly", log_prints=True, on_failure=[alert_failed_run], on_crashed=[alert_failed_run])
 def nightly(
     sites: list[str] | None = None,
@@ -154,6 +174,11 @@ def nightly(
     run = load_check_publish(str(paths.db), docs, extracted["extractions"], urls, min_severity, report_url())
     run["alerts"] = deliver_alerts(str(paths.db), urls)
     run["alert_targets"] = len(urls)
+    try:  # the data is published already; a report that fails to render must not fail the run
+        run["report"] = refresh_report(str(paths.db), str(paths.data_dir / "report"))
+    except Exception as exc:  # noqa: BLE001
+        logger.error("report not regenerated: %s", exc)
+        run["report"] = None
 
     run.update(files=len(docs), unique=len(extracted["extractions"]), parsed=extracted["parsed"],
                pages=extracted["pages"], failed_sites=failed_sites, task_runner=runner,

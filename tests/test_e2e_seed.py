@@ -3,6 +3,7 @@ loopback, crawled by Scrapy, extracted, loaded and checked by the nightly flow."
 from collections import Counter
 from decimal import Decimal
 import re
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -111,3 +112,13 @@ def test_second_run_parses_nothing_and_changes_nothing(runs):
     assert second["parsed"] == 0
     assert second["filing_ids"] == first["filing_ids"]
     assert q(con, "SELECT count(*) FROM filings")[0][0] == 1
+
+
+def test_each_run_regenerates_the_report_site_beside_the_warehouse(runs):
+    first, second, _ = runs
+    assert first["report"] == second["report"]
+    index = Path(second["report"])
+    assert index.name == "index.html" and index.parent.name == "report"
+    assert not index.parent.with_name("report.new").exists() and not index.parent.with_name("report.old").exists()
+    html = index.read_text("utf-8")
+    assert "硚口区城市运行管理中心" in html and "564.25" in html
