@@ -9,6 +9,8 @@ import hashlib
 import json
 import logging
 import os
+import re
+import signal
 import sys
 import threading
 import time
@@ -76,8 +78,29 @@ def from_crawl_items(items: Iterable[dict]) -> list[Document]:
     return docs
 
 
+# A child ended by one of these was stopped from outside (the OOM killer, an operator, a
+# shutdown), not by its file: a hostile file ends in a timeout, MemoryError or SIGSEGV instead.
+EXTERNAL_KILLS = {signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT}
+_RETURNCODE = re.compile(r"返回码 (-\d+)")
+
+
+def killed_from_outside(ext: Extraction) -> bool:
+    """Whether this outcome is the child being killed by a signal from outside (run_isolated
+    names the child's return code in the detail of a parse_error)."""
+    if ext.outcome != "parse_error":
+        return False
+    m = _RETURNCODE.search(ext.outcome_detail or "")
+    return bool(m) and -int(m.group(1)) in EXTERNAL_KILLS
+
+
 def extract_cached(doc: Document, cache_dir: Path, timeout_s: float = 300) -> Extraction:
-    """Extract in a child process; the result is cached by (sha256, parser version)."""
+    """Extract in a child process; the result is cached by (sha256, parser version).
+
+    Outcomes of the file itself (ok, parse errors, timeouts) are cached; a child killed from
+    outside is not: the kill says nothing about the file, and caching it would make one
+    transient kill the file's outcome for as long as the parser version lasts. Such an
+    outcome carries a parser version of its own so the next run's extraction replaces it.
+    """
     from extractors import run_isolated
 
     cache = cache_dir / f"{doc.sha256}-{PARSER_VERSION}.json"
@@ -85,6 +108,10 @@ def extract_cached(doc: Document, cache_dir: Path, timeout_s: float = 300) -> Ex
         return Extraction.from_dict(json.loads(cache.read_text("utf-8")))
     ext = run_isolated(doc.path, timeout_s=timeout_s)
     ext.sha256 = doc.sha256
+    if killed_from_outside(ext):
+        log.warning("extractor child for %s was killed from outside; not cached: %s", doc.path, ext.outcome_detail)
+        ext.parser_version = f"{PARSER_VERSION}+error"
+        return ext
     cache_dir.mkdir(parents=True, exist_ok=True)
     # A name of its own: two workers may extract the same content at once (a shared cache).
     tmp = cache.with_name(f"{cache.name}.{os.getpid()}.{threading.get_ident()}.tmp")
