@@ -126,10 +126,14 @@ def publishing(db_path: str | Path, wait: bool = True, timeout: float | None = N
         _remove_stale_staging(db_path)
         staging = staging_path(db_path)
         _discard(staging)
-        if db_path.exists():
-            _copy(db_path, staging)
-        crash_point("after_copy")
-        con = connect(staging)
+        try:  # a full disk can stop the copy or the connection half way: leave no staging file
+            if db_path.exists():
+                _copy(db_path, staging)
+            crash_point("after_copy")
+            con = connect(staging)
+        except BaseException:
+            _discard(staging)
+            raise
         try:
             yield con
             crash_point("before_checkpoint")
