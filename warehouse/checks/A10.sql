@@ -17,28 +17,42 @@ t11_terms AS (
     FROM cols k CROSS JOIN spec s
     LEFT JOIN cell c ON c.filing_id = k.filing_id AND c.table_kind = 'T11' AND c.row_code = s.row_code AND c.column_label = k.column_label
 ),
-forms AS (
-    SELECT DISTINCT filing_id, row_code FROM fact WHERE table_kind = 'T12' AND column_label LIKE '资金来源/%'
+-- one 项目申报表 per project; forms of two units can share a project name, so a form is its
+-- name plus its place among the same-named forms (a form starts at its 项目总预算/当年预算 line)
+t12_seq AS (
+    SELECT filing_id, seq, row_code, column_label,
+           CASE WHEN column_label IN ('项目总预算', '项目当年预算')
+                 AND coalesce(lag(column_label) OVER (PARTITION BY filing_id, row_code ORDER BY seq), '')
+                     NOT IN ('项目总预算', '项目当年预算') THEN 1 ELSE 0 END AS starts
+    FROM fact WHERE table_kind = 'T12'
 ),
+t12 AS (
+    SELECT filing_id, seq, row_code, column_label,
+           row_code || CASE WHEN nth > 1 THEN '#' || nth ELSE '' END AS form
+    FROM (SELECT *, sum(starts) OVER (PARTITION BY filing_id, row_code ORDER BY seq) AS nth FROM t12_seq)
+),
+forms AS (
+    SELECT filing_id, form, any_value(row_code) AS row_code,
+           bool_or(column_label = '资金来源/合计') AS has_total
+    FROM t12 GROUP BY ALL HAVING bool_or(column_label LIKE '资金来源/%')
+),
+t12_cell AS (SELECT t.form, c.* FROM t12 t JOIN cell c USING (filing_id, seq)),
 -- the 资金来源 block prints a 合计 line, the sources, and '其中' lines that split a source (not added)
 t12_terms AS (
-    SELECT p.filing_id, 'A10', 'T12:' || p.row_code || ':资金来源', CASE WHEN c.column_label = '资金来源/合计' THEN 'total' ELSE 'term' END,
+    SELECT p.filing_id, 'A10', 'T12:' || p.form || ':资金来源', CASE WHEN c.column_label = '资金来源/合计' THEN 'total' ELSE 'term' END,
            c.amount_wan, c.half_unit, c.ev, false, true,
            '表12 项目申报表 ' || substr(p.row_code, 9) || '：资金来源合计 = 各资金来源之和', '资金来源合计', '各资金来源之和', c.column_label
-    FROM forms p JOIN cell c ON c.filing_id = p.filing_id AND c.table_kind = 'T12' AND c.row_code = p.row_code
+    FROM forms p JOIN t12_cell c ON c.filing_id = p.filing_id AND c.form = p.form
      AND c.column_label LIKE '资金来源/%' AND c.column_label NOT LIKE '资金来源/其中%'
-    WHERE EXISTS (SELECT 1 FROM fact t WHERE t.filing_id = p.filing_id AND t.table_kind = 'T12' AND t.row_code = p.row_code
-                  AND t.column_label = '资金来源/合计')
+    WHERE p.has_total
     UNION ALL
-    SELECT p.filing_id, 'A10', 'T12:' || p.row_code || ':当年预算=资金来源',
+    SELECT p.filing_id, 'A10', 'T12:' || p.form || ':当年预算=资金来源',
            CASE WHEN c.column_label = '项目当年预算' THEN 'total' ELSE 'term' END,
            c.amount_wan, c.half_unit, c.ev, false, true,
            '表12 项目申报表 ' || substr(p.row_code, 9) || '：项目当年预算 = 资金来源合计', '项目当年预算', '资金来源合计', c.column_label
-    FROM forms p JOIN cell c ON c.filing_id = p.filing_id AND c.table_kind = 'T12' AND c.row_code = p.row_code
+    FROM forms p JOIN t12_cell c ON c.filing_id = p.filing_id AND c.form = p.form
      AND (c.column_label = '项目当年预算' OR c.column_label = '资金来源/合计'
-          OR (c.column_label LIKE '资金来源/%' AND c.column_label NOT LIKE '资金来源/其中%' AND NOT EXISTS (
-              SELECT 1 FROM fact t WHERE t.filing_id = p.filing_id AND t.table_kind = 'T12' AND t.row_code = p.row_code
-                AND t.column_label = '资金来源/合计')))
+          OR (c.column_label LIKE '资金来源/%' AND c.column_label NOT LIKE '资金来源/其中%' AND NOT p.has_total))
 ),
 missing AS (
     SELECT f.filing_id, 'A10', 'T11', 'total', NULL::DECIMAL(20, 6), NULL::DECIMAL(20, 8), missing_ev('T11', 'total', '合计'),
