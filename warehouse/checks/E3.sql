@@ -1,10 +1,12 @@
 -- E3 决算中的“年初预算”各数等于该年度预算文件（同一部门、同一范围的当前版本）中的对应数。
 -- E3 A final account's 年初预算 figures equal that year's budget filing (same department and
---    scope, current version), cell by cell (表1/表4 预算数, other tables 合计), and so do the
+--    scope, current version), cell by cell (表1/表4 预算数, other tables 合计; a column under
+--    年初预算数/ in the budget's column of that name, e.g. the 三公 items), and so do the
 --    年初预算 amounts its narrative quotes (claim kind 'plan').
 WITH finals AS (SELECT * FROM filing_series WHERE kind = '决算'),
 opening AS (
-    SELECT c.*, f.series, f.fiscal_year
+    -- '年初预算数/公务接待费' is the budget's '公务接待费' column; a bare '年初预算' its amount column
+    SELECT c.*, f.series, f.fiscal_year, regexp_extract(c.column_label, '年初预算数?/(.+)$', 1) AS part
     FROM cell c JOIN finals f USING (filing_id)
     WHERE c.column_label LIKE '%年初预算%'
 ),
@@ -17,7 +19,7 @@ o AS (
         SELECT arg_min(c.amount_wan, c.column_label <> '预算数') AS amount_wan, arg_min(c.half_unit, c.column_label <> '预算数') AS half_unit,
                arg_min(c.ev, c.column_label <> '预算数') AS ev
         FROM cell c WHERE c.filing_id = b.filing_id AND c.table_kind = o.table_kind AND c.row_code = o.row_code
-          AND c.column_label IN ('预算数', '合计')
+          AND CASE WHEN o.part <> '' THEN c.column_label = o.part ELSE c.column_label IN ('预算数', '合计') END
     ) bc ON true
 ),
 -- 年初预算 quoted in the 决算 narrative (claim kind 'plan', subject as for amounts)
