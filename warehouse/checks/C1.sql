@@ -3,17 +3,45 @@
 -- C1 Amounts quoted in the narrative (totals, basic / project, personnel / public, per-code
 --    amounts, the this-year figure of share and year-on-year sentences) equal the tables.
 --    三公 and 机关运行经费 are C3's; procurement is C4's.
+--    一个金额可以对应几张表中的同一科目：说明按功能科目列举金额时，可能是一般公共预算合计（表5-1），
+--    也可能分别列出基本支出、项目支出中的部分（表5-1 对应列），或按全部资金列出（表3）；
+--    “一般公共预算支出预算数”含上年结转（表5-1 合计），“本年预算”为表1 一般公共预算拨款收入。
+--    与其中任一读法一致即为一致；都不一致时与主读法（表5-1 合计 / 表1）比较并报告。
+--    An amount can state one subject from several tables: a per-code amount is the T5-1 total,
+--    or its basic / project part when the narrative lists them under 基本支出 and 项目支出, or
+--    the all-funds T3 row; 一般公共预算支出 includes carry-over (T5-1 total) where 本年预算 is
+--    T1's 一般公共预算 income. A quote that agrees with any reading passes; otherwise it is
+--    compared with the primary reading (the subject's own cell).
 WITH quoted AS (
     SELECT * FROM claim_ranked
     WHERE kind IN ('amount', 'share', 'yoy') AND amount_wan IS NOT NULL
       AND subject NOT LIKE 'sangong:%' AND subject NOT IN ('admin_operating', 'sangong_scope') AND subject NOT LIKE 'procurement:%'
 ),
-o AS (
-    SELECT q.filing_id, q.kind || ':' || q.subject || CASE WHEN q.nth > 1 THEN '#' || q.nth ELSE '' END AS subject,
-           q.subject AS what_subject, q.amount_wan AS said, q.ev AS said_ev, v.amount_wan AS printed, v.ev AS printed_ev,
-           coalesce(v.half_unit, 0) + narrative_half_unit() AS tol
+reading AS (
+    SELECT filing_id, subject, amount_wan, half_unit, ev, 0 AS alt FROM subject_value
+    UNION ALL
+    SELECT filing_id, 'general_budget', amount_wan, half_unit, ev, 1 FROM subject_value WHERE subject = 'general_budget_expenditure'
+    UNION ALL
+    SELECT filing_id, 'func:' || row_code, amount_wan, half_unit, ev, 1 FROM cell
+    WHERE ((table_kind = 'T5-1' AND column_label IN ('基本支出/小计', '项目支出'))
+        OR (table_kind = 'T3' AND column_label IN ('合计', '基本支出', '项目支出')))
+      AND regexp_matches(row_code, '^[0-9]{3,7}$')
+),
+cand AS (
+    SELECT q.filing_id, q.kind, q.subject AS what_subject, q.nth, q.amount_wan AS said, q.ev AS said_ev,
+           r.amount_wan AS printed, r.ev AS printed_ev, r.alt,
+           coalesce(r.half_unit, 0) + narrative_half_unit() AS tol
     FROM quoted q
-    LEFT JOIN subject_value v ON v.filing_id = q.filing_id AND v.subject = q.subject
+    LEFT JOIN reading r ON r.filing_id = q.filing_id AND r.subject = q.subject
+),
+o AS (
+    -- the first reading that agrees, else the primary one
+    SELECT filing_id, kind || ':' || what_subject || CASE WHEN nth > 1 THEN '#' || nth ELSE '' END AS subject,
+           what_subject, any_value(said) AS said, any_value(said_ev) AS said_ev,
+           arg_min(printed, (tolerance_outcome(said - printed, tol) <> 'pass', alt)) AS printed,
+           arg_min(printed_ev, (tolerance_outcome(said - printed, tol) <> 'pass', alt)) AS printed_ev,
+           arg_min(tol, (tolerance_outcome(said - printed, tol) <> 'pass', alt)) AS tol
+    FROM cand GROUP BY filing_id, kind, what_subject, nth
 ),
 d AS (SELECT *, tolerance_outcome(said - printed, tol) AS outcome FROM o)
 SELECT filing_id, 'C1' AS rule_id, subject, outcome,
