@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import duckdb
 import pytest
@@ -12,7 +13,7 @@ from parsel import Selector
 from flows.report import write_report
 from flows.report.data import evidence_sides, pivot_tables
 from flows.report.svg import hbar
-from sample_warehouse import district_db
+from sample_warehouse import _clone_filing, district_db
 
 pytestmark = pytest.mark.e2e
 
@@ -77,6 +78,43 @@ def test_every_department_gets_a_page_and_stale_pages_go(district):
     assert sorted(p.name for p in (district["out"] / "dept").glob("*.html")) == ["420104-118.html", "420104-119.html"]
     links = page(district, "index.html").css("#departments-table a::attr(href)").getall()
     assert "dept/420104-119.html" in links
+
+
+def test_filings_without_a_department_code_are_grouped_by_name_and_marked(district, tmp_path):
+    """An extraction that misses the code must not add a department row per filing: a filing
+    printing a known department's name joins it; an unknown name stands alone, marked 未识别."""
+    db = tmp_path / "budget.duckdb"
+    shutil.copy(district["db"], db)
+    con = duckdb.connect(str(db))
+    try:
+        _clone_filing(con, "f118-2025", "f118-2024", "d" * 64, year=2024, url="http://portal.example/2024/118.pdf",
+                      published="2024-01-22")
+        for fid, sha, name in (("fx-2025-a", "e" * 64, "硚口区某某中心"), ("fx-2025-b", "f" * 64, "硚口区某某中心")):
+            _clone_filing(con, "f118-2025", fid, sha, name=name, url=f"http://portal.example/2025/{fid}.pdf",
+                          published="2025-01-23")
+        # the narrative half of a two-file filing loaded on its own: no tables, so no totals
+        _clone_filing(con, "f118-2026-v2", "f118-2026-z", "9" * 64, url="http://portal.example/2026/118-notes.pdf",
+                      published="2026-02-10")
+        con.execute("DELETE FROM fact WHERE filing_id = 'f118-2026-z'")
+        con.execute("UPDATE filing SET department_code = NULL "
+                    "WHERE filing_id IN ('f118-2024', 'fx-2025-a', 'fx-2025-b', 'f118-2026-z')")
+    finally:
+        con.close()
+    out = tmp_path / "report"
+    write_report(db, out)
+    dom = Selector(text=(out / "index.html").read_text("utf-8"))
+    rows = {c[0]: c[1] for c in (cells(tr) for tr in dom.css("#departments-table tr")[1:])}
+    assert rows == {"硚口区城市运行管理中心": "118", "硚口区测试局": "119", "硚口区某某中心": "未识别"}
+    assert "1 组" in " ".join(dom.css("#code-missing-note ::text").getall())
+    # 2026 still sums the filing that prints its totals, not the narrative-only one
+    assert cells(dom.css("#district-table tr")[1])[:3] == ["2026", "2", "1,692.75"]
+    pages = sorted(p.name for p in (out / "dept").glob("*.html"))
+    assert len(pages) == 3 and pages[:2] == ["420104-118.html", "420104-119.html"]
+    dept = Selector(text=(out / "dept" / "420104-118.html").read_text("utf-8"))
+    assert [cells(tr)[0] for tr in dept.css("#filings-table tr")[1:]] == ["2026", "2026", "2026", "2025", "2024"]
+    unknown = Selector(text=(out / "dept" / pages[2]).read_text("utf-8"))
+    assert dept.css("#dept-code-missing") == [] and unknown.css("#dept-code-missing")
+    assert len(unknown.css("#filings-table tr")[1:]) == 2
 
 
 def test_findings_page_lists_open_findings_with_filters(district):

@@ -19,6 +19,7 @@ from flows.report import data as D
 from flows.report.svg import fmt_amount, hbar
 
 log = logging.getLogger(__name__)
+UNNAMED = "（未识别部门）"
 
 
 def write_report(db: Path, out: Path) -> Path:
@@ -65,8 +66,10 @@ def collect(con, db: Path, out: Path) -> dict:
     q = D.queries()
     rels = D.relations(con)
     versions = "filing_versions" in rels
-    filings = D.rows(con, q["all_filings"].format(filings_all="filing_versions" if versions else "filings"))
-    primary = {f["filing_id"]: f for f in D.rows(con, q["primary_filings"])}
+    filings_all = "filing_versions" if versions else "filings"
+    dept_keys = q["dept_keys"].format(filings_all=filings_all)
+    filings = D.rows(con, q["all_filings"].format(filings_all=filings_all, dept_keys=dept_keys))
+    primary = {f["filing_id"]: f for f in D.rows(con, q["primary_filings"].format(dept_keys=dept_keys))}
     totals = {t["filing_id"]: t for t in D.rows(con, q["totals"])}
     by_id = {f["filing_id"]: f for f in filings}
     for f in filings:
@@ -239,8 +242,9 @@ def _departments(con, q, rels, filings, findings, years, out) -> list[dict]:
     scores = _scores(con, rels)
     depts: dict[str, dict] = {}
     for f in filings:  # newest year first within a department (query order)
-        d = depts.setdefault(f["dept_key"], {"key": f["dept_key"], "name": f["department"], "code": f["department_code"],
-                                              "region": f["region_code"], "filings": [], "by_year": {}, "latest": None})
+        d = depts.setdefault(f["dept_key"], {"key": f["dept_key"], "name": f["department"], "code": f["dept_code"],
+                                              "code_missing": f["code_missing"], "region": f["region_code"],
+                                              "filings": [], "by_year": {}, "latest": None})
         f["tables"] = D.pivot_tables(facts_by_filing.get(f["filing_id"], []))
         d["filings"].append(f)
         if f["primary"] and f["kind"] == "预算":
@@ -249,6 +253,7 @@ def _departments(con, q, rels, filings, findings, years, out) -> list[dict]:
                 d["latest"] = {"year": f["fiscal_year"], "totals": f["totals"], "filing": f}
                 d["name"] = f["department"]
     for d in depts.values():
+        d["name"] = d["name"] or next((f["department"] for f in d["filings"] if f["department"]), None) or UNNAMED
         fs = [x for x in findings if x["dept_key"] == d["key"]]
         d["findings"] = fs
         d["n_fail"] = sum(1 for x in fs if x["outcome"] == "fail" and x["status"] != "resolved")

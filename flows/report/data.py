@@ -1,7 +1,6 @@
 """Read the warehouse (read-only, public views) into what the report pages show."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -57,11 +56,6 @@ def optional_rows(con, sql: str) -> list[dict] | None:
         return rows(con, sql)
     except duckdb.CatalogException:
         return None
-
-
-def dept_key(region_code, department_code, department) -> str:
-    code = department_code or "x" + hashlib.md5((department or "").encode()).hexdigest()[:8]
-    return f"{region_code}-{code}"
 
 
 def raw_path(db: Path, sha256: str | None) -> Path | None:
