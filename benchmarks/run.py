@@ -1,0 +1,351 @@
+"""Every benchmark of budgetwatch in one command; figures are printed, never asserted.
+
+    python benchmarks/run.py [--quick] [--only corpus,district,scale] [--write [FILE]]
+
+Sections (each stage runs in its own process, so each peak memory is its own):
+
+corpus    cold ingestion (`budgetwatch ingest`: extract in cached child processes, load,
+          check) of ../shared/corpus/real/, against the naive baseline (pdfplumber
+          extract_tables() on every page, one process) and the floor (pypdfium2 text of
+          every page, one process). The files are dealt into chunks and the three are run
+          chunk by chunk, interleaved, so machine noise hits them alike. Then a warm
+          re-run over the unchanged files.
+district  the nightly flow (crawl on loopback, extract, load, check, publish) against the
+          sample district portal, cold and then warm, with the naive baseline (in two
+          halves, before and after the cold run) and the floor over the same PDFs.
+scale     cold ingestion of 60, 200 and 1 000 generated filings (benchmarks/district_scale.py:
+          the generator's 64 departments × 3 years, then replicas with new department codes).
+
+The last two lines are `speedup_vs_naive: X.XX` (cold ingestion of the real corpus, page
+rate against page rate) and `warm_rerun_pages_parsed: N` (pages parsed by the warm
+re-runs, corpus and district; it should be 0). ``--write`` puts the report in
+benchmarks/RESULTS.md (or FILE) with the machine it ran on.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+SCALE_CACHE = ROOT / "benchmarks" / "_build" / "scale"
+SECTIONS = ("corpus", "district", "scale")
+
+
+# ---------------------------------------------------------------------------- helpers
+
+def stage(name: str, target, work: Path, db: Path | None = None, workers: int = 2) -> dict:
+    """Run one stage of benchmarks/stages.py in its own process; its figures as a dict."""
+    if isinstance(target, (list, tuple)):
+        lst = work / f"list-{name}-{time.monotonic_ns()}.txt"
+        lst.write_text("\n".join(map(str, target)) + "\n", "utf-8")
+        target = lst
+    cmd = [sys.executable, "-m", "benchmarks.stages", name, str(target), "--workers", str(workers)]
+    if db is not None:
+        cmd += ["--db", str(db)]
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"stage {name} failed (returncode {proc.returncode}): {proc.stdout[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def add(total: dict, part: dict) -> dict:
+    for k, v in part.items():
+        if k.endswith("rss_mb"):
+            total[k] = max(total.get(k, 0), v)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            total[k] = total.get(k, 0) + v
+        elif isinstance(v, dict):
+            sub = total.setdefault(k, {})
+            for kk, vv in v.items():
+                sub[kk] = sub.get(kk, 0) + vv
+    return total
+
+
+def rate(d: dict) -> float:
+    return d["pages"] / d["seconds"] if d.get("seconds") else 0.0
+
+
+def is_pdf(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return b"%PDF-" in fh.read(1024)
+
+
+def sample(items: list, n: int) -> list:
+    if not n or n >= len(items):
+        return items
+    step = len(items) / n
+    return [items[int(i * step)] for i in range(n)]
+
+
+def deal(items: list, k: int) -> list[list]:
+    """k chunks of about equal work: by size, largest first, each to the lightest chunk."""
+    chunks: list[list] = [[] for _ in range(k)]
+    weight = [0] * k
+    for p in sorted(items, key=lambda p: (-p.stat().st_size, str(p))):
+        i = weight.index(min(weight))
+        chunks[i].append(p)
+        weight[i] += p.stat().st_size
+    return [c for c in chunks if c]
+
+
+def machine() -> dict:
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        for line in open("/proc/meminfo", encoding="utf-8"):
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    libs = {}
+    for name in ("pdfplumber", "pdfminer.six", "pypdfium2", "duckdb", "pandas", "pyarrow", "prefect", "scrapy"):
+        try:
+            libs[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            libs[name] = "-"
+    return {"nproc": os.cpu_count(), "usable_cpus": len(os.sched_getaffinity(0)), "memory": mem, "cpu": cpu,
+            "python": platform.python_version(), "platform": platform.platform(), "libs": libs,
+            "loadavg_start": os.getloadavg()}
+
+
+def _mb(d: dict) -> str:
+    return f"{d.get('rss_mb', 0):.0f} MB (largest child {d.get('child_rss_mb', 0):.0f} MB)"
+
+
+# ---------------------------------------------------------------------------- sections
+
+def corpus_section(args, work: Path, out: list[str]) -> dict:
+    from benchmarks.extract_corpus import read_index
+
+    rows = read_index(args.corpus)
+    files = sorted((args.corpus / r["path"] for r in rows), key=str)
+    if args.quick:
+        files = sample(files, 12)
+    chunks = deal(files, 1 if args.quick else args.chunks)
+    db = work / "corpus" / "budget.duckdb"
+    cold: dict = {}
+    naive: dict = {}
+    floor: dict = {}
+    for i, chunk in enumerate(chunks, 1):
+        pdfs = [p for p in chunk if is_pdf(p)]
+        print(f"== corpus chunk {i}/{len(chunks)}: {len(chunk)} files ({len(pdfs)} PDF)", file=sys.stderr)
+        add(cold, stage("ingest", chunk, work, db, args.workers))
+        add(naive, stage("naive", pdfs, work))
+        add(floor, stage("floor", pdfs, work))
+    print("== corpus warm re-run", file=sys.stderr)
+    warm = stage("ingest", files, work, db, args.workers)
+    res = {"files": len(files), "chunks": len(chunks), "cold": cold, "naive": naive, "floor": floor, "warm": warm,
+           "speedup_vs_naive": rate(cold) / rate(naive) if rate(naive) else 0.0}
+    out += _ingest_table(f"Real corpus ({len(files)} files of {args.corpus.name}/"
+                         f"{', deterministic sample' if args.quick else ''}; {len(chunks)} interleaved chunks)",
+                         cold, naive, floor, warm, args.workers, "ingest")
+    return res
+
+
+def district_section(args, work: Path, out: list[str]) -> dict:
+    from demo.portal import build_site
+
+    site = build_site(profile="seed") if args.quick else build_site(workers=args.workers)
+    manifest = json.loads((site / "manifest.json").read_text("utf-8"))
+    atts = [site / a["path"].lstrip("/") for f in manifest["filings"] for a in f.get("attachments", [])]
+    from flows.pipeline import sha256_file
+
+    unique: dict[str, Path] = {}
+    for p in sorted(atts, key=str):  # a re-posted file is parsed once by the pipeline: once here too
+        if p.suffix == ".pdf" and is_pdf(p):
+            unique.setdefault(sha256_file(p), p)
+    pdfs = sorted(unique.values(), key=str)
+    db = work / "district" / "budget.duckdb"
+    half = len(pdfs) // 2
+    print(f"== district: {len(manifest['filings'])} portal entries, {len(atts)} attachments, site {site.name}",
+          file=sys.stderr)
+    naive = stage("naive", pdfs[:half], work) if half else {}
+    cold = stage("nightly", site, work, db)
+    add(naive, stage("naive", pdfs[half:], work))
+    floor = stage("floor", pdfs, work)
+    warm = stage("nightly", site, work, db)
+    # the nightly reports the pages its extractions saw; the rate counts the pages of the files
+    cold["extraction_pages"], cold["pages"] = cold["pages"], naive["pages"]
+    label = ("the seed filing's portal (--quick)" if args.quick else
+             f"sample district portal, {len(manifest['filings'])} entries, {len(atts)} attachments")
+    out += _ingest_table(f"Sample district: nightly flow against {label}", cold, naive, floor, warm, args.workers,
+                         "nightly")
+    return {"cold": cold, "naive": naive, "floor": floor, "warm": warm,
+            "speedup_vs_naive": rate(cold) / rate(naive) if rate(naive) else 0.0}
+
+
+def scale_section(args, work: Path, out: list[str]) -> dict:
+    from benchmarks.district_scale import scale_filings
+
+    sizes = [6, 20] if args.quick else args.sizes
+    res = {}
+    skipped = {}
+    for n in sizes:
+        if res and args.deadline is not None:
+            # s/filing of the largest size run so far, with a margin: ingestion is about linear
+            last = max(res)
+            projected = res[last]["seconds"] / last * n * 1.2
+            left = args.deadline - time.monotonic()
+            if projected > left:
+                skipped[n] = (projected, left)
+                print(f"== scale: {n} filings skipped: projected {projected / 60:.0f} min, "
+                      f"{max(left, 0) / 60:.0f} min left of --budget-min", file=sys.stderr)
+                continue
+        files = scale_filings(n, SCALE_CACHE, workers=args.workers)
+        print(f"== scale: {n} filings", file=sys.stderr)
+        res[n] = stage("ingest", files, work, work / f"scale-{n}" / "budget.duckdb", args.workers)
+        res[n]["loadavg"] = os.getloadavg()[0]
+    out += ["", "## How time grows with the district's size", "",
+            "Cold `ingest` of N generated filings (Wuhan 12-table PDFs; 64 departments × 3 years, then "
+            "replicas with new department codes: the generator describes one 64-department district), "
+            "each N into a fresh warehouse and cache.", "",
+            "| filings | pages | total s | extract s | load + check s | s / filing | pages/s | filings/hour | peak memory | load avg |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
+    for n, d in res.items():
+        out.append(f"| {n} | {d['pages']} | {d['seconds']:.1f} | {d['extract_s']:.1f} | {d['load_check_s']:.1f} | "
+                   f"{d['seconds'] / n:.2f} | {rate(d):.1f} | {n / d['seconds'] * 3600:.0f} | {_mb(d)} | "
+                   f"{d['loadavg']:.1f} |")
+    for n, (projected, left) in skipped.items():
+        out.append(f"| {n} | not run | | | | | | | | |")
+        out += ["", f"**{n} filings were not run**: at the s/filing measured above it would take about "
+                f"{projected / 60:.0f} min, and {max(left, 0) / 60:.0f} min were left of this run's "
+                f"`--budget-min`. Run `python benchmarks/run.py --only scale --sizes {n}` to measure it."]
+    return {n: {k: v for k, v in d.items()} for n, d in res.items()} | {"skipped": list(skipped)}
+
+
+def _ingest_table(title, cold, naive, floor, warm, workers, kind) -> list[str]:
+    lines = ["", f"## {title}", "",
+             "| measure | files | pages | seconds | pages/s | files/hour | ratio to naive | peak memory |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
+
+    def row(name, d, files=None):
+        r = rate(d)
+        files = d.get("files", 0) if files is None else files
+        ratio = r / rate(naive) if rate(naive) and d.get("pages") else 0
+        fph = files / d["seconds"] * 3600 if d.get("seconds") else 0
+        lines.append(f"| {name} | {files} | {d.get('pages', 0)} | {d.get('seconds', 0):.1f} | {r:.1f} | {fph:.0f} | "
+                     f"{ratio:.2f}× | {_mb(d)} |")
+
+    what = "`budgetwatch ingest` (extract + load + check)" if kind == "ingest" else "nightly flow (crawl + extract + load + check + publish)"
+    row(f"cold {what}, {workers} workers", cold)
+    row("naive: pdfplumber `extract_tables()` every page, 1 process", naive)
+    row("floor: pypdfium2 text of every page, 1 process", floor)
+    lines.append(f"| warm re-run over unchanged inputs | {warm.get('files', 0)} | {warm.get('pages', 0)} parsed | "
+                 f"{warm.get('seconds', 0):.1f} | | | | {_mb(warm)} |")
+    if kind == "ingest":
+        lines += ["", f"Cold ingestion phases: hashing {cold.get('hash_s', 0):.1f} s, extraction "
+                  f"{cold.get('extract_s', 0):.1f} s, load + checks {cold.get('load_check_s', 0):.1f} s. "
+                  f"Outcomes: {json.dumps(cold.get('outcomes', {}), ensure_ascii=False)}; "
+                  f"{cold.get('filings_loaded', 0)} filings loaded, {cold.get('load_errors', 0)} load errors."]
+    else:
+        lines += ["", f"Outcomes: {json.dumps(cold.get('outcomes', {}), ensure_ascii=False)}; "
+                  f"{cold.get('filings_loaded', 0)} filings loaded."]
+    return lines
+
+
+# ---------------------------------------------------------------------------- main
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python benchmarks/run.py", description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="a small sample of each section (a few minutes)")
+    ap.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: " + ", ".join(SECTIONS))
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--chunks", type=int, default=3, help="interleaving chunks of the corpus section")
+    ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[60, 200, 1000])
+    ap.add_argument("--write", nargs="?", const=ROOT / "benchmarks" / "RESULTS.md", type=Path, default=None,
+                    help="write the report (default benchmarks/RESULTS.md)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary warehouses and caches")
+    ap.add_argument("--budget-min", type=float, default=None,
+                    help="time budget of the whole run: scale sizes projected to overrun it are skipped (and said so)")
+    args = ap.parse_args(argv)
+    args.deadline = None if args.budget_min is None else time.monotonic() + args.budget_min * 60
+    sections = [s.strip() for s in args.only.split(",") if s.strip()]
+    args.corpus = args.corpus.resolve()
+    if "corpus" in sections and not (args.corpus / "INDEX.tsv").exists():
+        print(f"no corpus at {args.corpus}: skipping the corpus section", file=sys.stderr)
+        sections.remove("corpus")
+
+    info = machine()
+    started = datetime.now(timezone.utc)
+    work = Path(tempfile.mkdtemp(prefix="bw-bench-"))
+    out: list[str] = []
+    results: dict = {}
+    cmd = "python benchmarks/run.py" + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
+    try:
+        for name in sections:
+            t0 = time.monotonic()
+            results[name] = {"corpus": corpus_section, "district": district_section,
+                             "scale": scale_section}[name](args, work, out)
+            print(f"== {name} done in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+            if args.write:  # an interrupted run still leaves the sections it finished
+                pending = sections[sections.index(name) + 1:]
+                args.write.write_text(_report(cmd, info, started, out, results, pending), "utf-8")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    report = _report(cmd, info, started, out, results, [])
+    print(report)
+    if args.write:
+        args.write.write_text(report, "utf-8")
+        print(f"written to {args.write}", file=sys.stderr)
+    print(_headline(results)[0])
+    print(_headline(results)[1])
+    return 0
+
+
+def _headline(results: dict) -> tuple[str, str]:
+    speedup = results.get("corpus", {}).get("speedup_vs_naive")
+    warm_pages = sum(results[s]["warm"].get("pages") or 0 for s in ("corpus", "district") if s in results)
+    return (f"speedup_vs_naive: {speedup:.2f}" if speedup is not None else "speedup_vs_naive: not measured",
+            f"warm_rerun_pages_parsed: {warm_pages}")
+
+
+def _report(cmd: str, info: dict, started: datetime, out: list[str], results: dict, pending: list[str]) -> str:
+    load_end = os.getloadavg()
+    minutes = (datetime.now(timezone.utc) - started).total_seconds() / 60
+    head = ["# budgetwatch benchmark results", "",
+            f"Command: `{cmd}`, started {started:%Y-%m-%d %H:%M} UTC, {minutes:.0f} min"
+            + (f" (partial: {', '.join(pending)} still running)." if pending else "."), "",
+            f"Machine: {info['nproc']} CPUs ({info['usable_cpus']} usable), {info['memory']} RAM, {info['cpu']}; "
+            f"Python {info['python']} on {info['platform']}; load average at start "
+            f"{info['loadavg_start'][0]:.1f}, at end {load_end[0]:.1f}.", "",
+            "Libraries: " + ", ".join(f"{k} {v}" for k, v in info["libs"].items()) + ".", "",
+            "The machine is shared: other jobs use its CPUs during the run (see the load averages; "
+            "a load above 2 means the stages did not have the 2 cores to themselves). Absolute "
+            "figures therefore vary from run to run; the ratios are fair because the pipeline, "
+            "the naive baseline and the floor are measured in the same run, interleaved chunk by "
+            "chunk (corpus) or before and after (district), so the noise hits them alike. Compare "
+            "rows of one run, not runs. The naive baseline and the floor use one process; the "
+            "pipeline uses the `--workers` it is given, so contention from other jobs costs it "
+            "more than it costs them.", "",
+            "Peak memory is the maximum resident set of the stage's own process and, apart, of its "
+            "largest child process (extraction runs one child per file)."]
+    tail = ["", "## Headline", "", "```", *_headline(results), "```"]
+    return "\n".join(head + out + tail) + "\n"
+
+if __name__ == "__main__":
+    raise SystemExit(main())
