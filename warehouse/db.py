@@ -60,6 +60,7 @@ def rules_version() -> str:
     """Content key of the catalogue and every check: a changed rule re-keys its findings."""
     h = hashlib.sha256((HERE / "rules.yaml").read_bytes())
     h.update((HERE / "policy.sql").read_bytes())
+    h.update((HERE / "template_orders.yaml").read_bytes())
     for rule_id, p in check_files().items():
         h.update(rule_id.encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:12]
@@ -92,3 +93,15 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
             rows += [(prof["id"], kind, i) for i, kind in enumerate(prof.get("tables") or {})]
     if rows:
         con.executemany("INSERT INTO template_table VALUES (?, ?, ?)", rows)
+    con.execute("DELETE FROM template_order")
+    orders = [(t, 0, kind, i) for t, kind, i in rows]
+    for template, variants in template_orders().items():
+        for v, kinds in enumerate(variants, start=1):
+            orders += [(template, v, kind, i) for i, kind in enumerate(kinds)]
+    if orders:
+        con.executemany("INSERT INTO template_order VALUES (?, ?, ?, ?)", orders)
+
+
+def template_orders() -> dict[str, list[list[str]]]:
+    """Other official print orders of a template's tables (template id → orders)."""
+    return yaml.safe_load((HERE / "template_orders.yaml").read_text(encoding="utf-8")) or {}

@@ -192,3 +192,13 @@ CREATE TABLE IF NOT EXISTS template_table (
     ord        INTEGER NOT NULL,
     PRIMARY KEY (template, table_kind)
 );
+
+-- The orders a template is printed in (F2): variant 0 is the profile's own order, the others
+-- come from warehouse/template_orders.yaml (one template, several official orders).
+CREATE TABLE IF NOT EXISTS template_order (
+    template   VARCHAR NOT NULL,
+    variant    INTEGER NOT NULL,
+    table_kind VARCHAR NOT NULL,
+    ord        INTEGER NOT NULL,
+    PRIMARY KEY (template, variant, table_kind)
+);

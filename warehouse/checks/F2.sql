@@ -1,7 +1,9 @@
 -- F2 模板规定的表格齐全、按序、不重复；空表有说明（如“本单位 2026 年无政府性基金预算”）。
---    模板的表格清单取自提取模板（extractors/profiles/*.yaml 的 tables，按文件中的顺序）。
+--    模板的表格清单取自提取模板（extractors/profiles/*.yaml 的 tables，按文件中的顺序）；
+--    同一模板的其他正式顺序见 warehouse/template_orders.yaml，符合其中任一顺序即为按序。
 -- F2 All tables of the template present, in order, not duplicated; an empty one carries its
---    statement. The template's list is the extractor profile's (extractors/profiles/*.yaml).
+--    statement. The template's list is the extractor profile's (extractors/profiles/*.yaml);
+--    other official orders of a template are in warehouse/template_orders.yaml (any one will do).
 WITH seen AS (
     SELECT t.filing_id, t.table_kind, min(list_min(t.pages)) AS first_page, count(*) AS n,
            bool_or(coalesce(t.note, '') <> '') AS noted
@@ -21,14 +23,22 @@ missing AS (
 dup AS (
     SELECT filing_id, list(table_kind ORDER BY table_kind) AS kinds FROM seen WHERE n > 1 AND table_kind <> 'T12' GROUP BY filing_id
 ),
+-- in order: the tables printed follow one of the template's official orders (template_order)
 ordered AS (
-    SELECT e.filing_id, e.table_kind, e.ord, s.first_page,
-           lag(e.table_kind) OVER (PARTITION BY e.filing_id ORDER BY e.ord) AS prev_kind,
-           max(s.first_page) OVER (PARTITION BY e.filing_id ORDER BY e.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS max_before
-    FROM expected e JOIN seen s USING (filing_id, table_kind)
+    SELECT f.filing_id, o.variant, o.table_kind, o.ord, s.first_page,
+           max(s.first_page) OVER (PARTITION BY f.filing_id, o.variant ORDER BY o.ord
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS max_before
+    FROM filing f JOIN template_order o ON o.template = f.template
+    JOIN seen s ON s.filing_id = f.filing_id AND s.table_kind = o.table_kind
+),
+by_order AS (
+    SELECT filing_id, variant, list(table_kind ORDER BY ord) FILTER (WHERE first_page < max_before) AS kinds,
+           count(*) FILTER (WHERE first_page < max_before) AS n_out
+    FROM ordered GROUP BY ALL
 ),
 disorder AS (
-    SELECT filing_id, list(table_kind ORDER BY ord) AS kinds FROM ordered WHERE first_page < max_before GROUP BY filing_id
+    -- out of every order: reported against the profile's own (variant 0)
+    SELECT filing_id, arg_min(kinds, variant) AS kinds FROM by_order GROUP BY filing_id HAVING min(n_out) > 0
 ),
 unexplained AS (
     SELECT s.filing_id, list(s.table_kind ORDER BY s.table_kind) AS kinds FROM seen s
