@@ -129,9 +129,14 @@ def test_ground_truth_has_three_faults_per_family_each_in_its_own_filing(d0):
     for g in d0.ground_truth:
         assert (g["department_code"], g["fiscal_year"], g["kind"], g["unit_scope"]) in published
         assert g["note"]
-    per_filing = Counter((g["department_code"], g["fiscal_year"], g["kind"], g["unit_scope"]) for g in required
+    # a fault's consequences (on its own filing or another) are marked and name their fault
+    injected = [g for g in required if not g.get("consequence")]
+    per_filing = Counter((g["department_code"], g["fiscal_year"], g["kind"], g["unit_scope"]) for g in injected
                          if g["department_code"] != "118")
     assert max(per_filing.values()) == 1  # one injected fault per filing (the seed has its own)
+    for g in required:
+        if g.get("consequence"):
+            assert re.match(r"consequence of the [A-F]\d+ fault", g["note"]), g
 
 
 def test_late_publications_are_past_the_window_and_the_others_within(d0):
@@ -246,3 +251,37 @@ def test_final_accounts_balance_and_quote_the_budget():
     t5 = budget["tables"]["T5-1"]["blocks"][0]["rows"][2][2]
     assert f"年初预算为 {t5} 万元" in text
     assert [f["tables"][t]["caption"] for t in f["table_order"]] == [f"公开{i:02d}表" for i in range(1, 10)]
+
+
+def test_project_codes_are_unique_within_a_department_year():
+    # a second unit's serials once started at 200, the 政府性基金 project's serial: two
+    # projects under one code (T10 rows merged by code, E5 "code reused for another name")
+    for dept in cat.departments():
+        for year in YEARS:
+            codes = [p.code for p in dept_year(dept, year, 2026).projects()]
+            assert len(codes) == len(set(codes)), (dept.code, year, Counter(codes).most_common(1))
+
+
+@pytest.mark.parametrize("code, year", [("140", 2024), ("113", 2026), ("117", 2025), ("122", 2025)])
+def test_every_project_form_adds_up(code, year):
+    """项目申报表: 当年预算 = 资金来源合计 = the source lines (其中 lines split one), also for a
+    国有资本经营 project, whose source the seed's form has no line for."""
+    forms = compose(code, year)["tables"]["T12"]["forms"]
+    assert forms
+    for form in forms:
+        a, b = form["blocks"]
+        fund = b["rows"]
+        sources = [int(r[5]) for r in fund[2:8] if not r[1].startswith("其中")]
+        assert int(a["rows"][9][3]) == int(fund[1][5]) == sum(sources), (form["label"], fund[:8])
+
+
+@pytest.mark.parametrize("code", ["111", "117", "123"])
+def test_final_income_table_equals_the_summary_table(code):
+    """收入决算表 合计 = 收支决算总表 本年收入合计, also with a carried-over project spent below its
+    opening balance (the unspent part stays in the year-end balance)."""
+    dept = next(d for d in cat.departments() if d.code == code)
+    for year in FINAL_APPROVALS:
+        f = FinalComposer(final_of(dept_year(dept, year, 2026), 2026), {"grand_total": 1, "expenditure": 1}).filing()
+        t1 = f["tables"]["F1"]["blocks"][0]["rows"]
+        current = next(r[2] for r in t1 if r[0] == "本年收入合计")
+        assert f["tables"]["F2"]["blocks"][0]["rows"][3][2] == current, (code, year)

@@ -381,9 +381,11 @@ class Composer:
             fund = bb["rows"]
             amt = str(pr.yuan)
             src = {"gb": (amt, amt, "0", "0", "0", "0"), "gb_carry": (amt, "0", "0", "0", "0", amt),
-                   "fund": ("0", "0", amt, "0", "0", "0"), "sc": ("0", "0", "0", "0", "0", "0"),
+                   "fund": ("0", "0", amt, "0", "0", "0"), "sc": ("0", "0", "0", amt, "0", "0"),
                    "biz": ("0", "0", "0", "0", amt, "0")}[pr.source]
             fund[1][5] = amt
+            if pr.source == "sc":  # the template has no 国有资本经营 line: it takes the 财政专户 line's place
+                fund[5][1] = "国有资本经营预算财政拨款"
             for k, v in enumerate(src):
                 fund[2 + k][5] = v
             detail = [[cat.ECON[e], str(y), "", "", "", ""] for e, y in pr.lines]

@@ -164,9 +164,14 @@ def district(seed: int = DEFAULT_SEED, epoch: int = 0) -> District:
                                             published, doc_id, src, rng, epoch)
                 filings += pf
                 doc_id += extra
+                if variant in ("xlsx", "html"):
+                    truth.append(_gt(d.code, y, scope, "F2", f"the {variant} variant publishes 表1–表10 only: "
+                                     "表11/表12 (绩效目标表) are missing", False))
                 if flt:
-                    for rule in (flt.rule,) + flt.also:
-                        truth.append(_gt(d.code, y, scope, rule, flt.note, False))
+                    truth.append(_gt(d.code, y, scope, flt.rule, flt.note, False))
+                    for rule in flt.also:
+                        truth.append(dict(_gt(d.code, y, scope, rule, f"consequence of the {flt.rule} fault: {flt.note}",
+                                              False), consequence=True))
                     for rule in flt.arguable:
                         truth.append(_gt(d.code, y, scope, rule, "possible consequence: " + flt.note, True))
     for d in depts:
@@ -195,6 +200,10 @@ def district(seed: int = DEFAULT_SEED, epoch: int = 0) -> District:
                                         attachments=(att,), body=body, absolute_links=doc_id % 3 == 0, variant="final"))
             if fault:
                 truth.append(dict(_gt(d.code, y, "部门", fault.rule, fault.note, False), kind="决算"))
+    for (code, year, _), flt in sorted(faults.items()):
+        for later, kind, scope, rule in flt.elsewhere:
+            truth.append(dict(_gt(code, year + later, scope, rule, f"consequence of the {flt.rule} fault of {year}: {flt.note}",
+                                  False), kind=kind, consequence=True))
     meta = {
         "seed": seed, "epoch": epoch, "region_code": cat.REGION_CODE, "region": cat.REGION,
         "approvals": {str(y): str(d) for y, d in APPROVALS.items()},

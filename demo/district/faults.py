@@ -28,6 +28,9 @@ class Fault:
     model: Callable | None = None  # edit of the DeptYear before composing
     late: bool = False
     unit_scope: str = "部门"
+    # findings the fault causes on other filings of the same department, which a careful
+    # checker must report there: (years later, kind, unit scope, rule)
+    elsewhere: tuple[tuple[int, str, str, str], ...] = ()
 
 
 def _add(text: str, delta: str) -> str:
@@ -159,7 +162,9 @@ def f4_function_to_kuan(t):
 
 def e5_foreign_department(other: str):
     def edit(dy):
-        dy.projects()[0].code_dept = other
+        p = dy.projects()[0]
+        p.code_dept = other
+        p.serial = 900 + p.serial % 100  # a serial the other department never uses: only the department part is wrong
     return edit
 
 
@@ -184,10 +189,13 @@ def catalogue() -> dict[tuple[str, int, str], Fault]:
                                    tables=[a3_upward_column]),
         ("107", 2026, "部门"): Fault("A4", "T3 first 项 row: 合计 and 基本支出 +2.00, its 款 row unchanged",
                                    tables=[a4_item_not_in_parent]),
-        ("123", 2025, "部门"): Fault("A6", "T5-2 row 123002: 合计, 基本小计, 人员经费 +3.00; department row unchanged",
-                                   tables=[a6_unit_row("123002")]),
-        ("114", 2024, "部门"): Fault("A8", "T7 公务用车小计 +0.50 (购置 + 运行 and the 三公 合计 unchanged); the narrative quotes the printed 小计",
-                                   narrative={"sangong": {"vehicle": +5000}}, tables=[a8_vehicle_subtotal]),
+        ("123", 2025, "部门"): Fault("A6", "T5-2 row 123002: 合计, 基本小计, 人员经费 +3.00; department row unchanged "
+                                         "(so the row ≠ the 单位 filing of 123002: E4)",
+                                   also=("E4",), tables=[a6_unit_row("123002")]),
+        ("114", 2024, "部门"): Fault("A8", "T7 公务用车小计 +0.50 (购置 + 运行 and the 三公 合计 unchanged); the narrative quotes the printed 小计; "
+                                         "the 2024 决算 prints the true 年初预算 小计 (≠ this filing: E3 there)",
+                                   narrative={"sangong": {"vehicle": +5000}}, tables=[a8_vehicle_subtotal],
+                                   elsewhere=((0, "决算", "部门", "E3"),)),
         ("109", 2026, "部门"): Fault("B1", "T2 合计, 小计 and 一般公共预算 +5.00 on every row (T2 consistent in itself, ≠ T1)",
                                    tables=[b1_income_table]),
         ("112", 2025, "部门"): Fault("B5", "T6 30101, 301 and 合计 rows: 合计 and 人员经费 +1.00 (T6 adds up, ≠ T5 人员经费/基本支出)",
@@ -219,8 +227,9 @@ def catalogue() -> dict[tuple[str, int, str], Fault]:
                                    tables=[e2_t11_prior_column]),
         ("133", 2025, "部门"): Fault("E5", "first project's code embeds department 104 instead of 133", model=e5_foreign_department("104")),
         ("134", 2024, "部门"): Fault("E5", "first project's code embeds year 21 instead of 24", model=e5_wrong_year),
-        ("119", 2025, "部门"): Fault("E4", "the 单位 filing of 119002 prints 2.00 万元 more 其他工资福利支出 than the 部门 filing's unit (each filing consistent in itself)",
-                                   model=None),
+        ("119", 2025, "部门"): Fault("E4", "the 单位 filing of 119002 prints 2.00 万元 more 其他工资福利支出 than the 部门 filing's unit (each filing consistent in itself); "
+                                         "its 2026 单位 filing quotes the true 2025 figures (≠ that filing: E1, E2 there)",
+                                   model=None, elsewhere=((1, "预算", "单位", "E1"), (1, "预算", "单位", "E2"))),
         ("153", 2026, "部门"): Fault("F1", "published 2026-03-27, 80 days after the 人大 approval of 2026-01-06", late=True),
         ("160", 2025, "部门"): Fault("F1", "published 2025-03-28, 79 days after the 人大 approval of 2025-01-08", late=True),
         ("161", 2024, "部门"): Fault("F1", "published 2024-03-29, 80 days after the 人大 approval of 2024-01-09", late=True),

@@ -130,9 +130,12 @@ class FinalComposer:
             if pr.source == "gb_carry":  # spent from last year's money, not this year's income
                 income[pr.func][0] -= pr.yuan
                 income[pr.func][1] -= pr.yuan
+        # this year's 财政拨款 income closes the balance (T1 本年收入合计): the year-end balance is
+        # income not spent, and the opening balance not spent on the carried-over projects is too
         op = self.a.units[0].unit.op_code
-        income[op][0] += f.carry_end
-        income[op][1] += f.carry_end
+        unspent = f.carry_begin - self.a.project_total(("gb_carry",))
+        income[op][0] += f.carry_end - unspent
+        income[op][1] += f.carry_end - unspent
         income = {k: v for k, v in income.items() if v[0]}
         head = [["项目", "", "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"],
                 ["科目代码", "科目名称", "", "", "", "", "", "", ""], ["栏次", "", "1", "2", "3", "4", "5", "6", "7"]]

@@ -219,7 +219,9 @@ def _projects(rng: random.Random, dept: Department, unit: Unit, year: int, main:
     short = short_name(dept)
     k = 2 + (unit.staff > 40) + (unit.staff > 80) if main else 1
     out = []
-    base_serial = 100 + (0 if main else 50 * int(unit.code[-3:]))
+    # serials are unique within the department: the main unit's from 100, the special projects'
+    # 200-2xx, a long list's 300-3xx, each other unit's from 500 in blocks of 50
+    base_serial = 100 if main else 400 + 50 * int(unit.code[-3:])
     names = PROJECT_NAMES[:]
     _rng(0, dept.code, unit.code).shuffle(names)  # the same project names every year
     for i in range(k):
