@@ -21,6 +21,7 @@ class Columns:
     unmapped: list[str]
     # All code columns, left to right: one ('2010350') or three (上海: 类 '201' | 款 '03' | 项 '50').
     codes: list[int] = field(default_factory=list)
+    unit: int | None = None  # a 预算单位 column (深圳): the name of the unit each row belongs to
 
 
 _CODE_PART_LEAVES = {"类", "款", "项"}
@@ -30,6 +31,7 @@ def map_columns(grid: Grid, kind: str, profile: Profile, fiscal_year: int | None
     labels: list[str | None] = []
     code = name = None
     codes: list[int] = []
+    unit = None
     unmapped = []
     has_name = any("名称" in norm(p) for path in grid.header_paths for p in path)
     for j, path in enumerate(grid.header_paths):
@@ -41,7 +43,13 @@ def map_columns(grid: Grid, kind: str, profile: Profile, fiscal_year: int | None
             codes.append(j)
             labels.append(None)
             continue
-        if name is None and ("名称" in joined or joined.endswith("项目") or (joined == "预算单位" and not has_name)):
+        if joined == "预算单位" and unit is None:
+            unit = j
+            if not has_name and name is None:
+                name = j
+            labels.append(None)
+            continue
+        if name is None and ("名称" in joined or joined.endswith("项目")):
             name = j
             labels.append(None)
             continue
@@ -49,7 +57,7 @@ def map_columns(grid: Grid, kind: str, profile: Profile, fiscal_year: int | None
         labels.append(label)
         if label is None and joined and not joined.endswith(("单位", "项目单位")):
             unmapped.append(joined)
-    return Columns(labels, code, name, unmapped, codes)
+    return Columns(labels, code, name, unmapped, codes, unit)
 
 
 def _fact(kind: str, row_code: str, row_label: str, column: str, cell: Cell, unit: str, page: int) -> Fact | None:
@@ -69,6 +77,7 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None)
     notes: list[str] = []
     cols: Columns | None = None
     last_unit = ""
+    unit_of: list[str] = []  # per fact: the 预算单位 its row belongs to (深圳), else ""
     for grid in region.grids:
         if any(grid.header_paths) or cols is None or len(cols.labels) != grid.n_cols:
             if not any(grid.header_paths) and cols is not None:
@@ -82,6 +91,8 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None)
         for row in grid.rows:
             code = "".join(row[j].norm for j in cols.codes) if cols.codes else ""
             label = row[cols.name].norm if cols.name is not None else ""
+            if cols.unit is not None and cols.unit != cols.name and row[cols.unit].norm:
+                last_unit = row[cols.unit].norm  # a unit's own row; its 科目 rows follow
             if year_col is not None:
                 # 深圳's 三公 table: per unit, a row for last year, this year and the change.
                 # The unit's name is printed on its first row only.
@@ -90,6 +101,8 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None)
                 label = label or last_unit
                 if row[year_col].norm != f"{fiscal_year}年":
                     continue
+            if cols.unit is not None and cols.unit == cols.name and label:
+                last_unit = label  # one row per unit (收入总表)
             if code and not is_code(code) and not label:
                 code, label = "", code  # a label printed in the code column ("合 计")
             if code and is_code(code):
@@ -104,12 +117,57 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None)
                 f = _fact(region.kind, row_code, label, column, row[j], region.unit, grid.page)
                 if f:
                     facts.append(f)
+                    unit_of.append(last_unit if cols.unit is not None else "")
+    if any(unit_of):
+        facts, note = _by_unit(facts, unit_of, cols)
+        notes += note
     units = {f.row_code for f in facts}
-    if region.kind == "T7" and len(units) == 1 and canon.TOTAL not in units:
-        # One unit and no 合计 row: that unit's row is the department's total.
+    if (len(units) == 1 and canon.TOTAL not in units
+            and (region.kind == "T7" or (region.kind == "T2" and not cols.codes))):
+        # One unit and no 合计 row (the 三公 table of a one-unit department, 深圳's 收入总表):
+        # that unit's row is the department's total.
         facts = [Fact(**{**f.__dict__, "row_code": canon.TOTAL}) for f in facts]
         notes.append(f"仅一个单位（{facts[0].row_label}），其行即合计")
+    if region.kind == "T2":
+        facts, note = _income_subtotal_printed_once(facts)
+        notes += note
     return facts, notes
+
+
+def _by_unit(facts: list[Fact], unit_of: list[str], cols: Columns) -> tuple[list[Fact], list[str]]:
+    """深圳 prints its multi-unit tables unit by unit under a 预算单位 column: the department's
+    row first ("深圳市水务局"), then each unit's row ("深圳市水务局（本级）", …), each followed by
+    that unit's 科目 rows (支出总表) or year rows (三公). The department's row is the total; a
+    unit's row is keyed by the unit's name; a 科目 row keeps its code when the department has one
+    unit, else it is keyed "<unit>/<code>" (the department's own 科目 rows are not printed)."""
+    units = list(dict.fromkeys(u for u in unit_of if u))
+    dept = units[0] if len(units) >= 2 and units[1].startswith(units[0]) else None
+    if dept is None:
+        return facts, []
+    members = [u for u in units if u != dept]
+    out = []
+    for f, u in zip(facts, unit_of):
+        own_row = f.row_code == canon.TOTAL or f.row_code == u  # the unit's (or department's) own row
+        if own_row:
+            key = canon.TOTAL if u == dept else u
+        elif len(members) == 1 or u == dept:
+            key = f.row_code
+        else:
+            key = f"{u}/{f.row_code}"
+        out.append(Fact(**{**f.__dict__, "row_code": key, "row_label": f.row_label or u}))
+    return out, [f"按预算单位分列：{dept}一行即合计，{len(members)} 个单位"]
+
+
+def _income_subtotal_printed_once(facts: list[Fact]) -> tuple[list[Fact], list[str]]:
+    """收入总表 without a 本年收入 小计 column (上海, 深圳, 福州): with no carry-over amount in its
+    total row, the 合计 is also this year's income; the same printed cell stands for both."""
+    total = {f.column_label: f for f in facts if f.row_code == canon.TOTAL}
+    if "合计" not in total or "本年收入/小计" in total:
+        return facts, []
+    if any(c.startswith("上年结转结余/") and f.amount_wan for c, f in total.items()):
+        return facts, []
+    f = total["合计"]
+    return facts + [Fact(**{**f.__dict__, "column_label": "本年收入/小计"})], ["合计即本年收入小计（未印本年收入小计列，无上年结转）"]
 
 
 def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | None) -> tuple[list[Fact], list[str]]:

@@ -28,6 +28,11 @@ SUMMARY_LABELS.update({
     "本年支出": "expenditure_current",
     "结转下年": "expenditure_carryover",
     "结转下年支出": "expenditure_carryover",
+    # 深圳 T1 / T4
+    "上年结余、结转": "income_carryover",
+    "一般公共预算拨款结余、结转": "carryover:general_budget",
+    "政府性基金预算拨款结余、结转": "carryover:gov_fund",
+    "国有资本经营预算拨款结余、结转": "carryover:state_capital",
     "收入合计": "income_current",
     "支出合计": "expenditure_current",
     # 上海 T1 / T4 print the fund names alone under 财政拨款收入

@@ -129,3 +129,98 @@ def test_shenzhen_repeated_titles_and_unknown_tables():
     assert got[("T1", "201", "预算数")] == ("3,459.13", 15)
     assert got[("T3", "total", "合计")] == ("4,684.30", 18)
     assert got[("T3", "2210203", "基本支出")] == ("553.33", 20)
+
+
+SHENZHEN_STATS = ("cities/003_深圳/2026年深圳市统计局部门预算.pdf",
+                  "12a61b5a9e7ce3861880caedc0a1a54be221bab1c80a16a37394e2539ee45dcb")
+
+
+@pytest.fixture(scope="module")
+def shenzhen_stats():
+    return extract_file(corpus_file(*SHENZHEN_STATS), SHENZHEN_STATS[1])
+
+
+@pytest.mark.parametrize(
+    "kind, row, column, printed, page",
+    [
+        # 收入总表 of a one-unit department: the unit's row is the total; 收入总计 first, the funds
+        # grouped under 财政拨款 / 单位资金, 上年结余、结转 last, no 本年收入 小计 column
+        ("T2", "total", "合计", "5,417.80", 18),
+        ("T2", "total", "本年收入/小计", "5,417.80", 18),
+        ("T2", "total", "本年收入/一般公共预算", "5,417.80", 18),
+        ("T2", "total", "本年收入/政府性基金预算", "0.00", 18),
+        ("T2", "total", "本年收入/财政专户管理资金", "0.00", 18),
+        ("T2", "total", "本年收入/事业收入", "0.00", 18),
+        ("T2", "total", "上年结转结余/小计", "0.00", 18),
+        # "上年结余、结转" is the carry-over row of 收支总表 and 财政拨款收支总表
+        ("T1", "income_carryover", "预算数", "0.00", 17),
+        ("T4", "income_carryover", "预算数", "0.00", 26),
+        ("T4", "carryover:general_budget", "预算数", "0.00", 26),
+        # 三公 by fund and year: this year's row, 一般公共预算 column (2025年 prints 59.62 / 43.87)
+        ("T7", "total", "合计", "32.56", 32),
+        ("T7", "total", "因公出国（境）费", "16.80", 32),
+        ("T7", "total", "公务接待费", "11.56", 32),
+    ],
+)
+def test_shenzhen_one_unit_income_table_carryover_and_sangong(shenzhen_stats, kind, row, column, printed, page):
+    hits = [f for f in shenzhen_stats.facts if (f.table_kind, f.row_code, f.column_label) == (kind, row, column)]
+    assert [(f.printed_value, f.page) for f in hits] == [(printed, page)]
+    assert hits[0].amount_wan == Decimal(printed.replace(",", ""))
+
+
+SUZHOU = ("cities/006_苏州/2026年苏州市交通运输局部门预算.pdf",
+          "bfdf55f4c2ff2694b49082debb19ed4317cce38943a51845ab903bdb15105515")
+
+
+def test_suzhou_profile_and_sangong_with_meeting_and_training():
+    """苏州 numbers its tables "公开 01 表" above the title and prints 会议费 / 培训费 in the 三公 table."""
+    ex = extract_file(corpus_file(*SUZHOU), SUZHOU[1])
+    assert (ex.outcome, ex.meta.template, ex.meta.department, ex.meta.fiscal_year) == (
+        "ok", "suzhou-budget", "苏州市交通运输局", 2026)
+    assert [(t.table_kind, t.pages) for t in ex.tables] == [
+        ("T1", [8]), ("T2", [9]), ("T3", [10, 11]), ("T4", [12, 13]), ("T5-1", [18, 19]), ("T6", [20, 21]),
+        ("T7", [22]), ("T8", [23]), ("T9", [24])]
+    t7 = {f.column_label: (f.printed_value, f.page) for f in ex.facts if f.table_kind == "T7" and f.row_code == "total"}
+    assert t7 == {"合计": ("345.63", 22), "因公出国（境）费": ("0.00", 22), "公务用车购置及运行费/小计": ("299.12", 22),
+                  "公务用车购置及运行费/公务用车购置费": ("154.97", 22), "公务用车购置及运行费/公务用车运行费": ("144.15", 22),
+                  "公务接待费": ("46.51", 22), "会议费": ("45.12", 22), "培训费": ("305.79", 22)}
+
+
+SHENZHEN_WATER = ("cities/003_深圳/2026年深圳市水务局部门预算.pdf",
+                  "33d95084cb1cf163153d73121485b84e17ba393ebb4c31ca54affba05199c8ea")
+
+
+@pytest.fixture(scope="module")
+def shenzhen_water():
+    return extract_file(corpus_file(*SHENZHEN_WATER), SHENZHEN_WATER[1])
+
+
+@pytest.mark.parametrize(
+    "kind, row, column, printed, page",
+    [
+        # 13 units under a 预算单位 column: the department's own row is the total ...
+        ("T2", "total", "合计", "857,808.76", 61),
+        ("T2", "total", "本年收入/政府性基金预算", "134,022.00", 61),
+        ("T2", "total", "上年结转结余/小计", "298.06", 61),
+        ("T3", "total", "合计", "857,808.76", 63),
+        ("T3", "total", "项目支出", "811,669.97", 63),
+        ("T7", "total", "合计", "469.17", 180),
+        ("T7", "total", "因公出国（境）费", "71.20", 180),
+        # ... a unit's row is keyed by its name, and its 科目 rows by unit and code
+        ("T2", "深圳市水务局(本级)", "合计", "178,214.28", 61),
+        ("T3", "深圳市水务局(本级)", "基本支出", "7,823.97", 63),
+        ("T3", "深圳市水务局(本级)/205", "合计", "53.60", 63),
+        ("T7", "深圳市水务局(本级)", "合计", "146.77", 180),
+    ],
+)
+def test_shenzhen_tables_printed_unit_by_unit(shenzhen_water, kind, row, column, printed, page):
+    hits = [f for f in shenzhen_water.facts if (f.table_kind, f.row_code, f.column_label) == (kind, row, column)]
+    assert [(f.printed_value, f.page) for f in hits] == [(printed, page)]
+    assert hits[0].amount_wan == Decimal(printed.replace(",", ""))
+
+
+def test_shenzhen_unit_by_unit_has_no_department_level_code_rows(shenzhen_water):
+    """The department's own 科目 rows are not printed: no bare code may stand for one unit's row."""
+    t3_codes = {f.row_code for f in shenzhen_water.facts if f.table_kind == "T3"}
+    assert not {c for c in t3_codes if c.isdigit()}
+    assert "深圳市水务工程质量安全监督站/205" in t3_codes
