@@ -81,7 +81,13 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None)
     for grid in region.grids:
         if any(grid.header_paths) or cols is None or len(cols.labels) != grid.n_cols:
             if not any(grid.header_paths) and cols is not None:
-                notes.append(f"第{grid.page}页续表列数不同，已跳过")
+                tail = _total_row_tail(region, grid, cols)
+                if tail:
+                    facts += tail
+                    unit_of += [last_unit if cols.unit is not None else ""] * len(tail)
+                    notes.append(f"第{grid.page}页合计行单独成表（编码与名称合并为一格），金额列按右对齐读取")
+                else:
+                    notes.append(f"第{grid.page}页续表列数不同，已跳过")
                 continue
             cols = map_columns(grid, region.kind, profile, fiscal_year)
             for u in cols.unmapped:
@@ -132,6 +138,24 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None)
         facts, note = _income_subtotal_printed_once(facts)
         notes += note
     return facts, notes
+
+
+def _total_row_tail(region: Region, grid: Grid, cols: Columns) -> list[Fact]:
+    """普陀: the last page of a long table holds only its 合计 row, and pdfplumber merges the
+    类 | 款 | 项 | 名称 cells into one: the remaining cells are the table's last amount columns."""
+    k = grid.n_cols - 1
+    targets = cols.labels[-k:] if k >= 1 else []
+    if not grid.rows or not targets or not all(targets) or k >= len(cols.labels):
+        return []
+    if not all(is_total_label(row[0].norm) for row in grid.rows):
+        return []
+    out = []
+    for row in grid.rows:
+        for j, column in enumerate(targets, start=1):
+            f = _fact(region.kind, canon.TOTAL, row[0].norm, column, row[j], region.unit, grid.page)
+            if f:
+                out.append(f)
+    return out
 
 
 def _by_unit(facts: list[Fact], unit_of: list[str], cols: Columns) -> tuple[list[Fact], list[str]]:

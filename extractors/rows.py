@@ -38,6 +38,7 @@ SUMMARY_LABELS.update({
     # 上海 T1 / T4 print the fund names alone under 财政拨款收入
     "一般公共预算": "income:general_budget",
     "政府性基金预算": "income:gov_fund",
+    "政府性基金": "income:gov_fund",  # 普陀
     "国有资本经营预算": "income:state_capital",
     "财政拨款": "income:fiscal",
     # 决算 wording

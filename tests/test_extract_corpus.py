@@ -224,3 +224,22 @@ def test_shenzhen_unit_by_unit_has_no_department_level_code_rows(shenzhen_water)
     t3_codes = {f.row_code for f in shenzhen_water.facts if f.table_kind == "T3"}
     assert not {c for c in t3_codes if c.isdigit()}
     assert "深圳市水务工程质量安全监督站/205" in t3_codes
+
+
+WANLI_2025 = ("putuo/上海市普陀区人民政府万里街道办事处25年预算.pdf",
+              "80009d59316549fb20db41e05b4f1eb15491e8be1661d5669bd0e5b1fd88d8cd")
+
+
+def test_putuo_total_row_alone_on_the_last_page():
+    """The 支出预算总表 ends on a page holding only its 合计 row, whose 类|款|项|名称 cells
+    pdfplumber reads as one: its three amounts are the table's 合计 / 基本支出 / 项目支出."""
+    ex = extract_file(corpus_file(*WANLI_2025), WANLI_2025[1])
+    t3 = next(t for t in ex.tables if t.table_kind == "T3")
+    assert t3.pages == [14, 15, 16, 17, 18] and "续表列数不同" not in t3.note
+    got = {f.column_label: (f.printed_value, f.printed_unit, f.amount_wan, f.page)
+           for f in ex.facts if (f.table_kind, f.row_code) == ("T3", "total")}
+    assert got == {
+        "合计": ("189,767,551", "元", Decimal("18976.7551"), 18),
+        "基本支出": ("101,341,746", "元", Decimal("10134.1746"), 18),
+        "项目支出": ("88,425,805", "元", Decimal("8842.5805"), 18),
+    }
