@@ -129,9 +129,9 @@ def _insert_document(con, x: Extraction, now: datetime, source: dict, keep: dict
         return None
     fid = filing_id_for(x)
     key = filing_key_for(x)
+    role = _role(x)
     if key == fid:
-        key = _key_by_source_url(con, source) or key
-    role = "tables" if x.facts and not x.claims else "narrative" if x.claims and not x.facts else "whole"
+        key = _key_by_source_url(con, source) or (_key_by_name(con, x) if role == "narrative" else None) or key
     if keep is None:
         partner = _partner(con, key, role)
         if partner is not None:
@@ -164,7 +164,75 @@ def _insert_document(con, x: Extraction, now: datetime, source: dict, keep: dict
     )
     con.execute("INSERT OR REPLACE INTO filing_doc VALUES (?, ?, ?)", [fid, x.sha256, role])
     _insert_rows(con, fid, x)
+    if role == "tables" and key != fid and keep is None:
+        _absorb_narratives(con, fid, x)
     return fid
+
+
+# Claims a tables-only document carries: an empty table's statement ("本单位 2025 年无政府性基金预算").
+_TABLE_CLAIMS = {"no_fund"}
+
+
+def _role(x: Extraction) -> str:
+    """'tables', 'narrative' or 'whole': which part of a filing the document holds."""
+    if x.facts and all(c.kind in _TABLE_CLAIMS for c in x.claims):
+        return "tables"
+    return "narrative" if x.claims and not x.facts else "whole"
+
+
+def _same_department_sql(alias: str) -> str:
+    return (f"{alias}.region_code IS NOT DISTINCT FROM ? AND {alias}.fiscal_year = ? AND {alias}.kind = ? "
+            f"AND {alias}.unit_scope = ? AND {alias}.department = ?")
+
+
+def _department_params(x: Extraction) -> list | None:
+    m = x.meta
+    if not (m.department and m.fiscal_year and m.kind and m.unit_scope):
+        return None
+    return [m.region_code, m.fiscal_year, m.kind, m.unit_scope, m.department]
+
+
+def _key_by_name(con, x: Extraction) -> str | None:
+    """A narrative-only half prints no department code (the codes are in the tables): it belongs
+    to the one current tables-only filing of the same department name, year, kind and scope."""
+    params = _department_params(x)
+    if params is None:
+        return None
+    r = con.execute(
+        f"""SELECT DISTINCT f.filing_key FROM filing f
+            WHERE f.is_current AND f.department_code IS NOT NULL AND {_same_department_sql('f')}
+              AND NOT EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id AND d.role <> 'tables')""",
+        params).fetchall()
+    return r[0][0] if len(r) == 1 else None
+
+
+def _absorb_narratives(con, fid: str, x: Extraction) -> None:
+    """The tables half loaded after its narrative half: the narrative's code-less filing (a
+    filing of its own until now) becomes part of this one."""
+    params = _department_params(x)
+    if params is None or not x.meta.department_code:
+        return
+    orphans = [r[0] for r in con.execute(
+        f"""SELECT f.filing_id FROM filing f
+            WHERE f.is_current AND f.department_code IS NULL AND f.filing_key = f.filing_id AND {_same_department_sql('f')}
+              AND EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id)
+              AND NOT EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id AND d.role <> 'narrative')""",
+        params).fetchall()]
+    if len(orphans) != 1:  # none, or ambiguous: leave them apart
+        return
+    (old,) = orphans
+    for table in ("fact", "claim"):
+        base = con.execute(f"SELECT coalesce(max(seq) + 1, 0) FROM {table} WHERE filing_id = ?", [fid]).fetchall()[0][0]
+        con.execute(f"INSERT INTO {table} SELECT * REPLACE (? AS filing_id, seq + ? AS seq) FROM {table} WHERE filing_id = ?",
+                    [fid, base, old])
+        con.execute(f"DELETE FROM {table} WHERE filing_id = ?", [old])
+    con.execute("INSERT INTO filing_table SELECT * REPLACE (? AS filing_id) FROM filing_table WHERE filing_id = ?", [fid, old])
+    con.execute("DELETE FROM filing_table WHERE filing_id = ?", [old])
+    con.execute("INSERT INTO filing_doc SELECT ? AS filing_id, sha256, role FROM filing_doc WHERE filing_id = ?", [fid, old])
+    con.execute("DELETE FROM filing_doc WHERE filing_id = ?", [old])
+    con.execute("DELETE FROM finding WHERE filing_id = ?", [old])
+    con.execute("DELETE FROM filing WHERE filing_id = ?", [old])
+    log.info("merged the narrative-only filing %s into %s", old, fid)
 
 
 def _key_by_source_url(con, source: dict) -> str | None:
