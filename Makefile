@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The CJK TrueType font the sample PDFs embed, as a real office export would;
 # chromium renders the HTML report in its test (tests/test_report_browser.py);
-# poppler's pdftotext is a second, independent reader of the sample PDF's text layer.
+# poppler's pdftotext is a second, independent reader of the sample PDF's text layer;
+# OpenCV (OCR of scanned filings) links libGL and GLib.
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -25,6 +26,8 @@ sysdeps:
 	@pkgs=""; [ -f "$(CJK_FONT)" ] || pkgs="fonts-wqy-zenhei"; \
 	command -v chromium >/dev/null || pkgs="$$pkgs chromium"; \
 	command -v pdftotext >/dev/null || pkgs="$$pkgs poppler-utils"; \
+	/sbin/ldconfig -p | grep -q 'libGL\.so\.1 ' || pkgs="$$pkgs libgl1"; \
+	/sbin/ldconfig -p | grep -q 'libgthread-2\.0\.so\.0 ' || pkgs="$$pkgs libglib2.0-0"; \
 	if [ -n "$$pkgs" ]; then \
 	  echo "installing Debian packages:$$pkgs"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$pkgs; \

@@ -15,12 +15,15 @@ import sys
 from pathlib import Path
 
 from .model import Extraction
+from .ocr import OCR_ADDRESS_SPACE_MB
 
 
 def _limits(memory_mb: int):
     def apply() -> None:
         limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        # The hard limit leaves room for OCR (extractors/ocr.py raises its soft limit to that only
+        # for an image-only PDF: onnxruntime and OpenCV alone reserve ~0.9 GB of address space).
+        resource.setrlimit(resource.RLIMIT_AS, (limit, max(limit, OCR_ADDRESS_SPACE_MB * 1024 * 1024)))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     return apply
 

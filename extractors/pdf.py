@@ -88,9 +88,9 @@ def _extract(path: Path, sha: str) -> Extraction:
         ex.outcome, ex.outcome_detail = "parse_error", "PDF 没有页面。"
         return ex
     if sum(1 for p in pages if p.has_text) == 0:
-        ex.outcome = "scanned"
-        ex.outcome_detail = f"全部 {len(pages)} 页都没有文字层（扫描件或图片），需要 OCR 后才能提取。"
-        return ex
+        from .ocr import ocr_document  # 全部页都没有文字层: OCR, or `scanned` saying why not
+
+        return ocr_document(path, _extract, sha, len(pages), media_type)
     if len(all_text) > 200 and len(_CJK_RE.findall(all_text)) < len(all_text) * 0.02:
         ex.outcome = "scanned"
         ex.outcome_detail = "PDF 字体缺少 Unicode 映射，中文无法读取（只剩数字），需要 OCR 或人工核对。"
