@@ -28,6 +28,14 @@ SUMMARY_LABELS.update({
     "本年支出": "expenditure_current",
     "结转下年": "expenditure_carryover",
     "结转下年支出": "expenditure_carryover",
+    # 江苏 T1
+    "当年收入小计": "income_current",
+    "当年支出小计": "expenditure_current",
+    "上年结转资金": "income_carryover",
+    "结转下年资金": "expenditure_carryover",
+    "其他资金": "income:other",
+    # 江苏, 深圳 T1
+    "财政专户管理资金": "income:special_account",
     # 深圳 T1 / T4
     "上年结余、结转": "income_carryover",
     "一般公共预算拨款结余、结转": "carryover:general_budget",
@@ -60,6 +68,9 @@ SUMMARY_LABELS.update({
 _FUND_KEYS = {"income:general_budget", "income:gov_fund", "income:state_capital"}
 _CLASS_BY_NAME = {norm(name): code for code, name in canon.FUNC_CLASSES.items()}
 _CLASS_BY_NAME.update({norm(name).removesuffix("支出"): code for code, name in canon.FUNC_CLASSES.items()})
+# 类 names before the 2019 reclassification (江苏 2017–18)
+_CLASS_BY_NAME.update({"文化体育与传媒支出": "207", "医疗卫生与计划生育支出": "210", "资源勘探信息等支出": "215",
+                       "国土海洋气象等支出": "220"})
 
 
 def strip_ordinal(label: str) -> str:

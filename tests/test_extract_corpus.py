@@ -243,3 +243,28 @@ def test_putuo_total_row_alone_on_the_last_page():
         "基本支出": ("101,341,746", "元", Decimal("10134.1746"), 18),
         "项目支出": ("88,425,805", "元", Decimal("8842.5805"), 18),
     }
+
+
+JIANGSU_CPPCC_2017 = ("jiangsu/江苏省政协办公厅/2017年度部门预算公开表.pdf",
+                      "42d4fd889f7a012fe7e40cda74d0c5fe6c9ef22db64c2c81da0182b32ee7e9c8")
+
+
+def test_jiangsu_summary_rows_and_old_class_names():
+    """江苏 2017: 当年收入小计 / 当年支出小计 are this year's totals and the closing 收入合计 /
+    支出合计 the grand totals; 其他资金 is other income; pre-2019 类 names resolve to their codes."""
+    ex = extract_file(corpus_file(*JIANGSU_CPPCC_2017), JIANGSU_CPPCC_2017[1])
+    t1 = {f.row_code: (f.row_label, f.printed_value) for f in ex.facts if f.table_kind == "T1"}
+    assert {k: t1[k] for k in ("income_current", "expenditure_current", "income_total", "expenditure_total",
+                               "income:other", "income:general_budget", "201", "208", "221")} == {
+        "income_current": ("当年收入小计", "9,146.79"),
+        "expenditure_current": ("当年支出小计", "9,146.79"),
+        "income_total": ("收入合计", "9,146.79"),
+        "expenditure_total": ("支出合计", "9,146.79"),
+        "income:other": ("三、其他资金", "80.00"),
+        "income:general_budget": ("1.一般公共预算", "9,066.79"),
+        "201": ("一、一般公共服务支出", "6,543.55"),
+        "208": ("八、社会保障和就业支出", "1,509.72"),
+        "221": ("十八、住房保障支出", "1,093.52"),
+    }
+    note = next(t.note for t in ex.tables if t.table_kind == "T1")
+    assert "文化体育与传媒支出" not in note and "当年收入小计" not in note
