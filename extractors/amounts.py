@@ -18,7 +18,9 @@ _BLANKS = {"", "-", "—", "–", "--", "——", "/", "－", "―", "…"}
 _FOOTNOTE_RE = re.compile(
     "[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf\u00b9\u00b2\u00b3\u2070-\u2079*※＊†‡]"
 )
-_NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# A leading group longer than three digits ("120258,600", 上海 人社) is a separator lost in the
+# export, not another number: the groups after it still come in threes.
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(,\d{3})+|\d+)(\.\d+)?$")
 
 UNIT_FACTORS: dict[str, Decimal] = {
     "万元": Decimal(1),

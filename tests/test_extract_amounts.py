@@ -24,6 +24,7 @@ from extractors.amounts import normalize_cell, parse_amount, parse_percent, to_w
         ("①43.2", Decimal("43.2")),
         ("  109.5\n", Decimal("109.5")),
         ("45 4.75", Decimal("454.75")),  # a number wrapped inside its cell
+        ("120258,600", Decimal("120258600")),  # a thousands separator lost in the export (上海 人社)
     ],
 )
 def test_parse_amount_values(printed, expected):
@@ -32,7 +33,7 @@ def test_parse_amount_values(printed, expected):
     assert str(value) == str(expected)
 
 
-@pytest.mark.parametrize("printed", ["", None, "-", "—", "－", "——", "80.59%", "无", "2026 年", "合计", "1.2.3", "12,34"])
+@pytest.mark.parametrize("printed", ["", None, "-", "—", "－", "——", "80.59%", "无", "2026 年", "合计", "1.2.3", "12,34", "1234,56", "1,2345"])
 def test_parse_amount_blank_or_not_a_number(printed):
     assert parse_amount(printed) is None
 

@@ -268,3 +268,21 @@ def test_jiangsu_summary_rows_and_old_class_names():
     }
     note = next(t.note for t in ex.tables if t.table_kind == "T1")
     assert "文化体育与传媒支出" not in note and "当年收入小计" not in note
+
+
+SHANGHAI_HRSS = ("cities/001_上海/2026年上海市人力资源和社会保障局_部门预算.pdf",
+                 "5a6912a51c4b7a4b1925dde40991f476330232d8db073496c94991ab1d14d430")
+
+
+def test_shanghai_amounts_missing_their_first_thousands_separator():
+    """This export prints 120,258,600 as "120258,600": still one amount, in 元."""
+    ex = extract_file(corpus_file(*SHANGHAI_HRSS), SHANGHAI_HRSS[1])
+    assert ex.outcome == "ok"
+    got = {f.row_code: (f.printed_value, f.amount_wan, f.page)
+           for f in ex.facts if f.table_kind == "T1" and f.column_label == "预算数"}
+    assert {k: got[k] for k in ("income:general_budget", "income:other", "income_total", "208")} == {
+        "income:general_budget": ("120258,600", Decimal("12025.86"), 7),
+        "income:other": ("7880,000", Decimal("788"), 7),
+        "income_total": ("128138,600", Decimal("12813.86"), 7),
+        "208": ("125360,898", Decimal("12536.0898"), 7),
+    }
