@@ -65,7 +65,7 @@ def stage(name: str, target, work: Path, db: Path | None = None, workers: int = 
 
 def add(total: dict, part: dict) -> dict:
     for k, v in part.items():
-        if k.endswith("rss_mb"):
+        if k.endswith("rss_mb") or k == "loadavg":
             total[k] = max(total.get(k, 0), v)
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             total[k] = total.get(k, 0) + v
@@ -211,17 +211,21 @@ def scale_section(args, work: Path, out: list[str]) -> dict:
             "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
     notes: list[str] = []
     for n in sizes:
-        if res and args.deadline is not None:
-            # s/filing of the largest size run so far, with a margin: ingestion is about linear
-            last = max(res)
-            projected = res[last]["seconds"] / last * n * 1.2
+        if args.deadline is not None:
+            # s/filing of the largest size run so far, with a margin: ingestion is about linear;
+            # before any, 23 pages a filing at the page rate of the corpus' cold ingestion
+            last = max(res) if res else None
+            corpus_rate = rate(args.seen.get("corpus", {}).get("cold", {}))
+            projected = (res[last]["seconds"] / last * n * 1.2 if last else
+                         n * 23 / corpus_rate * 1.2 if corpus_rate else 0)
             left = args.deadline - time.monotonic()
-            if projected > left:
+            if projected > left or left <= 0:
                 skipped.append(n)
                 print(f"== scale: {n} filings skipped: projected {projected / 60:.0f} min, "
                       f"{max(left, 0) / 60:.0f} min left of --budget-min", file=sys.stderr)
                 out.append(f"| {n} | not run | | | | | | | | |")
-                notes += ["", f"**{n} filings were not run**: at the s/filing of {last} filings it would take about "
+                basis = f"the s/filing of {last} filings" if last else "the corpus' page rate"
+                notes += ["", f"**{n} filings were not run**: at {basis} it would take about "
                           f"{projected / 60:.0f} min, and {max(left, 0) / 60:.0f} min were left of this run's "
                           f"`--budget-min`. `python benchmarks/run.py --only scale --sizes {n}` measures it."]
                 continue
@@ -240,23 +244,30 @@ def scale_section(args, work: Path, out: list[str]) -> dict:
 
 def _ingest_table(title, cold, naive, floor, warm, workers, kind) -> list[str]:
     lines = ["", f"## {title}", "",
-             "| measure | files | pages | seconds | pages/s | files/hour | ratio to naive | peak memory |",
-             "|---|---:|---:|---:|---:|---:|---:|---|"]
+             "| measure | files | pages | seconds | pages/s | files/hour | ratio to naive | CPU ms/page | peak memory |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
 
     def row(name, d, files=None):
         r = rate(d)
         files = d.get("files", 0) if files is None else files
         ratio = r / rate(naive) if rate(naive) and d.get("pages") else 0
         fph = files / d["seconds"] * 3600 if d.get("seconds") else 0
+        cpu = f"{d['cpu_s'] / d['pages'] * 1000:.0f}" if d.get("cpu_s") and d.get("pages") else ""
         lines.append(f"| {name} | {files} | {d.get('pages', 0)} | {d.get('seconds', 0):.1f} | {r:.1f} | {fph:.0f} | "
-                     f"{ratio:.2f}× | {_mb(d)} |")
+                     f"{ratio:.2f}× | {cpu} | {_mb(d)} |")
 
     what = "`budgetwatch ingest` (extract + load + check)" if kind == "ingest" else "nightly flow (crawl + extract + load + check + publish)"
     row(f"cold {what}, {workers} workers", cold)
     row("naive: pdfplumber `extract_tables()` every page, 1 process", naive)
     row("floor: pypdfium2 text of every page, 1 process", floor)
     lines.append(f"| warm re-run over unchanged inputs | {warm.get('files', 0)} | {warm.get('pages', 0)} parsed | "
-                 f"{warm.get('seconds', 0):.1f} | | | | {_mb(warm)} |")
+                 f"{warm.get('seconds', 0):.1f} | | | | | {_mb(warm)} |")
+    if cold.get("cpu_s") and naive.get("cpu_s") and cold.get("pages") and naive.get("pages"):
+        lines += ["", f"CPU per page: the pipeline {cold['cpu_s'] / cold['pages'] * 1000:.0f} ms (all its processes), "
+                  f"the naive baseline {naive['cpu_s'] / naive['pages'] * 1000:.0f} ms: a CPU-time ratio of "
+                  f"{(naive['cpu_s'] / naive['pages']) / (cold['cpu_s'] / cold['pages']):.2f}×, which the load "
+                  f"of other jobs does not change. Highest load average seen at the end of a stage: "
+                  f"{max(cold.get('loadavg', 0), naive.get('loadavg', 0)):.1f}."]
     if kind == "ingest":
         lines += ["", f"Cold ingestion phases: hashing {cold.get('hash_s', 0):.1f} s, extraction "
                   f"{cold.get('extract_s', 0):.1f} s, load + checks {cold.get('load_check_s', 0):.1f} s. "
@@ -302,8 +313,16 @@ def main(argv: list[str] | None = None) -> int:
         def checkpoint() -> None:
             args.write.write_text(_report(cmd, info, started, out, results, ["scale"]), "utf-8")
         args.checkpoint = checkpoint
+    args.seen = results
     try:
         for name in sections:
+            left = None if args.deadline is None else args.deadline - time.monotonic()
+            if name == "district" and left is not None and left < 20 * 60:
+                print(f"== district skipped: {left / 60:.0f} min left of --budget-min", file=sys.stderr)
+                out += ["", "## Sample district", "", f"Not run: {max(left, 0) / 60:.0f} min were left of this "
+                        "run's `--budget-min` (the nightly flow over the whole sample portal, with its baseline, "
+                        "takes longer). `python benchmarks/run.py --only district` measures it."]
+                continue
             t0 = time.monotonic()
             results[name] = {"corpus": corpus_section, "district": district_section,
                              "scale": scale_section}[name](args, work, out)

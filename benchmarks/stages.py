@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import time
@@ -23,6 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and its finished children (the extraction children)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _rss() -> dict:
@@ -46,8 +53,8 @@ def page_count(path: Path) -> int:
 def naive(paths: list[Path]) -> dict:
     from benchmarks.extract_corpus import naive_baseline
 
-    pages, seconds = naive_baseline(paths)
-    return {"files": len(paths), "pages": int(pages), "seconds": seconds}
+    res = naive_baseline(paths)  # (pages, seconds[, CPU seconds])
+    return {"files": len(paths), "pages": int(res[0]), "seconds": res[1]}
 
 
 def floor(paths: list[Path]) -> dict:
@@ -128,9 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", type=Path)
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args(argv)
+    cpu0 = _cpu_s()
     if args.stage == "nightly":
         out = nightly(args.list, args.db)
-        out.update(_rss())
+        out.update(_rss(), cpu_s=_cpu_s() - cpu0, loadavg=os.getloadavg()[0])
         print(json.dumps(out, ensure_ascii=False))
         return 0
     paths = [Path(x) for x in args.list.read_text("utf-8").splitlines() if x.strip()]
@@ -140,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         out = floor(paths)
     else:
         out = ingest(paths, args.db, args.workers)
-    out.update(_rss())
+    out.update(_rss(), cpu_s=_cpu_s() - cpu0, loadavg=os.getloadavg()[0])
     print(json.dumps(out, ensure_ascii=False))
     return 0
 
