@@ -4,16 +4,20 @@
 --    it holds no government-fund or state-capital money (caliber gate).
 WITH t4cols AS (
     SELECT filing_id,
-           bool_or(column_label = '一般公共预算') AS split,
+           -- the 一般公共预算 column: '一般公共预算' (a 决算's '决算数/一般公共预算'); one column: 预算数 (决算数)
+           max(column_label) FILTER (WHERE column_label IN ('一般公共预算', '决算数/一般公共预算')) AS split_col,
+           max(column_label) FILTER (WHERE column_label IN ('预算数', '决算数')) AS one_col,
            coalesce(sum(abs(amount_wan)) FILTER (WHERE row_code IN ('income:gov_fund', 'income:state_capital',
-                    'carryover:gov_fund', 'carryover:state_capital') OR column_label IN ('政府性基金预算', '国有资本经营预算')), 0) AS other_funds
+                    'carryover:gov_fund', 'carryover:state_capital')
+                    OR column_label IN ('政府性基金预算', '国有资本经营预算', '决算数/政府性基金预算', '决算数/国有资本经营预算')), 0) AS other_funds
     FROM cell WHERE table_kind = 'T4' GROUP BY filing_id
 ),
 has AS (
-    SELECT f.filing_id, t.split, t.other_funds,
+    SELECT f.filing_id, t.other_funds,
            CASE WHEN t.filing_id IS NULL OR NOT EXISTS (SELECT 1 FROM cell c WHERE c.filing_id = f.filing_id AND c.table_kind = 'T5-1')
                 THEN 'missing'
-                WHEN t.split THEN '一般公共预算' WHEN t.other_funds = 0 THEN '预算数' ELSE 'gate' END AS t4_col
+                WHEN t.split_col IS NOT NULL THEN t.split_col
+                WHEN t.other_funds = 0 THEN coalesce(t.one_col, '预算数') ELSE 'gate' END AS t4_col
     FROM filing f LEFT JOIN t4cols t USING (filing_id)
 ),
 keys AS (
