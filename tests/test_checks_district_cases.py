@@ -107,3 +107,14 @@ def test_f2_accepts_every_official_order_of_a_template():
     assert order_outcome({}) == "pass"
     assert order_outcome({"T7": 13, "T8": 11, "T9": 12}) == "pass"  # 三公 after the fund tables
     assert order_outcome({"T7": 13, "T8": 12, "T9": 11}) == "fail"  # T9 before T8: in neither order
+
+
+@pytest.mark.parametrize("narrative_says_none, expected", [(True, "pass"), (False, "fail")])
+def test_f2_an_empty_fund_table_is_explained_by_its_statement_or_the_narratives(narrative_says_none, expected):
+    """T8 printed empty and its statement not read (a statement wrapped over two lines): the
+    情况说明's 没有使用政府性基金预算安排的支出 still explains it; with neither it is a finding."""
+    x = copy.deepcopy(SEED_X)
+    x.tables = [dataclasses.replace(t, note="") if t.table_kind == "T8" else t for t in x.tables]
+    if not narrative_says_none:
+        x.claims = [c for c in x.claims if not (c.kind == "no_fund" and c.subject == "gov_fund")]
+    assert outcome(checked(x), "F2", "empty") == expected

@@ -40,9 +40,14 @@ disorder AS (
     -- out of every order: reported against the profile's own (variant 0)
     SELECT filing_id, arg_min(kinds, variant) AS kinds FROM by_order GROUP BY filing_id HAVING min(n_out) > 0
 ),
+-- an empty fund table is explained by its own statement, or by the filing's statement that it
+-- has no such money ("没有使用政府性基金预算安排的支出，故本表以空表列示" is often in the 情况说明)
+stated_empty(table_kind, subject) AS (VALUES ('T8', 'gov_fund'), ('T9', 'state_capital')),
 unexplained AS (
     SELECT s.filing_id, list(s.table_kind ORDER BY s.table_kind) AS kinds FROM seen s
     WHERE NOT s.noted AND NOT EXISTS (SELECT 1 FROM numbers n WHERE n.filing_id = s.filing_id AND n.table_kind = s.table_kind)
+      AND NOT EXISTS (SELECT 1 FROM stated_empty e JOIN claim c ON c.kind = 'no_fund' AND c.subject = e.subject
+                      WHERE e.table_kind = s.table_kind AND c.filing_id = s.filing_id)
     GROUP BY s.filing_id
 ),
 aspects(subject, name_zh) AS (VALUES ('missing', '表格齐全'), ('duplicate', '不重复'), ('order', '顺序'), ('empty', '空表说明')),
