@@ -18,6 +18,8 @@ says how many were.
 from __future__ import annotations
 
 import logging
+import os
+import re
 import resource
 import tempfile
 import time
@@ -29,8 +31,9 @@ from .model import Extraction
 
 log = logging.getLogger(__name__)
 
-MAX_PAGES = 12
-TIME_BUDGET_S = 60.0
+# Operators with a longer per-document timeout (flows' extract_cached: 300 s) may raise these.
+MAX_PAGES = int(os.environ.get("BUDGETWATCH_OCR_PAGES", "12"))
+TIME_BUDGET_S = float(os.environ.get("BUDGETWATCH_OCR_SECONDS", "60"))
 # 144 dpi for an A4 page: PP-OCR reads 9-pt table digits reliably there, and detection cost grows
 # with the pixel count. Large pages are capped at MAX_SIDE_PX on the long side.
 SCALE = 2.0
@@ -68,6 +71,7 @@ class OcrUnavailable(RuntimeError):
     """The OCR engine cannot run here (not installed, font missing, address-space limit)."""
 
 
+_SEP_SPACE_RE = re.compile(r"(?<=\d,)\s+(?=\d)|(?<=\d)\s+(?=,\d)")
 _engine = None
 _active = False
 
@@ -152,10 +156,14 @@ def ocr_page(page, number: int) -> OcrPage:
     image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
     gray = np.asarray(image)
     hlines, vlines = _lines(gray, scale)
-    result, _ = engine()(np.stack([gray] * 3, axis=-1))
+    # No angle classifier: a filing's pages are upright, and it turns a short "99" cell upside
+    # down into "66" (seen on 上海 T3, 210 99 99 其他卫生健康支出).
+    result, _ = engine()(np.stack([gray] * 3, axis=-1), use_cls=False)
     boxes = []
     for quad, text, score in result or []:
-        text = (text or "").strip()
+        # A wide font's thousands separator reads as ", " ("29, 148, 414"): one amount, printed
+        # without the space.
+        text = _SEP_SPACE_RE.sub("", (text or "").strip())
         if not text or float(score) < MIN_SCORE:
             continue
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
