@@ -8,6 +8,7 @@ BUDGETWATCH_TASK_RUNNER (flows/runners.py).
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -17,16 +18,18 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
+from prefect.utilities.annotations import quote
 
 from extractors.model import PARSER_VERSION, Extraction
 from flows.alerts import alert_failed_run, compose, deliver_pending, enqueue, resolve_alert_urls
-from flows.pipeline import Document, Progress, extract_one, from_crawl_items
+from flows.pipeline import Document, Progress, extract_cached, extract_one, from_crawl_items
 from flows.runners import make_task_runner, runner_name
 from flows.runs import open_for_update, summary_text, update_warehouse
 from flows.settings import Paths, alert_min_severity, raw_url, report_url, resolve_db
 from flows.summary import findings_table, run_markdown
 
 DEFAULT_SITES = ["sample"]
+log = logging.getLogger("budgetwatch.nightly")
 
 
 def configured_sites() -> list[str]:
@@ -66,14 +69,43 @@ def extract_document(doc: Document, cache_dir: str, timeout_s: float = 300) -> t
     return extract_one(doc, Path(cache_dir), timeout_s)
 
 
+class Extracted:
+    """The extraction sub-flow's result, read like a dict. Not a dict, list or dataclass, so
+    Prefect does not walk it: its engine visits a flow's return value looking for futures,
+    and every fact of every extraction would cost seconds per hundred documents."""
+
+    __slots__ = ("extractions", "parsed", "pages", "runner")
+
+    def __init__(self, extractions: dict[str, Extraction], parsed: int, pages: int, runner: str):
+        self.extractions, self.parsed, self.pages, self.runner = extractions, parsed, pages, runner
+
+    def __getitem__(self, key: str):
+        return getattr(self, key)
+
+
 @flow(name="extract-documents", log_prints=True)
-def extract_documents(docs: list[Document], cache_dir: str, timeout_s: float = 300) -> dict:
-    """Extract each distinct document once, as mapped tasks on this flow's task runner."""
+def extract_documents(docs: list[Document], cache_dir: str, timeout_s: float = 300) -> Extracted:
+    """Extract each distinct document once, as mapped tasks on this flow's task runner.
+
+    A document already in the extraction cache is read here instead (a task per cached file
+    is Prefect bookkeeping that buys nothing, and on a quiet night nearly every file is cached)."""
     unique = list({d.sha256: d for d in docs}.values())
-    futures = extract_document.map(unique, cache_dir=unmapped(cache_dir), timeout_s=unmapped(timeout_s))
-    by_id = {f.task_run_id: d for f, d in zip(futures, unique)}
     progress = Progress(len(unique))
     extractions: dict[str, Extraction] = {}
+    todo = []
+    for d in unique:
+        if (Path(cache_dir) / f"{d.sha256}-{PARSER_VERSION}.json").exists():
+            try:
+                ext = extract_cached(d, Path(cache_dir), timeout_s)  # a read: the file is there
+            except Exception:  # noqa: BLE001 - an unreadable cache entry: the task deals with it
+                log.warning("cached extraction of %s unreadable; extracting again", d.sha256, exc_info=True)
+            else:
+                extractions[d.sha256] = ext
+                progress.step(ext, True)
+                continue
+        todo.append(d)
+    futures = extract_document.map(todo, cache_dir=unmapped(cache_dir), timeout_s=unmapped(timeout_s)) if todo else []
+    by_id = {f.task_run_id: d for f, d in zip(futures, todo)}
     parsed = pages = 0
     for fut in as_completed(futures):
         d = by_id[fut.task_run_id]
@@ -89,7 +121,7 @@ def extract_documents(docs: list[Document], cache_dir: str, timeout_s: float = 3
             pages += ext.pages
         progress.step(ext, cached)
     runner = type(FlowRunContext.get().task_runner).__name__
-    return {"extractions": extractions, "parsed": parsed, "pages": pages, "runner": runner}
+    return Extracted(extractions=extractions, parsed=parsed, pages=pages, runner=runner)
 
 
 @task(name="load-check-publish", cache_policy=NO_CACHE)
@@ -171,7 +203,9 @@ def nightly(
     extracted = extract_documents.with_options(
         name=f"extract-documents-{runner}", task_runner=make_task_runner(runner)
     )(docs, str(paths.cache_dir))
-    run = load_check_publish(str(paths.db), docs, extracted["extractions"], urls, min_severity, report_url())
+    # quote: Prefect would otherwise walk every fact of every extraction looking for futures
+    # (seconds per hundred documents, several times per call).
+    run = load_check_publish(str(paths.db), docs, quote(extracted["extractions"]), urls, min_severity, report_url())
     run["alerts"] = deliver_alerts(str(paths.db), urls)
     run["alert_targets"] = len(urls)
     try:  # the data is published already; a report that fails to render must not fail the run
