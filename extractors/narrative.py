@@ -214,6 +214,63 @@ def staff_claims(pages: list[tuple[int, str]]) -> list[Claim]:
     return b.claims
 
 
+# 年初预算 quoted in a 决算 narrative ("一般公共预算财政拨款支出年初预算为 X 万元"), for E3.
+_PLAN_SUBJECTS = (
+    (r"一般公共预算财政拨款支出", "general_budget"),
+    (r"[“\"]?三公[”\"]?经费(?:支出)?", "sangong:total"),
+    (r"因公出国[（(]境[)）]费(?:支出)?", "sangong:abroad"),
+    (r"公务用车购置费", "sangong:vehicle_purchase"),
+    (r"公务用车运行(?:维护)?费", "sangong:vehicle_operation"),
+    (r"公务接待费(?:支出)?", "sangong:reception"),
+    (r"机关运行经费(?:支出)?", "admin_operating"),
+)
+
+
+def _plan_claims(b: _Builder) -> None:
+    for words, subject in _PLAN_SUBJECTS:
+        for m in re.finditer(words + r"(?:全年)?年初预算(?:数)?为\s*([\d,]+(?:\.\d+)?)\s*万元", b.t.text):
+            b.add(m, kind="plan", subject=subject, label=m.group(0), amount_wan=_dec(m.group(1)))
+
+
+# Required parts of the narrative (F3), found by their headings: "一、部门主要职能",
+# "（四）国有资产占有使用情况", "第四部分 名词解释". Table titles ("…“三公”经费支出表") and
+# the 目录 page do not count: a part listed in the contents but missing in the text is missing.
+_HEADING_RE = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d+[、.．])\s*(.{2,40})$")
+_SECTIONS = (
+    ("section:functions", r"职能|职责"),
+    ("section:units", r"单位构成|机构设置|机构构成|部门构成"),
+    ("section:staff", r"人员构成|人员情况|人员编制"),
+    ("section:changes", r"增减变化|增减.*原因|总体情况|总体说明"),
+    ("section:sangong", r"三公"),
+    ("section:admin_operating", r"机关运行经费"),
+    ("section:procurement", r"政府采购"),
+    ("section:assets", r"国有资产"),
+    ("section:performance", r"绩效"),
+    ("section:glossary", r"名词解释|名词说明|专业名词"),
+)
+
+
+def section_claims(pages: list[tuple[int, str]]) -> list[Claim]:
+    """One claim per required part whose heading is printed, at its first page."""
+    claims: list[Claim] = []
+    seen: set[str] = set()
+    for number, raw in pages:
+        lines = [unicodedata.normalize("NFKC", _CJK_GAP_RE.sub("", line.strip())) for line in raw.splitlines()]
+        if any(re.fullmatch(r"目\s*录", line) for line in lines):
+            continue
+        for line in lines:
+            m = _HEADING_RE.match(line)
+            # not a table title, a contents line with leaders, a table row ending in an amount,
+            # or a definition ("3.“绩效指标”：设定…")
+            if not m or m.group(2).rstrip().endswith("表") or re.search(r"\.{4,}|…{2,}|\d$|[:：]", line):
+                continue
+            for subject, words in _SECTIONS:
+                if subject not in seen and re.search(words, m.group(2)):
+                    seen.add(subject)
+                    claims.append(Claim(kind="section", subject=subject, label=line[:60], page=number, text=line[:200]))
+    return claims
+
+
 # ---- classification names -----------------------------------------------------------------
 
 
@@ -342,6 +399,7 @@ def extract_claims(pages: list[tuple[int, str]], facts: list[Fact], fiscal_year:
     _sangong_claims(b)
     _procurement_claims(b)
     _no_fund_claims(b)
+    _plan_claims(b)
     _name_claims(b, facts)
     return b.claims
 

@@ -20,7 +20,7 @@ from .forms import t11_facts, t12_projects
 from .locate import locate
 from .meta import read_meta, year_and_kind
 from .model import Extraction, Fact, TableInstance
-from .narrative import extract_claims, narrative_pages, staff_claims
+from .narrative import extract_claims, narrative_pages, section_claims, staff_claims
 from .plan import page_plan
 from .prescreen import prescreen
 from .profiles import choose_profile, norm
@@ -118,6 +118,7 @@ def _extract(path: Path, sha: str) -> Extraction:
     ex.claims = extract_claims(narrative_pages([(p.number, p.text) for p in pages], first_table),
                                facts, ex.meta.fiscal_year)
     ex.claims += staff_claims([(p.number, p.text) for p in pages if first_table is None or p.number < first_table])
+    ex.claims += section_claims([(p.number, p.text) for p in pages])
 
     decide_outcome(ex, regions, says_budget, f"共 {len(pages)} 页", profile.id)
     if (ex.outcome == "parse_error" and not regions and not any(p.maybe_table for p in pages)
@@ -220,6 +221,7 @@ def _extract_tabular(path: Path, sha: str, fmt: str) -> Extraction:
     narrative = [line for what, line in (e for page in pages for e in page) if what == "line"]
     ex.claims = extract_claims([(1, "\n".join(narrative))], ex.facts, ex.meta.fiscal_year)
     ex.claims += staff_claims([(1, "\n".join(narrative))])
+    ex.claims += section_claims([(1, "\n".join(narrative))])
     says_budget = bool(regions) and fiscal_year is not None
     decide_outcome(ex, regions, says_budget, size, profile.id)
     if ex.outcome == "ok":

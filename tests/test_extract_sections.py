@@ -1,0 +1,62 @@
+"""The narrative's required parts (F3) and 年初预算 quoted in a 决算 (E3), extractors/narrative.py."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from extractors.narrative import extract_claims, section_claims
+
+ALL = {"functions", "units", "staff", "changes", "sangong", "admin_operating", "procurement", "assets",
+       "performance", "glossary"}
+
+
+def sections(pages) -> dict[str, int]:
+    return {c.subject.split(":")[1]: c.page for c in section_claims(pages)}
+
+
+def test_every_part_of_a_wuhan_narrative_with_its_page():
+    pages = [
+        (2, "目 录\n第一部分 部门概况\n一、主要职能\n三、部门人员构成\n第四部分 名词解释"),
+        (3, "第一部分 硚口区某局概况\n一、部门主要职能\n负责……\n二、部门预算单位构成\n三、部门预算单位人员构成"),
+        (9, "七、一般公共预算“三公”经费支出表\n单位：万元\n合计 0.2"),
+        (12, "3.“绩效指标”：设定绩效指标值时的依据或参考标准。"),
+        (26, "第三部分 2026 年部门预算情况说明\n一、预算收支情况总体说明\n九、一般公共预算“三公”经费支出情况说明"),
+        (27, "（一）机关运行经费安排情况\n（二）政府采购预算安排情况\n（四）国有资产占有使用情况\n（五）预算绩效管理情况"),
+        (28, "第四部分 名词解释\n1.财政拨款收入：……"),
+    ]
+    assert sections(pages) == {"functions": 3, "units": 3, "staff": 3, "changes": 26, "sangong": 26,
+                               "admin_operating": 27, "procurement": 27, "assets": 27, "performance": 27,
+                               "glossary": 28}
+
+
+@pytest.mark.parametrize("text, missing", [
+    # listed in the contents only: the part is missing from the text
+    ("目录\n（四）国有资产占有使用情况", {"assets"}),
+    # a table title or a table row is not a part of the narrative
+    ("十一、部门整体支出绩效目标表\n二、政府采购 12.5", {"performance", "procurement"}),
+])
+def test_contents_tables_and_rows_are_not_parts(text, missing):
+    assert not (set(sections([(1, text)])) & missing)
+
+
+@pytest.mark.parametrize("sentence, subject, amount", [
+    ("2024 年度一般公共预算财政拨款支出年初预算为 1,234.56 万元，支出决算为 1,200.00 万元，完成年初预算的 97.2%。",
+     "general_budget", "1234.56"),
+    ("2024 年度“三公”经费支出年初预算为 12.5 万元，支出决算为 10.2 万元。", "sangong:total", "12.5"),
+    ("公务接待费支出年初预算为 3 万元，支出决算为 2.1 万元。", "sangong:reception", "3"),
+])
+def test_plan_claims_of_a_final_account(sentence, subject, amount):
+    claims = [c for c in extract_claims([(5, sentence)], [], 2024) if c.kind == "plan"]
+    assert [(c.subject, c.amount_wan, c.page) for c in claims] == [(subject, Decimal(amount), 5)]
+
+
+def test_seed_has_every_part(tmp_path):
+    from demo.render_pdf import build_seed_pdf
+    from extractors.pdf import extract_file
+
+    ex = extract_file(build_seed_pdf(tmp_path / "seed.pdf"))
+    got = {c.subject.split(":")[1]: (c.page, c.label) for c in ex.claims if c.kind == "section"}
+    assert set(got) == ALL
+    assert got["assets"] == (28, "(四)国有资产占有使用情况")
+    assert got["glossary"] == (28, "第四部分名词解释")
