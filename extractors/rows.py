@@ -52,6 +52,8 @@ SUMMARY_LABELS.update({
     # 决算 wording
     "年初结转和结余": "income_carryover",
     "年末结转和结余": "expenditure_carryover",
+    "年初财政拨款结转和结余": "income_carryover",  # 财政拨款收入支出决算总表
+    "年末财政拨款结转和结余": "expenditure_carryover",
     "本年收入合计": "income_current",
     "本年支出合计": "expenditure_current",
     "一般公共预算财政拨款": "income:general_budget",
