@@ -69,6 +69,9 @@ def add(total: dict, part: dict) -> dict:
             total[k] = max(total.get(k, 0), v)
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             total[k] = total.get(k, 0) + v
+        elif isinstance(v, str):  # e.g. the parser version: one value, or all the values seen
+            prev = total.get(k)
+            total[k] = v if prev in (None, v) else f"{prev}, {v}"
         elif isinstance(v, dict):
             sub = total.setdefault(k, {})
             for kk, vv in v.items():
@@ -262,6 +265,10 @@ def _ingest_table(title, cold, naive, floor, warm, workers, kind) -> list[str]:
     row("floor: pypdfium2 text of every page, 1 process", floor)
     lines.append(f"| warm re-run over unchanged inputs | {warm.get('files', 0)} | {warm.get('pages', 0)} parsed | "
                  f"{warm.get('seconds', 0):.1f} | | | | | {_mb(warm)} |")
+    if warm.get("parser_version") and warm.get("parser_version") != cold.get("parser_version"):
+        lines += ["", f"**The parser version changed during this run** (cold {cold.get('parser_version')}, warm "
+                  f"{warm['parser_version']}): the warm re-run parsed its pages again because the cache is keyed "
+                  "on the parser version; its pages parsed say nothing about the cache."]
     if cold.get("cpu_s") and naive.get("cpu_s") and cold.get("pages") and naive.get("pages"):
         lines += ["", f"CPU per page: the pipeline {cold['cpu_s'] / cold['pages'] * 1000:.0f} ms (all its processes), "
                   f"the naive baseline {naive['cpu_s'] / naive['pages'] * 1000:.0f} ms: a CPU-time ratio of "

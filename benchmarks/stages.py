@@ -136,9 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args(argv)
     cpu0 = _cpu_s()
+    from extractors.model import PARSER_VERSION  # a warm run only parses nothing under the same version
     if args.stage == "nightly":
         out = nightly(args.list, args.db)
-        out.update(_rss(), cpu_s=_cpu_s() - cpu0, loadavg=os.getloadavg()[0])
+        out.update(_rss(), cpu_s=_cpu_s() - cpu0, loadavg=os.getloadavg()[0], parser_version=PARSER_VERSION)
         print(json.dumps(out, ensure_ascii=False))
         return 0
     paths = [Path(x) for x in args.list.read_text("utf-8").splitlines() if x.strip()]
@@ -148,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         out = floor(paths)
     else:
         out = ingest(paths, args.db, args.workers)
-    out.update(_rss(), cpu_s=_cpu_s() - cpu0, loadavg=os.getloadavg()[0])
+    out.update(_rss(), cpu_s=_cpu_s() - cpu0, loadavg=os.getloadavg()[0], parser_version=PARSER_VERSION)
     print(json.dumps(out, ensure_ascii=False))
     return 0
 
