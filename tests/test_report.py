@@ -71,6 +71,21 @@ def test_department_page_years_versions_and_statuses(district):
     assert "本地副本" not in "".join(dom.css("#filings-table tr")[1].css("td").getall()[-1:])  # no raw file for it
 
 
+def test_department_page_shows_the_compliance_scores_of_the_warehouse(district):
+    dom = page(district, "dept/420104-118.html")
+    heads = [th.css("::text").get() for th in dom.css("#score + table tr")[0].css("th")]
+    assert heads == ["年度", "类型", "完整性（F2 F3 F5）", "及时性（F1）", "细化程度（F4）", "总分", "未通过", "无法核对"]
+    shown = [cells(tr)[:2] + [cells(tr)[5]] for tr in dom.css("#score + table tr")[1:]]
+    con = duckdb.connect(str(district["db"]), read_only=True)
+    try:
+        expected = [[str(y), k, "" if s is None else str(s)] for y, k, s in con.execute(
+            """SELECT fiscal_year, kind, score FROM compliance_scores WHERE department_code = '118'
+               ORDER BY fiscal_year DESC, kind DESC""").fetchall()]
+    finally:
+        con.close()
+    assert shown == expected and [r[0] for r in shown] == ["2026", "2025"]
+
+
 def test_every_department_gets_a_page_and_stale_pages_go(district):
     stale = district["out"] / "dept" / "420104-999.html"
     stale.write_text("old")

@@ -291,8 +291,20 @@ def _scores(con, rels):
                 or (r.get("department_code") is not None and r.get("department_code") == dept["code"]
                     and r.get("region_code", dept["region"]) == dept["region"])
                 or ("filing_id" not in r and "department_code" not in r and r.get("department") == dept["name"])]
-        return {"view": name, "columns": list(rows[0].keys()), "rows": mine} if mine else None
+        if not mine:
+            return None
+        if name == "compliance_scores":  # the warehouse's own view: its columns in Chinese, newest first
+            mine = sorted(mine, key=lambda r: (r["fiscal_year"], r["kind"]), reverse=True)
+            shown = [{zh: ("、".join(r[col]) if isinstance(r[col], list) else r[col]) for col, zh in SCORE_COLUMNS}
+                     for r in mine]
+            return {"view": name, "columns": [zh for _, zh in SCORE_COLUMNS], "rows": shown}
+        return {"view": name, "columns": list(rows[0].keys()), "rows": mine}
     return lookup
+
+
+SCORE_COLUMNS = (("fiscal_year", "年度"), ("kind", "类型"), ("completeness", "完整性（F2 F3 F5）"),
+                 ("timeliness", "及时性（F1）"), ("detail", "细化程度（F4）"), ("score", "总分"),
+                 ("failed_rules", "未通过"), ("unevaluated_rules", "无法核对"))
 
 
 def _function_classes(con, q, budget, latest_year, prev_year) -> list[dict]:
