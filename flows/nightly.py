@@ -32,6 +32,10 @@ DEFAULT_SITES = ["sample"]
 log = logging.getLogger("budgetwatch.nightly")
 
 
+class DiskFull(RuntimeError):
+    """The raw-file store ran out of space; retrying cannot help until someone frees it."""
+
+
 def configured_sites() -> list[str]:
     raw = os.environ.get("BUDGETWATCH_SITES", "")
     return [s.strip() for s in raw.split(",") if s.strip()] or DEFAULT_SITES
@@ -43,7 +47,7 @@ def _worth_retrying(task, task_run, state) -> bool:
 
     try:
         state.result()
-    except ProfileError:
+    except (ProfileError, DiskFull):
         return False
     except BaseException:  # noqa: BLE001
         return True
@@ -60,6 +64,9 @@ def crawl_site(site: str, store_dir: str, start_url: str | None = None) -> list[
     logger.info("crawl %s: %d items, returncode %s, log %s", site, len(result.items), result.returncode, result.log_path)
     if result.returncode != 0 and not result.items:
         raise RuntimeError(f"crawl of {site} failed (returncode {result.returncode}); see {result.log_path}")
+    if result.stop_reason == "disk_full":
+        # what was stored before the disk filled is loaded by the next run, from the store
+        raise DiskFull(f"crawl of {site} stopped: {result.summary()}")
     return result.items
 
 

@@ -4,6 +4,7 @@ as its site profile describes. Per-site spiders only name their profile."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -14,7 +15,7 @@ import scrapy.exceptions
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from spiders.guards import OffsiteRequest, RobotsUnreadable, SiteStopped, count_error
+from spiders.guards import OffsiteRequest, RobotsUnreadable, SiteStopped, count_error, stop_site
 from spiders.profile import SiteProfile, load_profile, normalize_date
 from spiders.state import SiteState
 from spiders.storage import DOCX, OLE, PDF, XLSX, ZIP, ContentStore, sniff_media_type
@@ -344,7 +345,11 @@ class ProfileSpider(scrapy.Spider):
             self.logger.warning("not stored, %d bytes is over the %d byte cap: %s", len(response.body), maxsize,
                                 response.url)
             return
-        stored = self.store.put(response.body, response.url)
+        try:
+            stored = self.store.put(response.body, response.url)
+        except OSError as exc:
+            yield from self._not_stored(response, exc)
+            return
         rec, previous = self.state.record(
             key, sha256=stored.sha256, path=stored.path, size=stored.size, media_type=stored.media_type, now=now,
             etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
@@ -359,6 +364,18 @@ class ProfileSpider(scrapy.Spider):
         yield self._item(response, context, sha256=stored.sha256, path=stored.path, size=stored.size,
                          media_type=stored.media_type, fetched_at=now, rec=rec,
                          new_file=stored.is_new, not_modified=False, previous=previous)
+
+    def _not_stored(self, response: Response, exc: OSError) -> Iterator[dict[str, Any]]:
+        """The store could not write the file. A full disk stops the site (every later file
+        would fail the same way) and marks the crawl partial; the files already stored stay."""
+        self.crawler.stats.inc_value("budgetwatch/files/failed")
+        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            count_error(self.crawler, "disk_full")
+            stop_site(self.crawler, "disk_full", f"磁盘空间不足，无法保存 {response.url}（{exc}）")
+        else:
+            count_error(self.crawler, "store_error")
+            self.logger.error("could not store %s: %s", response.url, exc)
+        return iter(())
 
     def _not_modified(self, response: Response, key: str, context: dict[str, Any], now: str):
         rec = self.state.get(key)

@@ -95,4 +95,5 @@ STOP_REASONS_ZH = {
     "captcha": "站点返回验证码页面，已停止抓取",
     "timeout": "超时中止",
     "crashed": "抓取进程异常退出",
+    "disk_full": "磁盘空间不足，无法保存下载的文件，已停止抓取",
 }

@@ -442,10 +442,6 @@ def test_disk_full_during_ingest_fails_clearly_and_keeps_the_published_state(inp
     assert dump(db) == ref["old"]
 
 
-@pytest.mark.xfail(strict=True, reason="spiders/base.py save_attachment lets the store's OSError (ENOSPC) become a "
-                   "spider exception: the crawl ends 'finished' and ok with 0 items (one ERROR in its log), so the "
-                   "nightly loads nothing and succeeds; it should stop the crawl as disk full (partial, not ok) and "
-                   "the nightly fail with that reason")
 def test_disk_full_during_download_fails_clearly(tmp_path):
     from demo.portal import build_site
     from demo.server import serve
@@ -464,3 +460,22 @@ def test_disk_full_during_download_fails_clearly(tmp_path):
         assert any(w in result.summary() for w in DISK_FULL), result.summary()
     finally:
         _umount(raw)
+
+
+def test_disk_full_during_download_fails_the_nightly_run_without_retries(tmp_path, monkeypatch):
+    from demo.portal import build_site
+    from demo.server import serve
+    from flows.nightly import nightly
+
+    monkeypatch.delenv("BUDGETWATCH_ALERT_URLS", raising=False)
+    db = tmp_path / "data" / "budget.duckdb"
+    raw = db.parent / "raw"
+    if not _tmpfs(raw, 120):
+        pytest.skip("cannot mount a tmpfs here (not root?)")
+    started = time.monotonic()
+    try:
+        with serve(build_site(profile="seed")) as base, pytest.raises(RuntimeError, match="抓取失败的站点：sample"):
+            nightly(sites=["sample"], db=str(db), start_urls={"sample": base + "zwgk/czyjs/index.html"})
+    finally:
+        _umount(raw)
+    assert time.monotonic() - started < 120  # no 30 s + 120 s retries for a full disk
