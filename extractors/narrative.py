@@ -158,16 +158,19 @@ def _yoy_claims(b: _Builder) -> None:
 
 
 def _sangong_claims(b: _Builder) -> None:
-    m = b.first(r"“?三公”?经费(?:财政拨款)?预算数(?:为)?\s*" + AMT)
+    # a budget's "三公经费预算数 X"; a 决算's "…预算为 X 万元，支出决算为 Y 万元" (the 决算 amount)
+    m = (b.first(r"“?三公”?经费(?:财政拨款)?预算数(?:为)?\s*" + AMT)
+         or b.first(r"“?三公”?经费(?:财政拨款)?支出(?:年初)?预算为\s*[\d,.]+\s*万元[，,]\s*支出决算(?:数)?为\s*" + AMT))
     if m:
         b.add(m, kind="amount", subject="sangong:total", amount_wan=_dec(m.group(1)))
         end = m.end() + 600
+        spent = r"(?:用)?(?:支出决算(?:数)?(?:为)?)?\s*"
         items = [
-            ("sangong:abroad", r"因公出国\(境\)费(?:用)?\s*" + AMT),
-            ("sangong:vehicle", r"公务用车购置及运行(?:维护)?费\s*" + AMT),
-            ("sangong:vehicle_purchase", r"公务用车购置费\s*" + AMT),
-            ("sangong:vehicle_operation", r"公务用车运行(?:维护)?费\s*" + AMT),
-            ("sangong:reception", r"公务接待费\s*" + AMT),
+            ("sangong:abroad", r"因公出国\(境\)费" + spent + AMT),
+            ("sangong:vehicle", r"公务用车购置及运行(?:维护)?费" + spent + AMT),
+            ("sangong:vehicle_purchase", r"公务用车购置费" + spent + AMT),
+            ("sangong:vehicle_operation", r"公务用车运行(?:维护)?费" + spent + AMT),
+            ("sangong:reception", r"公务接待费" + spent + AMT),
         ]
         for subject, pattern in items:
             mm = b.first(pattern, m.end(), end)
@@ -216,7 +219,7 @@ def staff_claims(pages: list[tuple[int, str]]) -> list[Claim]:
 
 # 年初预算 quoted in a 决算 narrative ("一般公共预算财政拨款支出年初预算为 X 万元"), for E3.
 _PLAN_SUBJECTS = (
-    (r"一般公共预算财政拨款支出", "general_budget"),
+    (r"一般公共预算财政拨款支出", "general_budget_expenditure"),  # T5-1 合计, carry-over included
     (r"[“\"]?三公[”\"]?经费(?:支出)?", "sangong:total"),
     (r"因公出国[（(]境[)）]费(?:支出)?", "sangong:abroad"),
     (r"公务用车购置费", "sangong:vehicle_purchase"),
@@ -236,6 +239,7 @@ def _plan_claims(b: _Builder) -> None:
 # "（四）国有资产占有使用情况", "第四部分 名词解释". Table titles ("…“三公”经费支出表") and
 # the 目录 page do not count: a part listed in the contents but missing in the text is missing.
 _HEADING_RE = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d+[、.．])\s*(.{2,40})$")
+_LEAD_HEADING_RE = re.compile(r"^((?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*[^：:“”\d]{2,30})[：:]")
 _SECTIONS = (
     ("section:functions", r"职能|职责"),
     ("section:units", r"单位构成|机构设置|机构构成|部门构成"),
@@ -254,11 +258,22 @@ def section_claims(pages: list[tuple[int, str]]) -> list[Claim]:
     """One claim per required part whose heading is printed, at its first page."""
     claims: list[Claim] = []
     seen: set[str] = set()
+    in_contents = False
     for number, raw in pages:
         lines = [unicodedata.normalize("NFKC", _CJK_GAP_RE.sub("", line.strip())) for line in raw.splitlines()]
+        lines = [line for line in lines if line and not _PAGE_NO_RE.match(line)]
         if any(re.fullmatch(r"目\s*录", line) for line in lines):
+            in_contents = True
+            continue
+        # the contents may run over several pages: a page of headings only still belongs to it
+        in_contents = in_contents and bool(lines) and all(_HEADING_RE.match(line) and not line.endswith("。")
+                                                          for line in lines)
+        if in_contents:
             continue
         for line in lines:
+            lead = _LEAD_HEADING_RE.match(line)
+            if lead:  # "(三) 国有资产占有使用情况：截至…": the words before the colon are the heading
+                line = lead.group(1)
             m = _HEADING_RE.match(line)
             # not a table title, a contents line with leaders, a table row ending in an amount,
             # or a definition ("3.“绩效指标”：设定…")
@@ -268,6 +283,9 @@ def section_claims(pages: list[tuple[int, str]]) -> list[Claim]:
                 if subject not in seen and re.search(words, m.group(2)):
                     seen.add(subject)
                     claims.append(Claim(kind="section", subject=subject, label=line[:60], page=number, text=line[:200]))
+            if "section:glossary" in seen:
+                # the glossary is the last part: its entries ("（六）机关运行经费：指…") are not parts
+                return claims
     return claims
 
 

@@ -42,7 +42,7 @@ def test_contents_tables_and_rows_are_not_parts(text, missing):
 
 @pytest.mark.parametrize("sentence, subject, amount", [
     ("2024 年度一般公共预算财政拨款支出年初预算为 1,234.56 万元，支出决算为 1,200.00 万元，完成年初预算的 97.2%。",
-     "general_budget", "1234.56"),
+     "general_budget_expenditure", "1234.56"),
     ("2024 年度“三公”经费支出年初预算为 12.5 万元，支出决算为 10.2 万元。", "sangong:total", "12.5"),
     ("公务接待费支出年初预算为 3 万元，支出决算为 2.1 万元。", "sangong:reception", "3"),
 ])
@@ -60,3 +60,28 @@ def test_seed_has_every_part(tmp_path):
     assert set(got) == ALL
     assert got["assets"] == (28, "(四)国有资产占有使用情况")
     assert got["glossary"] == (28, "第四部分名词解释")
+
+
+def test_parts_printed_as_lead_words_of_a_paragraph_and_not_in_the_glossary():
+    """A 决算 prints "(三) 国有资产占有使用情况：截至…" with its text on the same line."""
+    pages = [(20, "十、其他重要事项的情况说明\n(一) 机关运行经费支出情况：2024 年度机关运行经费支出 5.1 万元。\n"
+                  "(三) 国有资产占有使用情况：截至 2024 年 12 月 31 日，部门共有车辆 1 辆。"),
+             (21, "第四部分 名词解释\n（四）政府采购：指各级国家机关……\n（五）预算绩效管理情况")]
+    assert sections(pages) == {"admin_operating": 20, "assets": 20, "glossary": 21}
+
+
+def test_final_account_sangong_amounts_are_the_spent_ones():
+    text = ("2024 年度“三公”经费财政拨款支出预算为 6.02 万元，支出决算为 5.79 万元，完成预算的 96.18%。"
+            "其中：因公出国(境)费支出决算 4.53 万元；公务用车购置及运行维护费支出决算 0 万元，"
+            "其中：公务用车购置费 0 万元，公务用车运行维护费 0 万元；公务接待费支出决算 1.26 万元。")
+    got = {c.subject: c.amount_wan for c in extract_claims([(7, text)], [], 2024) if c.kind == "amount"}
+    assert got == {"sangong:total": Decimal("5.79"), "sangong:abroad": Decimal("4.53"), "sangong:vehicle": Decimal("0"),
+                   "sangong:vehicle_purchase": Decimal("0"), "sangong:vehicle_operation": Decimal("0"),
+                   "sangong:reception": Decimal("1.26")}
+
+
+def test_contents_running_over_two_pages_do_not_count():
+    pages = [(2, "目 录\n第一部分 某局概况\n一、主要职能\n二、部门预算单位构成\n- 2 -"),
+             (3, "九、一般公共预算“三公”经费支出情况说明\n十一、其他重要事项的情况说明\n第四部分 名词解释\n- 3 -"),
+             (4, "第一部分 某局概况\n一、部门主要职能\n1、贯彻执行国家、省、市有关方针政策。\n二、部门预算单位构成\n- 4 -")]
+    assert sections(pages) == {"functions": 4, "units": 4}

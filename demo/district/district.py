@@ -167,6 +167,11 @@ def district(seed: int = DEFAULT_SEED, epoch: int = 0) -> District:
                 if variant in ("xlsx", "html"):
                     truth.append(_gt(d.code, y, scope, "F2", f"the {variant} variant publishes 表1–表10 only: "
                                      "表11/表12 (绩效目标表) are missing", False))
+                if variant == "html":
+                    truth.append(dict(_gt(d.code, y, scope, "F3", "consequence of the F2 fault: the html variant prints "
+                                          "the tables and the 情况说明 only, 概况 (职能, 单位构成, 人员构成) and "
+                                          "名词解释 are missing", False),
+                                      consequence=True))
                 if flt:
                     truth.append(_gt(d.code, y, scope, flt.rule, flt.note, False))
                     for rule in flt.also:

@@ -3,11 +3,14 @@
 --    依据提取出的章节（claim kind 'section'，subject 见下表）；未提取到任何章节时记 insufficient_data。
 -- F3 Required narrative sections present. Reads section claims (kind 'section', subjects
 --    below); a filing with no section claim at all is insufficient_data.
-WITH req(subject, name_zh, ord) AS (VALUES
-    ('section:functions', '部门职能', 1), ('section:units', '单位构成', 2), ('section:staff', '人员构成', 3),
-    ('section:changes', '收支预算增减变化及原因', 4), ('section:sangong', '“三公”经费', 5),
-    ('section:admin_operating', '机关运行经费', 6), ('section:procurement', '政府采购', 7),
-    ('section:assets', '国有资产占有使用情况', 8), ('section:performance', '绩效目标', 9), ('section:glossary', '名词解释', 10)
+--    人员构成 is required of budgets only: the Ministry's 决算 template has no such part
+--    (部门职责, 机构设置, tables, 情况说明, 名词解释), so every real 决算 would fail it.
+WITH req(subject, name_zh, ord, budget_only) AS (VALUES
+    ('section:functions', '部门职能', 1, false), ('section:units', '单位构成', 2, false), ('section:staff', '人员构成', 3, true),
+    ('section:changes', '收支预算增减变化及原因', 4, false), ('section:sangong', '“三公”经费', 5, false),
+    ('section:admin_operating', '机关运行经费', 6, false), ('section:procurement', '政府采购', 7, false),
+    ('section:assets', '国有资产占有使用情况', 8, false), ('section:performance', '绩效目标', 9, false),
+    ('section:glossary', '名词解释', 10, false)
 ),
 s AS (SELECT filing_id, subject, arg_min(ev, nth) AS ev FROM claim_ranked WHERE kind = 'section' GROUP BY ALL),
 has AS (SELECT DISTINCT filing_id FROM s),
@@ -22,7 +25,8 @@ SELECT h.filing_id, 'F3' AS rule_id, r.subject,
             ELSE '有（第 ' || coalesce(CAST(s.ev.page AS VARCHAR), '?') || ' 页）。' END AS message,
        NULL::DECIMAL(20, 6) AS expected, NULL::DECIMAL(20, 6) AS actual, NULL::DECIMAL(20, 6) AS difference, NULL::DECIMAL(20, 6) AS tolerance,
        to_json(struct_pack(identity := '情况说明必备内容', section := r.name_zh, actual := s.ev)) AS evidence
-FROM has h CROSS JOIN req r
+FROM has h JOIN filing g USING (filing_id) CROSS JOIN req r
 LEFT JOIN s ON s.filing_id = h.filing_id AND s.subject = r.subject
+WHERE NOT r.budget_only OR g.kind = '预算'
 UNION ALL
 SELECT * FROM claims_missing('F3', 'section', 'section:%', '情况说明的章节')
