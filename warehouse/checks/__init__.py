@@ -177,5 +177,8 @@ def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed:
         )
         con.commit()
     except BaseException:
-        con.rollback()
+        try:
+            con.rollback()
+        except duckdb.Error:  # a failed COMMIT (disk full) has ended the transaction already
+            pass
         raise
