@@ -115,10 +115,10 @@ def _extract(path: Path, sha: str) -> Extraction:
     ex.meta = read_meta(texts, facts, profile.id)
     _profile_defaults(ex, profile)
     first_table = min((p for r in regions for p in r.pages), default=None)
-    ex.claims = extract_claims(narrative_pages([(p.number, p.text) for p in pages], first_table),
-                               facts, ex.meta.fiscal_year)
-    ex.claims += staff_claims([(p.number, p.text) for p in pages if first_table is None or p.number < first_table])
-    ex.claims += section_claims([(p.number, p.text) for p in pages])
+    page_texts = [(p.number, p.text) for p in pages]
+    ex.claims = extract_claims(narrative_pages(page_texts, first_table), facts, ex.meta.fiscal_year)
+    ex.claims += staff_claims([t for t in page_texts if first_table is None or t[0] < first_table])
+    ex.claims += section_claims(page_texts)
 
     decide_outcome(ex, regions, says_budget, f"共 {len(pages)} 页", profile.id)
     if (ex.outcome == "parse_error" and not regions and not any(p.maybe_table for p in pages)
@@ -219,9 +219,9 @@ def _extract_tabular(path: Path, sha: str, fmt: str) -> Extraction:
     ex.meta = read_meta([text], ex.facts, profile.id)
     _profile_defaults(ex, profile)
     narrative = [line for what, line in (e for page in pages for e in page) if what == "line"]
-    ex.claims = extract_claims([(1, "\n".join(narrative))], ex.facts, ex.meta.fiscal_year)
-    ex.claims += staff_claims([(1, "\n".join(narrative))])
-    ex.claims += section_claims([(1, "\n".join(narrative))])
+    narrative_page = [(1, "\n".join(narrative))]
+    ex.claims = extract_claims(narrative_page, ex.facts, ex.meta.fiscal_year)
+    ex.claims += staff_claims(narrative_page) + section_claims(narrative_page)
     says_budget = bool(regions) and fiscal_year is not None
     decide_outcome(ex, regions, says_budget, size, profile.id)
     if ex.outcome == "ok":

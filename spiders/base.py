@@ -348,7 +348,7 @@ class ProfileSpider(scrapy.Spider):
         try:
             stored = self.store.put(response.body, response.url)
         except OSError as exc:
-            yield from self._not_stored(response, exc)
+            self._not_stored(response, exc)
             return
         rec, previous = self.state.record(
             key, sha256=stored.sha256, path=stored.path, size=stored.size, media_type=stored.media_type, now=now,
@@ -365,7 +365,7 @@ class ProfileSpider(scrapy.Spider):
                          media_type=stored.media_type, fetched_at=now, rec=rec,
                          new_file=stored.is_new, not_modified=False, previous=previous)
 
-    def _not_stored(self, response: Response, exc: OSError) -> Iterator[dict[str, Any]]:
+    def _not_stored(self, response: Response, exc: OSError) -> None:
         """The store could not write the file. A full disk stops the site (every later file
         would fail the same way) and marks the crawl partial; the files already stored stay."""
         self.crawler.stats.inc_value("budgetwatch/files/failed")
@@ -375,7 +375,6 @@ class ProfileSpider(scrapy.Spider):
         else:
             count_error(self.crawler, "store_error")
             self.logger.error("could not store %s: %s", response.url, exc)
-        return iter(())
 
     def _not_modified(self, response: Response, key: str, context: dict[str, Any], now: str):
         rec = self.state.get(key)

@@ -42,6 +42,8 @@ def load_crawl_reports(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     known = {r[0] for r in con.execute("SELECT run_id FROM crawl_runs").fetchall()}
     rows = []
     for path in sorted(Path(raw_dir).glob(".crawls/*/report.json")):
+        if path.parent.name in known:  # the run folder is named by its run_id (spiders/run.py)
+            continue
         try:
             report = json.loads(path.read_text("utf-8"))
             if report.get("run_id") in known:
