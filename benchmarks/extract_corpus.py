@@ -114,8 +114,10 @@ def is_table_filing(row: dict) -> bool:
 # ---------------------------------------------------------------------------- extraction
 
 def _children_cpu() -> float:
+    from extractors.isolate import child_usage
+
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return ru.ru_utime + ru.ru_stime
+    return ru.ru_utime + ru.ru_stime + child_usage()["cpu_s"]
 
 
 def extract_all(rows: list[dict], corpus: Path, cache_dir: Path, workers: int, label: str,

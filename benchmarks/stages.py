@@ -27,14 +27,19 @@ if str(ROOT) not in sys.path:
 
 
 def _cpu_s() -> float:
-    """CPU seconds of this process and its finished children (the extraction children)."""
+    """CPU seconds of this process, its finished children and the forked extraction children."""
+    from extractors.isolate import child_usage
+
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime + child_usage()["cpu_s"]
 
 
 def _rss() -> dict:
+    from extractors.isolate import child_usage
+
+    kids = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, child_usage()["max_rss_mb"])
     return {"rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "child_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
+            "child_rss_mb": round(kids, 1)}
 
 
 def page_count(path: Path) -> int:

@@ -29,6 +29,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extractors.isolate import CHILD_NAME
+
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC_VIEWS = ("documents", "filings", "facts", "filing_totals", "findings")
 VOLATILE = {"fetched_at", "first_seen", "last_seen", "loaded_at", "resolved_at"}
@@ -208,20 +210,33 @@ def test_sigkill_during_ingest_keeps_old_or_new(inputs, tmp_path, point):
     assert dump(db) == ref["new"]
 
 
-def _children(pid: int) -> list[tuple[int, str]]:
-    out = []
+def _descendants(pid: int) -> list[tuple[int, str, str]]:
+    """(pid, comm, cmdline) of every process below ``pid`` (extraction children are forked by
+    the fork server, a child of the run)."""
+    procs = {}
     for p in Path("/proc").iterdir():
         if not p.name.isdigit():
             continue
         try:
             stat = (p / "stat").read_text()
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            comm = stat[stat.index("(") + 1:stat.rindex(")")]
             cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
         except (OSError, ValueError, IndexError):
             continue
-        if ppid == pid:
-            out.append((int(p.name), cmd))
+        procs[int(p.name)] = (ppid, comm, cmd)
+    out, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for child, (ppid, comm, cmd) in procs.items():
+            if ppid == parent:
+                out.append((child, comm, cmd))
+                todo.append(child)
     return out
+
+
+def _is_extractor(comm: str, cmd: str) -> bool:
+    return comm == CHILD_NAME or "-m extractors" in cmd
 
 
 def _popen_run(db: Path, files: list[Path]) -> subprocess.Popen:
@@ -262,8 +277,8 @@ def test_extractor_child_killed_is_retried_next_run(inputs, tmp_path):
     deadline = time.monotonic() + 120
     try:
         while killed is None and time.monotonic() < deadline and proc.poll() is None:
-            for pid, cmd in _children(proc.pid):
-                if "-m extractors" in cmd:
+            for pid, comm, cmd in _descendants(proc.pid):
+                if _is_extractor(comm, cmd):
                     os.kill(pid, signal.SIGKILL)
                     killed = pid
                     break
