@@ -31,9 +31,15 @@ from .model import Extraction
 
 log = logging.getLogger(__name__)
 
-# Operators with a longer per-document timeout (flows' extract_cached: 300 s) may raise these.
-MAX_PAGES = int(os.environ.get("BUDGETWATCH_OCR_PAGES", "12"))
-TIME_BUDGET_S = float(os.environ.get("BUDGETWATCH_OCR_SECONDS", "60"))
+# Operators with a longer per-document timeout (flows' extract_cached: 300 s) may raise these
+# through BUDGETWATCH_OCR_PAGES / BUDGETWATCH_OCR_SECONDS (read at each document).
+MAX_PAGES = 12
+TIME_BUDGET_S = 60.0
+# A scan that is a budget says so on its first pages (cover, contents, 概况, or a table title);
+# a scanned notice, letter or form saved under a budget link does not, and OCR stops there
+# instead of spending seconds a page on the rest of it.
+PROBE_PAGES = 2
+_BUDGET_WORDS_RE = re.compile(r"(部门|单位)(预算|决算)|收支(预算|决算)?总表|(收入|支出)(预算|决算)?总表|财政拨款|预算表|决算表")
 # 144 dpi for an A4 page: PP-OCR reads 9-pt table digits reliably there, and detection cost grows
 # with the pixel count. Large pages are capped at MAX_SIDE_PX on the long side.
 SCALE = 2.0
@@ -269,14 +275,19 @@ def ocr_document(path: Path, extract: Callable[[Path, str], Extraction], sha: st
     if _active:  # the sandwich itself came out textless: never OCR it again
         return _scanned(sha, media_type, n_pages, "OCR 没有识别出可用的文字。")
     started = time.perf_counter()
-    limit = min(n_pages, MAX_PAGES)
+    limit = min(n_pages, int(os.environ.get("BUDGETWATCH_OCR_PAGES") or MAX_PAGES))
+    budget_s = float(os.environ.get("BUDGETWATCH_OCR_SECONDS") or TIME_BUDGET_S)
+    probe_failed = False
     ocr_pages: list[OcrPage] = []
     low_dpi: list[float] = []
     try:
         doc = pdfium.PdfDocument(str(path))
         try:
             for i in range(limit):
-                if ocr_pages and time.perf_counter() - started > TIME_BUDGET_S:
+                if ocr_pages and time.perf_counter() - started > budget_s:
+                    break
+                if i == PROBE_PAGES and not _says_budget(ocr_pages):
+                    probe_failed = True
                     break
                 page = doc[i]
                 try:
@@ -303,6 +314,10 @@ def ocr_document(path: Path, extract: Callable[[Path, str], Extraction], sha: st
     scope = f"OCR（{ENGINE}）识别了前 {done} 页" + (f"（共 {n_pages} 页，其余未识别）" if done < n_pages else "") + \
         f"，{n_boxes} 段文字，用时 {seconds:.0f} 秒"
     log.info("ocr %s: %d/%d pages, %d boxes, %.1fs", path, done, n_pages, n_boxes, seconds)
+    if probe_failed and n_boxes:
+        return Extraction(sha256=sha, outcome="scanned", media_type=media_type, pages=n_pages, outcome_detail=(
+                        f"全部 {n_pages} 页都没有文字层（扫描件或图片）；{scope}：前 {done} 页未见“部门预算”“收支总表”“财政拨款”等字样，"
+                        f"第 1 页最大字号的文字为“{_largest_text(ocr_pages[0])}”，看来不是部门预算/决算，其余页未识别。"))
     if n_boxes == 0:
         if low_dpi:
             return _scanned(sha, media_type, n_pages,
@@ -328,14 +343,22 @@ def ocr_document(path: Path, extract: Callable[[Path, str], Extraction], sha: st
     if ex.outcome == "ok":
         ex.outcome_detail = f"扫描件，{scope}；金额均标记为 OCR 识别，需人工核对。{ex.outcome_detail}"
         return ex
-    first = max((b for b in ocr_pages[0].boxes if len(b.text) >= 4), key=lambda b: b.bottom - b.top, default=None)
-    first = first.text if first else ""
+    first = _largest_text(ocr_pages[0])
     why = {"not_budget": f"未找到预算表，第 1 页最大字号的文字为“{first}”，看来不是部门预算/决算",
            "parse_error": "未能读出核心表（收支总表/支出总表）的金额"}.get(ex.outcome, ex.outcome_detail)
     ex.outcome = "scanned"
     ex.outcome_detail = (f"全部 {n_pages} 页都没有文字层（扫描件或图片）；{scope}：{why}"
                          f"（{len(ex.facts)} 个金额、{len(ex.claims)} 条说明文字陈述，均为 OCR 结果），需人工核对。")
     return ex
+
+
+def _says_budget(pages: list[OcrPage]) -> bool:
+    return bool(_BUDGET_WORDS_RE.search("".join(b.text for p in pages for b in p.boxes).replace(" ", "")))
+
+
+def _largest_text(page: OcrPage) -> str:
+    first = max((b for b in page.boxes if len(b.text) >= 4), key=lambda b: b.bottom - b.top, default=None)
+    return first.text if first else ""
 
 
 def _scanned(sha: str, media_type: str, n_pages: int, why: str) -> Extraction:
