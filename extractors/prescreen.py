@@ -42,15 +42,33 @@ def prescreen(path: Path) -> list[PageInfo]:
                 textpage = page.get_textpage()
                 text = textpage.get_text_range()
                 textpage.close()
-                n_paths = n_images = 0
-                for obj in page.get_objects(max_depth=2):
-                    if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-                        n_paths += 1
-                    elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                        n_images += 1
+                n_paths, n_images = _count_objects(page)
                 out.append(PageInfo(i + 1, text.replace("\r\n", "\n"), n_paths, n_images))
             finally:
                 page.close()
         return out
     finally:
         doc.close()
+
+
+def _count_objects(page) -> tuple[int, int]:
+    """(path objects, image objects) of the page and of its form XObjects, one level down,
+    through pdfium's raw calls: a text page holds thousands of text objects, and a Python
+    wrapper per object (``page.get_objects``) cost more than reading the page's text."""
+    paths = images = 0
+    raw = page.raw
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = pdfium_c.FPDFPage_GetObject(raw, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths += 1
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            for j in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+                inner = pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFFormObj_GetObject(obj, j))
+                if inner == pdfium_c.FPDF_PAGEOBJ_PATH:
+                    paths += 1
+                elif inner == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                    images += 1
+    return paths, images
