@@ -164,7 +164,7 @@ def _insert_document(con, x: Extraction, now: datetime, source: dict, keep: dict
     )
     con.execute("INSERT OR REPLACE INTO filing_doc VALUES (?, ?, ?)", [fid, x.sha256, role])
     _insert_rows(con, fid, x)
-    if role == "tables" and key != fid and keep is None:
+    if role == "tables" and keep is None:
         _absorb_narratives(con, fid, x)
     return fid
 
@@ -192,15 +192,24 @@ def _department_params(x: Extraction) -> list | None:
     return [m.region_code, m.fiscal_year, m.kind, m.unit_scope, m.department]
 
 
+# A tables half that has no department code either (江苏's 公开表 print none) has no identity
+# beyond its own filing: it is paired by name only when the region is known too, so two
+# documents that both lack a place never meet on a department name alone.
+_CODELESS_TABLES_SQL = "(f.department_code IS NULL AND f.region_code IS NOT NULL AND f.filing_key = f.filing_id)"
+
+
 def _key_by_name(con, x: Extraction) -> str | None:
     """A narrative-only half prints no department code (the codes are in the tables): it belongs
-    to the one current tables-only filing of the same department name, year, kind and scope."""
+    to the one current tables-only filing of the same department name, region, year, kind and
+    scope, whether that filing has a code or, like the tables half of 江苏, none."""
     params = _department_params(x)
     if params is None:
         return None
     r = con.execute(
         f"""SELECT DISTINCT f.filing_key FROM filing f
-            WHERE f.is_current AND f.department_code IS NOT NULL AND {_same_department_sql('f')}
+            WHERE f.is_current AND (f.department_code IS NOT NULL OR {_CODELESS_TABLES_SQL})
+              AND {_same_department_sql('f')}
+              AND EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id)
               AND NOT EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id AND d.role <> 'tables')""",
         params).fetchall()
     return r[0][0] if len(r) == 1 else None
@@ -210,8 +219,20 @@ def _absorb_narratives(con, fid: str, x: Extraction) -> None:
     """The tables half loaded after its narrative half: the narrative's code-less filing (a
     filing of its own until now) becomes part of this one."""
     params = _department_params(x)
-    if params is None or not x.meta.department_code:
+    if params is None:
         return
+    if not x.meta.department_code:
+        if not x.meta.region_code:
+            return
+        # Code-less on both sides: only the one tables-only filing of that department may take
+        # the narrative (two copies of the tables would make the choice arbitrary).
+        halves = con.execute(
+            f"""SELECT count(*) FROM filing f WHERE f.is_current AND {_CODELESS_TABLES_SQL}
+                AND {_same_department_sql('f')}
+                AND NOT EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id AND d.role <> 'tables')""",
+            params).fetchall()[0][0]
+        if halves != 1:
+            return
     orphans = [r[0] for r in con.execute(
         f"""SELECT f.filing_id FROM filing f
             WHERE f.is_current AND f.department_code IS NULL AND f.filing_key = f.filing_id AND {_same_department_sql('f')}
