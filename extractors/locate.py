@@ -16,9 +16,10 @@ from .profiles import Profile, norm
 
 _UNIT_RE = re.compile(r"单位[:：]?(万元|千元|亿元|元)")
 _PART_RE = re.compile(r"^第[一二三四五六七八九十]部分")
-# A numbered table marker ("表 4", "部门公开表 9") whose title is not in the profile: an unknown
-# table starts here, so the open instance must not swallow it as a continuation.
-_NUMBERED_RE = re.compile(r"^(部门公开表|公开表|表)\d+(-\d+)?|^公开\d+表$")
+# A numbered table marker ("表 4", "部门公开表 9", "公开 11 表：…", "五、2018 年度…财政拨款支出预算表")
+# whose title is not in the profile: an unknown table starts here, so the open instance must
+# not swallow it as a continuation.
+_NUMBERED_RE = re.compile(r"^(部门公开表|公开表|表)\d+(-\d+)?|^公开\d+表|^[一二三四五六七八九十]+、.{2,40}预算表$")
 _NOTE_RE = re.compile(r"(无|没有|未)(使用)?.{0,20}(政府性基金|国有资本经营).{0,12}(预算|支出)")
 
 
@@ -51,7 +52,23 @@ def _has_doubled_glyphs(page) -> bool:
     return dup >= 5 and dup >= len(chars) * 0.05
 
 
+def _is_invisible_fill(obj) -> bool:
+    """A filled, unstroked rectangle in white (gray 1, RGB 1,1,1 or CMYK 0,0,0,0)."""
+    if obj.get("object_type") != "rect" or obj.get("stroke") or not obj.get("fill"):
+        return False
+    colour = obj.get("non_stroking_color")
+    if isinstance(colour, (int, float)):
+        colour = (colour,)
+    if not colour:
+        return False
+    if len(colour) == 4:
+        return all(v == 0 for v in colour)
+    return all(v == 1 for v in colour)
+
+
 def page_events(page, profile: Profile, page_number: int, fiscal_year: int | None) -> list[_Event]:
+    if profile.drop_invisible_fills:
+        page = page.filter(lambda obj: not _is_invisible_fill(obj))
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
     events: list[_Event] = []

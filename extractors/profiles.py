@@ -18,8 +18,8 @@ from .amounts import normalize_cell
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
 
-# "表 5-1." / "表1、" / "部门公开表 5" / "12-1" printed before a title.
-_TABLE_NUMBER_RE = re.compile(r"^(部门公开表|公开表|表)?\d+(-\d+)?(?![\d年])[.、．:：]?")
+# "表 5-1." / "表1、" / "部门公开表 5" / "12-1" / "公开 01 表：" (江苏 2018) printed before a title.
+_TABLE_NUMBER_RE = re.compile(r"^((部门公开表|公开表|表)?\d+(-\d+)?(?![\d年])|公开\d+表)[.、．:：]?")
 
 
 def norm(text: str | None) -> str:
@@ -78,6 +78,10 @@ class Profile:
     tables: dict[str, TableSpec]
     ignore_header_parts: list[str]
     markers: list[re.Pattern] = field(default_factory=list)
+    # Drop the filled, unstroked rectangles painted in the page colour before pdfplumber finds
+    # the tables: 江苏 2017–2019 paints a white box behind every cell and a white padding strip
+    # beside it; their edges are invisible yet split each row and column in two.
+    drop_invisible_fills: bool = False
 
     def score(self, lines: list[str], fiscal_year: int | None) -> int:
         """How well the document's text lines fit this template: distinct titled kinds + marker votes."""
@@ -162,5 +166,6 @@ def load_profiles() -> tuple[Profile, ...]:
             tables={k: _spec(k, v or {}) for k, v in raw["tables"].items()},
             ignore_header_parts=list(raw.get("ignore_header_parts") or []),
             markers=[re.compile(m) for m in raw.get("markers") or []],
+            drop_invisible_fills=bool(raw.get("drop_invisible_fills")),
         ))
     return tuple(out)
