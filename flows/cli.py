@@ -9,18 +9,20 @@ from pathlib import Path
 from flows.settings import Paths, resolve_db
 
 
-def _db_parent() -> argparse.ArgumentParser:
+def _db_parent(default) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--db", help="DuckDB 数据库文件（默认：$BUDGETWATCH_DB，否则 data/budget.duckdb）")
+    p.add_argument("--db", default=default, help="DuckDB 数据库文件（默认：$BUDGETWATCH_DB，否则 data/budget.duckdb）")
     return p
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = _db_parent()
+    # --db is accepted before and after the command. The command's copy has no default of its
+    # own: argparse would otherwise overwrite `budgetwatch --db X ingest` with None.
+    common = _db_parent(argparse.SUPPRESS)
     ap = argparse.ArgumentParser(
         prog="budgetwatch",
         description="部门预算公开监督：抓取、抽取、入库、核对。",
-        parents=[common],
+        parents=[_db_parent(None)],
     )
     sub = ap.add_subparsers(dest="command", required=True)
 

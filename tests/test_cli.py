@@ -25,6 +25,18 @@ def test_db_resolution_order(monkeypatch, flag, env, expected):
     assert resolve_db(flag) == expected
 
 
+@pytest.mark.parametrize("argv, expected", [
+    (["--db", "x.duckdb", "check"], "x.duckdb"),           # before the command: was overwritten by None
+    (["check", "--db", "x.duckdb"], "x.duckdb"),
+    (["--db", "x.duckdb", "check", "--db", "z.duckdb"], "z.duckdb"),
+    (["check"], None),
+])
+def test_db_flag_before_or_after_the_command(argv, expected):
+    from flows.cli import build_parser
+
+    assert build_parser().parse_args(argv).db == expected
+
+
 @pytest.fixture
 def tiny_db(tmp_path):
     path = tmp_path / "t.duckdb"
