@@ -40,6 +40,11 @@ class Text:
         a = max(self.text.rfind(p, 0, start) for p in "。；;") + 1
         b_candidates = [i for i in (self.text.find(p, end) for p in "。；;") if i != -1]
         b = min(b_candidates) + 1 if b_candidates else len(self.text)
+        if b - a > 200:
+            # No full stop since the tables before (上海's 其他相关情况说明 opens right after
+            # the last table page): quote from the match's page, not the tables' text.
+            page_start = self.starts[max(0, bisect_right(self.starts, start) - 1)]
+            a = max(a, page_start if start - page_start <= 160 else start - 40)
         return self.text[a:b].strip()[:200]
 
 
@@ -176,6 +181,13 @@ def _sangong_claims(b: _Builder) -> None:
             mm = b.first(pattern, m.end(), end)
             if mm:
                 b.add(mm, kind="amount", subject=subject, amount_wan=_dec(mm.group(1)))
+    else:
+        # "2024 年度无“三公”经费财政拨款支出" / "本年度没有财政拨款“三公”经费支出": the filing
+        # states its 三公 total is nil (its 三公 table is printed empty). Only when no amount is
+        # stated: a template's leftover note beside printed figures must not zero them.
+        m = b.first(r"(?:没有|无)(?:财政拨款)?[“\"]?三公[”\"]?经费(?:财政拨款)?(?:支出|预算)")
+        if m:
+            b.add(m, kind="amount", subject="sangong:total", label=m.group(0), amount_wan=Decimal(0))
     m = b.first(r"三公”?经费的单位(?:范围)?包括([^。]+?)。")
     if m:
         b.add(m, kind="sangong_scope", subject="sangong", label=m.group(1).strip())
