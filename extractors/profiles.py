@@ -91,8 +91,8 @@ class Profile:
 
     def match_title(self, line: str, fiscal_year: int | None = None) -> str | None:
         """The table kind whose title this printed line is, or None."""
-        text = year_placeholders(strip_table_number(norm(line)), fiscal_year)
-        if not text or len(text) > 40:
+        text = _title_text(line, fiscal_year)
+        if not text:
             return None
         for kind, spec in self.tables.items():
             if text in spec.titles or any(p.search(text) for p in spec.title_patterns):
@@ -148,8 +148,19 @@ def _spec(kind: str, raw: dict) -> TableSpec:
     )
 
 
+@lru_cache(maxsize=16384)
+def _title_text(line: str, fiscal_year: int | None) -> str:
+    """A printed line as a title candidate ('' when too long to be one); the same for every
+    profile, so computed once per line and year."""
+    text = year_placeholders(strip_table_number(norm(line)), fiscal_year)
+    return text if len(text) <= 40 else ""
+
+
 def choose_profile(lines: list[str], fiscal_year: int | None) -> Profile:
-    return max(load_profiles(), key=lambda p: p.score(lines, fiscal_year))
+    # Each distinct line once: running headers, footers and repeated column headings make up
+    # much of a long filing, and every profile matches every line.
+    distinct = list(dict.fromkeys(line for line in lines if line.strip()))
+    return max(load_profiles(), key=lambda p: p.score(distinct, fiscal_year))
 
 
 @lru_cache(maxsize=None)
