@@ -85,15 +85,31 @@ FROM (
 -- than the filing's other values in the same unit (Excel exports print 109.50 as '109.5',
 -- and a one-cell 三公 table as '0.2') is taken at the filing's precision for that unit:
 -- the trailing zeros were trimmed, the value was not rounded to 0.1.
+--
+-- The summary tables (T1, T4) print names, not codes: a 款 or 项 printed under a 类's name
+-- (其他支出 / 其他支出 / 其他支出; 住房保障 under 援助其他地区支出) was read as that 类 too.
+-- Of the rows of one table column that carry the same 类 code, the 类 is the one printed with
+-- an ordinal (五、其他支出), else with the 类's '支出' ending, else the first (a 类 precedes its
+-- 款); the others go by their printed name, as a 款 row does.
 CREATE OR REPLACE VIEW cell AS
+WITH f AS (
+    SELECT x.* REPLACE (
+               CASE WHEN table_kind IN ('T1', 'T4') AND regexp_matches(row_code, '^[0-9]{3}$')
+                         AND row_number() OVER (
+                             PARTITION BY filing_id, table_kind, column_label, row_code
+                             ORDER BY regexp_matches(coalesce(row_label, ''), '^\s*([一二三四五六七八九十]+[、.．]|[0-9]+[、.．]|[（(][一二三四五六七八九十]+[)）])') DESC,
+                                      coalesce(row_label, '') LIKE '%支出' DESC, seq) > 1
+                    THEN coalesce(nullif(trim(row_label), ''), row_code) ELSE row_code END AS row_code)
+    FROM fact x
+    WHERE amount_wan IS NOT NULL
+)
 SELECT f.*,
        half_unit_wan(greatest(printed_decimals(printed_value),
                               max(printed_decimals(printed_value)) OVER (PARTITION BY filing_id, printed_unit)),
                      printed_unit) AS half_unit,
        struct_pack("table" := table_kind, page := page, "row" := row_code, label := row_label,
                    "column" := column_label, printed := printed_value, unit := printed_unit) AS ev
-FROM fact f
-WHERE amount_wan IS NOT NULL;
+FROM f;
 
 -- 三公 table items. A blank item of a T7 whose 合计 is printed counts as 0 (the 合计 row
 -- accounts for it, see A8); without a printed 合计 a blank item stays unknown (NULL).
@@ -167,7 +183,12 @@ WITH v AS (
         coalesce(max(amount_wan) FILTER (WHERE table_kind = 'T4' AND row_code = 'income_total' AND column_label IN ('预算数', '合计')),
                  max(amount_wan) FILTER (WHERE table_kind = 'T4' AND row_code = 'income_current' AND column_label IN ('预算数', '合计'))) AS fiscal_appropriation,
         max(amount_wan) FILTER (WHERE table_kind = 'T1' AND row_code = 'income:general_budget') AS general_budget_appropriation,
-        max(amount_wan) FILTER (WHERE table_kind = 'T3' AND row_code = 'total' AND column_label = '基本支出') AS basic_expenditure,
+        -- A 支出总表 that prints 基本支出 only as its parts (湖州: 人员支出 / 公用经费, no subtotal
+        -- column) gives the sum of the printed parts; the facts stay as printed.
+        coalesce(max(amount_wan) FILTER (WHERE table_kind = 'T3' AND row_code = 'total' AND column_label = '基本支出'),
+                 CASE WHEN NOT bool_or(table_kind = 'T3' AND column_label = '基本支出') THEN
+                      sum(amount_wan) FILTER (WHERE table_kind = 'T3' AND row_code = 'total'
+                                              AND column_label IN ('基本支出/人员经费', '基本支出/公用经费')) END) AS basic_expenditure,
         max(amount_wan) FILTER (WHERE table_kind = 'T3' AND row_code = 'total' AND column_label = '项目支出') AS project_expenditure,
         coalesce(max(amount_wan) FILTER (WHERE table_kind = 'T5-1' AND row_code = 'total' AND column_label = '基本支出/人员经费'),
                  max(amount_wan) FILTER (WHERE table_kind = 'T6' AND row_code = 'total' AND column_label = '人员经费')) AS personnel_expenditure,
