@@ -164,10 +164,11 @@ def _yoy_claims(b: _Builder) -> None:
 
 def _sangong_claims(b: _Builder) -> None:
     # a budget's "三公经费预算数 X"; a 决算's "…预算为 X 万元，支出决算为 Y 万元" (the 决算 amount)
-    m = (b.first(r"“?三公”?经费(?:财政拨款)?预算数(?:为)?\s*" + AMT)
+    # "预算数为0，与2025年预算持平" (上海): a bare 0 needs no unit
+    m = (b.first(r"“?三公”?经费(?:财政拨款)?预算数(?:为)?\s*(?:" + AMT + r"|(0)(?=[，,。；;]))")
          or b.first(r"“?三公”?经费(?:财政拨款)?支出(?:年初)?预算为\s*[\d,.]+\s*万元[，,]\s*支出决算(?:数)?为\s*" + AMT))
     if m:
-        b.add(m, kind="amount", subject="sangong:total", amount_wan=_dec(m.group(1)))
+        b.add(m, kind="amount", subject="sangong:total", amount_wan=_dec(m.group(1) or m.group(2)))
         end = m.end() + 600
         spent = r"(?:用)?(?:支出决算(?:数)?(?:为)?)?\s*"
         items = [
