@@ -7,6 +7,7 @@ every column whose centre lies inside the cell's horizontal extent, which gives
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .amounts import is_amount, normalize_cell, parse_percent
@@ -49,6 +50,38 @@ def _is_column_number_row(texts: list[str | None]) -> bool:
         return False
     nums = [int(v) for v in vals]
     return nums == list(range(nums[0], nums[0] + len(nums))) and nums[0] <= 2
+
+
+# "[30101]基本工资": the 科目 code printed in brackets at the head of the name cell (珠海).
+_BRACKET_CODE_RE = re.compile(r"^\s*[\[［【](\d{3,})[\]］】]\s*(.*)$", re.S)
+
+
+def _split_bracket_codes(grid: Grid) -> Grid:
+    """A name column whose cells lead with a bracketed 科目 code becomes a 编码 and a 名称 column,
+    so the coded-table reader sees the same columns as in the templates that print them apart."""
+    for j, path in enumerate(grid.header_paths):
+        cells = [row[j].norm for row in grid.rows if row[j].norm]
+        coded = sum(1 for c in cells if _BRACKET_CODE_RE.match(c))
+        if coded < 2 or coded < 0.6 * len(cells):
+            continue
+
+        def split(row: list[Cell], header: bool) -> list[Cell]:
+            cell = row[j]
+            m = None if header else _BRACKET_CODE_RE.match(cell.text)
+            code = Cell(m.group(1) if m else "", cell.bbox)
+            name = Cell(m.group(2) if m else cell.text, cell.bbox)
+            return row[:j] + [code, name] + row[j + 1:]
+
+        n_header = len(grid.raw_rows) - len(grid.rows)
+        return Grid(
+            page=grid.page, bbox=grid.bbox,
+            # A continuation page without a header keeps empty paths: its columns are the previous page's.
+            header_paths=grid.header_paths[:j] + ([path + ["编码"], path + ["名称"]] if path else [[], []])
+            + grid.header_paths[j + 1:],
+            rows=[split(r, False) for r in grid.rows],
+            raw_rows=[split(r, i < n_header) for i, r in enumerate(grid.raw_rows)],
+        )
+    return grid
 
 
 def grid_from_table(table, page_number: int) -> Grid:
@@ -97,10 +130,10 @@ def grid_from_table(table, page_number: int) -> Grid:
             for j, cx in enumerate(centres):
                 if cx is not None and x0 <= cx <= x1 and cell.text not in header_paths[j]:
                     header_paths[j].append(cell.text)
-    return Grid(
+    return _split_bracket_codes(Grid(
         page=page_number,
         bbox=tuple(table.bbox),
         header_paths=header_paths,
         rows=raw_rows[first_data:],
         raw_rows=raw_rows,
-    )
+    ))

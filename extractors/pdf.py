@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 CORE_TABLES = ("T1", "T3")
+_CORE_NAMES = {"T1": "收支总表", "T3": "支出总表"}
 
 
 def sha256_of(path: Path) -> str:
@@ -162,16 +163,42 @@ def read_regions(ex: Extraction, regions: list, profile, fiscal_year: int | None
     return facts
 
 
+# A formatted amount ("2,940.05", "0.00"): what a filled-in table prints and a blank template does
+# not. Bare integers are left out: the blank template prints 科目 codes and 栏次 numbers.
+_FORMATTED_AMOUNT_RE = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d+$|^-?\d+\.\d+$|^-?\d{1,3}(,\d{3})+$")
+
+
+def _prints_amounts(region) -> bool:
+    return any(_FORMATTED_AMOUNT_RE.match(cell.norm) for grid in region.grids for row in grid.rows for cell in row)
+
+
 def decide_outcome(ex: Extraction, regions: list, says_budget: bool, size: str, template: str) -> None:
     facts = ex.facts
     found = {t.table_kind for t in ex.tables if t.n_facts}
+    located = {r.kind for r in regions}
+    core_regions = [r for r in regions if r.kind in CORE_TABLES]
+    missing = [k for k in CORE_TABLES if k not in found]
     # A document that calls itself a budget but whose tables we could not read is our failure
     # (parse_error: template not covered), not "not a budget".
     if not regions and not says_budget:
         ex.outcome = "not_budget"
         ex.outcome_detail = f"{size}，未找到任何预算表（收支总表、支出总表等），不是部门预算/决算文件。"
-    elif not all(k in found for k in CORE_TABLES):
-        missing = [k for k in CORE_TABLES if k not in found]
+    elif core_regions and not facts and not any(_prints_amounts(r) for r in core_regions):
+        # The official template handed out to departments: every table in place, every amount
+        # cell blank. It is a form to fill in, not a filing.
+        ex.outcome = "not_budget"
+        ex.outcome_detail = (f"{size}，识别到 {len(regions)} 张表（含 "
+                             f"{'、'.join(sorted({r.kind for r in core_regions}))}），但所有金额单元格均为空白："
+                             f"这是空白模板，不是一份预算/决算申报。")
+    elif (missing and len(missing) < len(CORE_TABLES) and not (set(missing) & located)
+          and len(found) >= 4):
+        # The template is read (the other core table and several more have amounts) but a core
+        # table's title is nowhere in the document: the filing omits that table. That is a
+        # finding about the filing, not a template we failed to read.
+        ex.outcome_detail = (f"{size}，识别 {len(ex.tables)} 张表、{len(facts)} 个金额、"
+                             f"{len(ex.claims)} 条说明文字陈述（模板 {template}）；文件中未找到核心表 "
+                             f"{'、'.join(missing)}（{'、'.join(_CORE_NAMES[k] for k in missing)}），该表缺失。")
+    elif missing:
         ex.outcome = "parse_error"
         claimed = f"{ex.meta.fiscal_year}年{ex.meta.kind or '预算'}" if ex.meta.fiscal_year else "预算文件"
         ex.outcome_detail = (f"文件自称{claimed}，但核心表 "

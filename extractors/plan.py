@@ -29,6 +29,8 @@ def page_plan(pages: list[PageInfo], profile: Profile, fiscal_year: int | None) 
             if not text:
                 continue
             kind = profile.match_title(text, fiscal_year)
+            if kind is None and profile.is_title_fragment(text, fiscal_year):
+                kind = "?"  # read the page: pdfplumber's lines will tell which table it is
             if kind:
                 events.append(kind)
             elif _PART_RE.match(text) or _NUMBERED_RE.match(text):

@@ -103,6 +103,16 @@ class Profile:
                 return kind
         return None
 
+    def is_title_fragment(self, line: str, fiscal_year: int | None = None) -> bool:
+        """A line that is a known title missing its last one to three characters: pypdfium2 returns
+        text in content-stream order, which can print "收入支出决算总" and its "表" lines apart
+        (pdfplumber's lines, read by position, keep the title whole)."""
+        text = year_placeholders(strip_table_number(norm(line)), fiscal_year)
+        if len(text) < 4:
+            return False
+        return any(t.startswith(text) and 0 < len(t) - len(text) <= 3
+                   for spec in self.tables.values() for t in spec.titles)
+
     def is_sub_title(self, kind: str, line: str) -> bool:
         text = strip_table_number(norm(line))
         return bool(text) and text in self.tables[kind].sub_titles

@@ -36,6 +36,10 @@ SUMMARY_LABELS.update({
     "其他资金": "income:other",
     # 江苏, 深圳 T1
     "财政专户管理资金": "income:special_account",
+    # 珠海 T1: the three appropriations in one 预算拨款 row
+    "预算拨款": "income:fiscal",
+    "财政专户拨款": "income:special_account",
+    "结转结余下年": "expenditure_carryover",
     # 深圳 T1 / T4
     "上年结余、结转": "income_carryover",
     "一般公共预算拨款结余、结转": "carryover:general_budget",
