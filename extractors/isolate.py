@@ -21,16 +21,21 @@ import resource
 import subprocess
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 from .model import Extraction
 from .ocr import OCR_ADDRESS_SPACE_MB
 
 log = logging.getLogger(__name__)
+# A child re-runs a main module the fork server preloaded (see _main_module); runpy warns that it
+# is already imported, once per document. Imported first in the fork server, this filter is
+# inherited by every child.
+warnings.filterwarnings("ignore", message=r".* found in sys\.modules after import of package", category=RuntimeWarning)
 
 CHILD_ENV = "BUDGETWATCH_EXTRACT_CHILD"  # 'forkserver' (default) or 'subprocess'
 CHILD_NAME = "bw-extract"  # the children's /proc comm: what `ps -o comm` and `top` show
-_PRELOAD = ["extractors.pdf"]
+_PRELOAD = ["extractors.isolate", "extractors.pdf"]
 _ctx = None
 _ctx_lock = threading.Lock()
 # Resources of the forked children so far: they are the fork server's children, so this
