@@ -79,19 +79,29 @@ def test_missing_file_is_reported(tmp_path):
     assert ex.outcome == "parse_error" and "无法读取" in ex.outcome_detail
 
 
-def test_isolated_matches_in_process(seed_pdf):
+# Both ways of starting the child: forked from the fork server (default) and a fresh interpreter.
+CHILD_MODES = pytest.mark.parametrize("child", ["forkserver", "subprocess"])
+
+
+@CHILD_MODES
+def test_isolated_matches_in_process(seed_pdf, child, monkeypatch):
+    monkeypatch.setenv("BUDGETWATCH_EXTRACT_CHILD", child)
     a = extract_file(seed_pdf)
     b = run_isolated(seed_pdf, timeout_s=120)
     assert b.outcome == a.outcome == "ok"
     assert (b.facts, b.claims, b.meta, b.tables) == (a.facts, a.claims, a.meta, a.tables)
 
 
-def test_isolated_timeout(seed_pdf):
+@CHILD_MODES
+def test_isolated_timeout(seed_pdf, child, monkeypatch):
+    monkeypatch.setenv("BUDGETWATCH_EXTRACT_CHILD", child)
     ex = run_isolated(seed_pdf, timeout_s=0.05)
     assert ex.outcome == "timeout" and "秒" in ex.outcome_detail
 
 
-def test_isolated_memory_limit(seed_pdf):
+@CHILD_MODES
+def test_isolated_memory_limit(seed_pdf, child, monkeypatch):
+    monkeypatch.setenv("BUDGETWATCH_EXTRACT_CHILD", child)
     ex = run_isolated(seed_pdf, memory_mb=40)
     assert ex.outcome == "parse_error" and "40 MB" in ex.outcome_detail
 

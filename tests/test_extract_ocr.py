@@ -173,3 +173,14 @@ def test_budget_words_of_the_ocr_probe(text, says):
 
     page = OcrPage(1, 595.0, 842.0, [Box(text, 0.9, 10.0, 10.0, 200.0, 22.0)], [], [])
     assert _says_budget([page]) is says
+
+
+def test_ocr_settings_reach_the_forked_child(seed_pdf, tmp_path, monkeypatch):
+    """The fork server starts once, with the environment of that moment; an OCR setting made
+    afterwards must still govern the child that reads the next scan."""
+    scan = rasterise(seed_pdf, tmp_path / "scan.pdf", [5, 7], dpi=150)
+    monkeypatch.delenv("BUDGETWATCH_EXTRACT_CHILD", raising=False)
+    run_isolated(tmp_path / "scan.pdf", timeout_s=1e-3)  # the fork server is started by now
+    monkeypatch.setenv("BUDGETWATCH_OCR_PAGES", "1")
+    ex = run_isolated(scan, timeout_s=300)
+    assert "识别了前 1 页（共 2 页，其余未识别）" in ex.outcome_detail
