@@ -208,6 +208,17 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
             # A continuation page without the header (上海 决算): its first rows were taken
             # for a header; they are data under the previous page's columns.
             labels, rows = prev_labels, grid.raw_rows
+        elif not any(labels) and prev_labels and any(prev_labels):
+            # ... with fewer columns than the page before (江苏 2017: the last rows, 上年结转 /
+            # 收入合计 / 支出合计, drawn as label | amount | label | amount): a column whose cells
+            # are all amounts is an amount column, the one amount label the table has.
+            amount_labels = set(filter(None, prev_labels))
+            only = next(iter(amount_labels)) if len(amount_labels) == 1 else None
+            if only is not None:
+                cols = list(zip(*[[c.norm for c in r] for r in grid.raw_rows])) if grid.raw_rows else []
+                guessed = [only if any(col) and all(not t or is_amount(t) for t in col) else None for col in cols]
+                if any(guessed) and guessed[0] is None:
+                    labels, rows = guessed, grid.raw_rows
         prev_labels = labels
         # Each amount column belongs to the nearest label column on its left.
         pairs: list[tuple[int, list[int]]] = []
