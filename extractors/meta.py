@@ -1,11 +1,15 @@
 """Filing metadata read from the document itself: who, where, which year, which kind."""
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
+from pathlib import Path
 
 from . import canon
 from .model import Fact, FilingMeta
+
+log = logging.getLogger(__name__)
 
 _COVER_RE = re.compile(r"^(.*?)(20\d\d)年度?([\u4e00-\u9fff（）()]{0,30}?)(部门|单位)(预算|决算)")
 _YEAR_KIND_RE = re.compile(r"(20\d\d)年度?[\u4e00-\u9fff（）()]{0,30}?(部门|单位)?(预算|决算)")
@@ -106,3 +110,34 @@ def read_meta(page_texts: list[str], facts: list[Fact], template: str | None) ->
         names.append(printed_name)
     meta.names_seen = names
     return meta
+
+
+def cover_is_image(meta: FilingMeta, first_page_text: str, first_page_images: int) -> bool:
+    """The department is named nowhere in the text, and the cover carries images but (almost) no
+    text: its title is drawn as pictures of glyphs (江苏省政协办公厅 2019 年度部门预算公开)."""
+    return meta.department is None and first_page_images > 0 and len(_PAGE_MARK_LINE_RE.sub("", first_page_text).strip()) < 5
+
+
+_PAGE_MARK_LINE_RE = re.compile(r"(?m)^\s*[-—–]?\s*\d+\s*[-—–]?\s*$")
+
+
+def ocr_cover_text(path: Path) -> str | None:
+    """The cover page read by OCR (one page, ~3 s), or None when OCR is not available."""
+    import pypdfium2 as pdfium
+
+    from .ocr import OcrUnavailable, ocr_page
+
+    try:
+        doc = pdfium.PdfDocument(str(path))
+        try:
+            page = doc[0]
+            try:
+                got = ocr_page(page, 1)
+            finally:
+                page.close()
+        finally:
+            doc.close()
+    except (OcrUnavailable, MemoryError, OSError) as exc:
+        log.info("cover OCR unavailable for %s: %s", path.name, exc)
+        return None
+    return "\n".join(b.text for b in got.boxes)

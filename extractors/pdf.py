@@ -18,7 +18,7 @@ from pypdfium2 import PdfiumError
 from .facts import coded_table_facts, summary_table_facts, vertical_t7_facts
 from .forms import t11_facts, t12_projects
 from .locate import locate
-from .meta import read_meta, year_and_kind
+from .meta import cover_is_image, ocr_cover_text, read_meta, year_and_kind
 from .model import Extraction, Fact, TableInstance
 from .narrative import extract_claims, narrative_pages, section_claims, staff_claims
 from .plan import page_plan
@@ -114,6 +114,10 @@ def _extract(path: Path, sha: str) -> Extraction:
     ex.facts = facts
 
     ex.meta = read_meta(texts, facts, profile.id)
+    if cover_is_image(ex.meta, texts[0], pages[0].n_images):
+        cover = ocr_cover_text(path)
+        if cover:
+            ex.meta = read_meta([cover] + texts[1:], facts, profile.id)
     _profile_defaults(ex, profile)
     first_table = min((p for r in regions for p in r.pages), default=None)
     page_texts = [(p.number, p.text) for p in pages]
