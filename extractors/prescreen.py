@@ -61,14 +61,25 @@ def _count_objects(page) -> tuple[int, int]:
         obj = pdfium_c.FPDFPage_GetObject(raw, i)
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            paths += 1
+            paths += _drawn_shapes(obj)
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             images += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             for j in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                inner = pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFFormObj_GetObject(obj, j))
+                inner_obj = pdfium_c.FPDFFormObj_GetObject(obj, j)
+                inner = pdfium_c.FPDFPageObj_GetType(inner_obj)
                 if inner == pdfium_c.FPDF_PAGEOBJ_PATH:
-                    paths += 1
+                    paths += _drawn_shapes(inner_obj)
                 elif inner == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                     images += 1
     return paths, images
+
+
+# A path object drawn as one with many sub-paths (上海市福利彩票发行中心 2026: a table's whole grid
+# as two path objects of 40 and 85 segments) holds as many shapes as it has sub-paths; a
+# rectangle is four or five segments.
+_SEGMENTS_PER_SHAPE = 4
+
+
+def _drawn_shapes(obj) -> int:
+    return max(1, pdfium_c.FPDFPath_CountSegments(obj) // _SEGMENTS_PER_SHAPE)

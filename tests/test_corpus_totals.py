@@ -151,3 +151,16 @@ def test_putuo_final_sangong_stated_in_the_narrative(rel, sha, expected, page, q
     assert totals(con, held[rel]) == expected
     got = con.execute("SELECT page, text FROM claim WHERE kind = 'amount' AND subject = 'sangong:total'").fetchall()
     assert len(got) == 1 and got[0][0] == page and quote.replace(" ", "") in got[0][1].replace(" ", "")
+
+
+def test_shanghai_tables_drawn_as_one_path_each_are_read():
+    # Saved as 民政局 but the 2026 budget of 上海市福利彩票发行中心: every table's grid is drawn as
+    # one or two path objects of many sub-paths (page 7: 40 and 85 segments), which the
+    # pre-screen counted as two paths, so no page was read as a table.
+    rel = (SH.format("民政局"), "f5c3bca400c73a17f937ecf533feffe9c3ac6de0fbcb98fa52aa65cdb046cf9a")
+    x = extract_file(corpus_file(*rel), rel[1])
+    assert [t.table_kind for t in x.tables][:5] == ["T1", "T2", "T3", "T4", "T5-1"]
+    con, held = load(rel)
+    # 收入总计 216,801,570 元; 基本支出 17,499,901 + 3,362,962 元 (人员 + 公用, T3 20,862,863);
+    # 项目支出 195,938,707 元; 三公 "预算数为0.00万元" (p16)
+    assert totals(con, held[rel[0]]) == D("21680.157", "21680.157", "2086.2863", "19593.8707", "0")
