@@ -66,10 +66,45 @@ def _is_invisible_fill(obj) -> bool:
     return all(v == 1 for v in colour)
 
 
+def _cut_frame_edges(page) -> list[dict]:
+    """Horizontal rules closing a frame cut by the page break. A table continued from the previous
+    page (江苏) starts with vertical rules that no horizontal rule meets at the top, so
+    pdfplumber forms no cell for its first row (a 科目 row, or a header's 项目名称 | 金额).
+    The same holds at the bottom of a page the table runs off."""
+    edges = page.edges
+    vertical = [e for e in edges if e["orientation"] == "v" and e["height"] >= 5]
+    horizontal = [e for e in edges if e["orientation"] == "h" and e["width"] >= 5]
+
+    def met(x: float, y: float) -> bool:
+        return any(abs(h["top"] - y) <= 3 and h["x0"] - 3 <= x <= h["x1"] + 3 for h in horizontal)
+
+    def continued(v: dict, side: str) -> bool:  # a rule drawn in pieces goes on past this end
+        other = "bottom" if side == "top" else "top"
+        return any(w is not v and abs(w["x0"] - v["x0"]) <= 1 and abs(w[other] - v[side]) <= 3 for w in vertical)
+
+    added = []
+    for side in ("top", "bottom"):
+        open_ends: dict[int, list[float]] = {}
+        for v in vertical:
+            if not met(v["x0"], v[side]) and not continued(v, side):
+                open_ends.setdefault(round(v[side]), []).append(v["x0"])
+        for y, xs in open_ends.items():
+            if len(xs) >= 2:  # one stray rule is not a frame
+                # across every rule ending there: an open part of a frame reaches the closed part
+                xs = [v["x0"] for v in vertical if abs(v[side] - y) <= 3]
+                x0, x1 = min(xs), max(xs)
+                added.append({"object_type": "h_edge", "orientation": "h", "x0": x0, "x1": x1,
+                              "width": x1 - x0, "top": y, "bottom": y, "height": 0})
+    return added
+
+
 def page_events(page, profile: Profile, page_number: int, fiscal_year: int | None) -> list[_Event]:
+    settings = {}
     if profile.drop_invisible_fills:
         page = page.filter(lambda obj: not _is_invisible_fill(obj))
-    tables = page.find_tables()
+    if profile.close_cut_frames:
+        settings["explicit_horizontal_lines"] = _cut_frame_edges(page)
+    tables = page.find_tables(settings or None)
     boxes = [t.bbox for t in tables]
     events: list[_Event] = []
     pending = ""  # a unit line split over two lines ("单位：" / "万元")

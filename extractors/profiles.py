@@ -82,6 +82,8 @@ class Profile:
     # the tables: 江苏 2017–2019 paints a white box behind every cell and a white padding strip
     # beside it; their edges are invisible yet split each row and column in two.
     drop_invisible_fills: bool = False
+    # Close with a horizontal rule the frames a page break leaves open (see locate._cut_frame_edges).
+    close_cut_frames: bool = False
 
     def score(self, lines: list[str], fiscal_year: int | None) -> int:
         """How well the document's text lines fit this template: distinct titled kinds + marker votes."""
@@ -104,14 +106,12 @@ class Profile:
         return None
 
     def is_title_fragment(self, line: str, fiscal_year: int | None = None) -> bool:
-        """A line that is a known title missing its last one to three characters: pypdfium2 returns
-        text in content-stream order, which can print "收入支出决算总" and its "表" lines apart
-        (pdfplumber's lines, read by position, keep the title whole)."""
+        """A line that is a known title without its final 表: pypdfium2 returns text in
+        content-stream order, which can print "收入支出决算总" and its "表" lines apart
+        (pdfplumber's lines, read by position, keep the title whole). Short fragments
+        ("收入预算") are column headers as often as titles."""
         text = year_placeholders(strip_table_number(norm(line)), fiscal_year)
-        if len(text) < 4:
-            return False
-        return any(t.startswith(text) and 0 < len(t) - len(text) <= 3
-                   for spec in self.tables.values() for t in spec.titles)
+        return len(text) >= 6 and any(text + "表" in spec.titles for spec in self.tables.values())
 
     def is_sub_title(self, kind: str, line: str) -> bool:
         text = strip_table_number(norm(line))
@@ -188,5 +188,6 @@ def load_profiles() -> tuple[Profile, ...]:
             ignore_header_parts=list(raw.get("ignore_header_parts") or []),
             markers=[re.compile(m) for m in raw.get("markers") or []],
             drop_invisible_fills=bool(raw.get("drop_invisible_fills")),
+            close_cut_frames=bool(raw.get("close_cut_frames")),
         ))
     return tuple(out)

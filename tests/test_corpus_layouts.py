@@ -15,7 +15,7 @@ import pytest
 
 from extractors import extract_file
 from extractors.grid import Cell, Grid, _split_bracket_codes
-from extractors.locate import _is_invisible_fill
+from extractors.locate import _cut_frame_edges, _is_invisible_fill
 from extractors.profiles import load_profiles
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
@@ -90,6 +90,19 @@ def test_jiangsu_unknown_numbered_table_closes_the_open_one():
     assert {f.page for f in t4} == {11}
     assert "行政运行" not in {f.row_label for f in t4}
     assert printed(ex, "T4", "expenditure_current", "预算数") == "33,172.15"
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("rel, sha, kind, row, column, value", [
+    # 表4 continued on p.11 under a header whose 收入 half has no top rule
+    (*JIANGSU[5][:2], "T4", "income_total", "预算数", "33,172.15"),
+    (*JIANGSU[5][:2], "T4", "income:general_budget", "预算数", "33,172.15"),
+    # the first 科目 row of a page the table continues onto, with no rule above it
+    (*JIANGSU[5][:2], "T6", "30231", "合计", "266.80"),
+    (*JIANGSU[4][:2], "T6", "30206", "合计", "235.00"),
+])
+def test_jiangsu_rows_at_the_page_cut(rel, sha, kind, row, column, value):
+    assert printed(extraction(rel, sha), kind, row, column) == value
 
 
 ZHUHAI = [
@@ -203,6 +216,30 @@ def test_title_fragment(line, fragment):
 ])
 def test_invisible_fill(obj, invisible):
     assert _is_invisible_fill(obj) is invisible
+
+
+class _Page:
+    def __init__(self, edges):
+        self.edges = edges
+
+
+def _v(x, top, bottom):
+    return {"orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom, "height": bottom - top, "width": 0}
+
+
+def _h(x0, x1, y):
+    return {"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y, "height": 0, "width": x1 - x0}
+
+
+def test_cut_frame_edges_close_a_frame_the_page_break_opened():
+    # a two-column frame with no rule on top (continued from the previous page), closed below
+    page = _Page([_v(60, 71, 120), _v(190, 71, 120), _v(290, 71, 120), _h(60, 290, 100), _h(60, 290, 120)])
+    assert [(e["x0"], e["x1"], e["top"]) for e in _cut_frame_edges(page)] == [(60, 290, 71)]
+    # a closed frame, and a rule drawn in two pieces, need nothing
+    closed = _Page([_v(60, 71, 90), _v(60, 90, 120), _v(290, 71, 120), _h(60, 290, 71), _h(60, 290, 120)])
+    assert _cut_frame_edges(closed) == []
+    # one stray rule is not a frame
+    assert _cut_frame_edges(_Page([_v(60, 71, 120), _h(60, 290, 120)])) == []
 
 
 def test_bracketed_codes_split_into_code_and_name_columns():
