@@ -15,6 +15,7 @@ from .grid import Grid, grid_from_table
 from .profiles import Profile, norm
 
 _UNIT_RE = re.compile(r"单位[:：]?(万元|千元|亿元|元)")
+_UNIT_HEAD_RE = re.compile(r"单位[:：]?[万千亿]?$")  # a unit line cut before its end
 _PART_RE = re.compile(r"^第[一二三四五六七八九十]部分")
 # A numbered table marker ("表 4", "部门公开表 9", "公开 11 表：…", "五、2018 年度…财政拨款支出预算表")
 # whose title is not in the profile: an unknown table starts here, so the open instance must
@@ -134,11 +135,16 @@ def page_events(page, profile: Profile, page_number: int, fiscal_year: int | Non
             events.append(_Event(line["top"], "sub", text))
             continue
         unit = _UNIT_RE.search(pending + text)
+        if not unit and pending and text.endswith("元"):
+            # "单位：万" wrapped at the right margin, its "元" printed at the end of the next line
+            # ("部门名称：江苏省高级人民法院 元")
+            unit = _UNIT_RE.search(pending + "元")
         if unit:
             events.append(_Event(line["top"], "unit", unit.group(1)))
             pending = ""
             continue
-        pending = text if text.endswith(("单位:", "单位：", "单位")) else ""
+        head = _UNIT_HEAD_RE.search(text)
+        pending = head.group(0) if head else ""
         if _PART_RE.match(text):
             events.append(_Event(line["top"], "part", text))
         elif _NUMBERED_RE.match(text):

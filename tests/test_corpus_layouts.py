@@ -100,6 +100,10 @@ def test_jiangsu_unknown_numbered_table_closes_the_open_one():
     # the first 科目 row of a page the table continues onto, with no rule above it
     (*JIANGSU[5][:2], "T6", "30231", "合计", "266.80"),
     (*JIANGSU[4][:2], "T6", "30206", "合计", "235.00"),
+    # 省法院 2019: "单位：万" wrapped, its "元" at the end of the 部门名称 line; T6's column headed 基本支出
+    (*JIANGSU[6][:2], "T7", "total", "合计", "513.75"),
+    (*JIANGSU[6][:2], "T7", "total", "公务接待费", "86.95"),
+    (*JIANGSU[6][:2], "T6", "total", "合计", "21,968.00"),
 ])
 def test_jiangsu_rows_at_the_page_cut(rel, sha, kind, row, column, value):
     assert printed(extraction(rel, sha), kind, row, column) == value
