@@ -121,6 +121,9 @@ COLUMNS["T1"] += ["基本支出/人员经费", "基本支出/公用经费", "项
 COLUMNS["T2"] += ["本年收入/财政拨款收入"]
 # 湖州's 支出预算总表 splits 基本支出 into 人员 / 公用 without a 基本支出 column.
 COLUMNS["T3"] += ["基本支出/人员经费", "基本支出/公用经费"]
+# 江苏's 支出预算总表 is one 合计 row: 基本支出 + 项目支出 + 单位预留机动经费 (a reserve the
+# department holds back unallocated), beside a 结转下年资金 column.
+COLUMNS["T3"] += ["单位预留机动经费"]
 # 上海 prints 机关运行经费 in the same table as 三公.
 COLUMNS["T7"] += ["机关运行经费"]
 # 江苏 prints 三公, 会议费 and 培训费 in one table whose 合计 covers all of them.

@@ -95,7 +95,11 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None)
                     notes.append(f"未映射列：{u}")
         year_col = next((j for j, p in enumerate(grid.header_paths) if p and norm(p[-1]) == "年度"), None)
         for row in grid.rows:
-            code = "".join(row[j].norm for j in cols.codes) if cols.codes else ""
+            parts = [row[j].norm for j in cols.codes]
+            if len(parts) > 1 and parts[0]:
+                # 普陀 prints a 款 of 301 as '2' for '02' (津贴补贴) beside '01' and '08'
+                parts = parts[:1] + [p.zfill(2) if p.isdigit() and len(p) == 1 else p for p in parts[1:]]
+            code = "".join(parts)
             label = row[cols.name].norm if cols.name is not None else ""
             if cols.unit is not None and cols.unit != cols.name and row[cols.unit].norm:
                 last_unit = row[cols.unit].norm  # a unit's own row; its 科目 rows follow
@@ -245,7 +249,8 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
                 text = strip_ordinal(label)
                 if text in ("本年收入", "本年收入合计"):
                     sections[label_col] = "current"
-                elif text in ("上年结转", "上年结转结余"):
+                elif text in ("上年结转", "上年结转结余") or summary_row_code(label, None) == "income_carryover":
+                    # 决算 T4 opens the block with 年初财政拨款结转和结余 and repeats the funds under it
                     sections[label_col] = "carryover"
                 code = summary_row_code(label, sections.get(label_col))
                 seen = seen_codes.setdefault(label_col, set())
@@ -290,7 +295,9 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
 
 
 def _item_key(label: str) -> str:
-    return re.sub(r"^\(\d+\)", "", strip_ordinal(strip_ordinal(label))).replace("“", "").replace("”", "").replace('"', "").removeprefix("其中:")
+    # 福州 numbers the vehicle parts after the 其中: "其中：（1）公务用车购置费"
+    text = strip_ordinal(strip_ordinal(label)).removeprefix("其中:")
+    return re.sub(r"^\(\d+\)", "", text).replace("“", "").replace("”", "").replace('"', "")
 
 
 def vertical_t7_facts(region: Region) -> tuple[list[Fact], list[str]] | None:

@@ -164,3 +164,97 @@ def test_income_table_without_a_current_year_subtotal_column():
     outcome, expected, actual, message, _ = finding(con, "B1", "income_current")
     assert (outcome, expected, actual) == ("pass", Decimal("2219.92"), Decimal("2219.92"))
     assert "表2 合计行本年收入各列之和" in message
+
+
+# 江苏 省委办公厅 2017: 支出预算总表 is one row, 合计 20,849.45 = 基本 9,964.07 + 项目 10,688.66
+# + 单位预留机动经费 196.72 (p. 3); 三公 table headed 公务用车购置及运行维护费 (p. 11).
+JS_WEIBAN = ("jiangsu/江苏省委办公厅/江苏省委办公厅2017年预算公开表格.pdf",
+             "a59d3e87fad5e3ebb9ef3a7a04ddd0a6956f71be887af24b11d50b7cf52f37be")
+
+
+def test_jiangsu_expenditure_table_with_its_unallocated_reserve():
+    con = checked(*JS_WEIBAN)
+    reserve = con.execute("SELECT amount_wan FROM facts WHERE table_kind = 'T3' AND row_code = 'total' "
+                          "AND column_label = '单位预留机动经费'").fetchall()
+    assert reserve == [(Decimal("196.72"),)]
+    outcome, expected, actual, message, _ = finding(con, "A3", "T3:total")
+    assert (outcome, expected, actual) == ("pass", Decimal("20849.45"), Decimal("20849.45"))
+    assert message.endswith("一致。") and "单位预留机动经费" in message
+    # no class rows in 表3: the classes of 表1 are not compared with nothing
+    assert con.execute("SELECT count(*) FROM findings WHERE rule_id = 'B2' AND subject LIKE 'class:%'").fetchone()[0] == 0
+    outcome, *_ = finding(con, "B2", "classes")
+    assert outcome == "not_applicable"
+    outcome, expected, actual, *_ = finding(con, "B2", "total")
+    assert (outcome, expected, actual) == ("pass", Decimal("20849.45"), Decimal("20849.45"))
+
+
+def test_jiangsu_sangong_vehicle_columns_headed_yunxing_weihu():
+    con = checked(*JS_WEIBAN)
+    t = dict(con.execute("SELECT column_label, amount_wan FROM facts WHERE table_kind = 'T7' AND row_code = 'total'").fetchall())
+    assert t["公务用车购置及运行费/小计"] == Decimal("411.20")
+    assert t["公务用车购置及运行费/公务用车运行费"] == Decimal("411.20")
+    outcome, expected, actual, *_ = finding(con, "A8", "total")
+    assert (outcome, expected, actual) == ("pass", Decimal("509.20"), Decimal("509.20"))
+    outcome, expected, actual, *_ = finding(con, "A8", "vehicle")
+    assert (outcome, expected, actual) == ("pass", Decimal("411.20"), Decimal("411.20"))
+
+
+# 福州 公安局巡特警支队: vertical 三公 table, parts printed "其中：（1）公务用车购置费 200.00",
+# "（2）公务用车运行费 226.75" under 公务用车购置及运行费 426.75 (p. 19)
+FZ_XUNTE = ("cities/017_福州/公安局_2026年度福州市公安局巡特警支队单位预算.pdf.pdf",
+            "1881fe43526f1ddf669b85685e562a28d7a5d86039c461ca641ae80869963b5b")
+
+
+def test_fuzhou_numbered_vehicle_parts_of_a_vertical_sangong_table():
+    con = checked(*FZ_XUNTE)
+    t = dict(con.execute("SELECT column_label, amount_wan FROM facts WHERE table_kind = 'T7' AND row_code = 'total'").fetchall())
+    assert t["公务用车购置及运行费/公务用车购置费"] == Decimal("200.00")
+    assert t["公务用车购置及运行费/公务用车运行费"] == Decimal("226.75")
+    outcome, expected, actual, *_ = finding(con, "A8", "vehicle")
+    assert (outcome, expected, actual) == ("pass", Decimal("426.75"), Decimal("426.75"))
+    outcome, expected, actual, *_ = finding(con, "A8", "total")
+    assert (outcome, expected, actual) == ("pass", Decimal("430.87"), Decimal("430.87"))
+
+
+def test_final_account_carryover_block_repeats_the_funds():
+    # 财政拨款收入支出决算总表 (pp. 12-13): 年初财政拨款结转和结余 21.63, then
+    # 一、一般公共预算财政拨款 21.63 under it; 本年收入合计 2,940.05 is the first 一般公共预算 row alone
+    con = checked(*PT_CAIZHENG)
+    rows = con.execute("SELECT row_code, amount_wan FROM facts WHERE table_kind = 'T4' AND column_label = '决算数' "
+                       "AND row_code LIKE '%:general_budget' ORDER BY row_code").fetchall()
+    assert rows == [("carryover:general_budget", Decimal("21.63")), ("income:general_budget", Decimal("2940.05"))]
+    outcome, expected, actual, *_ = finding(con, "A5", "T4:income_current:决算数")
+    assert (outcome, expected, actual) == ("pass", Decimal("2940.05"), Decimal("2940.05"))
+    outcome, expected, actual, *_ = finding(con, "A5", "T4:income:决算数")
+    assert (outcome, expected, actual) == ("pass", Decimal("2961.68"), Decimal("2961.68"))
+
+
+# 普陀 万里街道 2024: 基本支出表 prints the 款 of 301 as '2' and '7' (津贴补贴, 绩效工资) beside
+# '01', '08' (p. 29); 301 工资福利支出 88,282,511 元 is the sum of all nine 款
+PT_WANLI24 = ("putuo/上海市普陀区人民政府万里街道办事处24年预算.pdf",
+              "9cf8afd0f960aea9377ec2d80d8573bb96747e42f0c64046a81f63a2e4af7ce8")
+# 普陀 司法局 单位 2026: 支出总表 合计 row prints 基本支出 22,118,861 (rounded to 元) beside
+# 合计 86,959,408.34 and 项目支出 64,840,547.00 (p. 12)
+PT_SIFA_UNIT = ("putuo/上海市普陀区司法局2026年单位预算.pdf",
+                "ad92f2d01b2ae866806648e822aa53881582f3ba11ad07601a50fd59ca9ee58f")
+
+
+def test_putuo_kuan_printed_without_its_leading_zero():
+    con = checked(*PT_WANLI24)
+    amounts = dict(con.execute("SELECT row_code, amount_wan FROM facts WHERE table_kind = 'T6' "
+                               "AND column_label = '合计' AND row_code IN ('30102', '30107')").fetchall())
+    assert amounts == {"30102": Decimal("1662.381"), "30107": Decimal("1144.71")}
+    for col in ("合计", "人员经费"):
+        outcome, expected, actual, *_ = finding(con, "A7", f"T6:301:{col}")
+        assert (outcome, expected, actual) == ("pass", Decimal("8828.2511"), Decimal("8828.2511"))
+
+
+def test_putuo_integer_printed_in_a_table_of_cents_keeps_its_rounding():
+    con = checked(*PT_SIFA_UNIT)
+    outcome, expected, actual, *_ = finding(con, "A3", "T3:total")
+    assert (outcome, expected, actual) == ("pass", Decimal("8695.940834"), Decimal("8695.9408"))
+    outcome, *_ = finding(con, "B5", "basic")
+    assert outcome == "pass"
+    # 行政运行 prints 项目支出 64,840,547.00 beside its 合计 14,348,853.34 (p. 11): the office's slip
+    outcome, expected, actual, *_ = finding(con, "A3", "T3:2040601")
+    assert (outcome, expected, actual) == ("fail", Decimal("1434.885334"), Decimal("7918.940034"))

@@ -114,8 +114,10 @@ def test_fuzhou_vertical_sangong_and_grand_total():
     """福州: 三公 as one row per item; 收入合计 after 本年收入合计 and 上年结转 is the grand total."""
     ex = extraction("fuzhou")
     got = {f.column_label: f.printed_value for f in ex.facts if f.table_kind == "T7"}
+    # the parts are printed "其中：（1）公务用车购置费 0.00", "（2）公务用车运行费 25.31"
     assert got == {"合计": "27.31", "因公出国（境）费": "0.00", "公务接待费": "2.00",
-                   "公务用车购置及运行费/小计": "25.31", "公务用车购置及运行费/公务用车运行费": "25.31"}
+                   "公务用车购置及运行费/小计": "25.31", "公务用车购置及运行费/公务用车购置费": "0.00",
+                   "公务用车购置及运行费/公务用车运行费": "25.31"}
     assert one(ex, "T1", "income_total", "预算数").printed_value == "2796.14"
     assert one(ex, "T1", "income_current", "预算数").printed_value == "2796.14"
 

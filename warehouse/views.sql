@@ -84,7 +84,9 @@ FROM (
 -- Every printed number with its rounding half-unit. A value printed with fewer decimals
 -- than the filing's other values in the same unit (Excel exports print 109.50 as '109.5',
 -- and a one-cell 三公 table as '0.2') is taken at the filing's precision for that unit:
--- the trailing zeros were trimmed, the value was not rounded to 0.1.
+-- the trailing zeros were trimmed, the value was not rounded to 0.1. A table that prints
+-- trailing zeros ('64,840,547.00') trims none: there a shorter value was rounded where it was
+-- printed (普陀 prints 基本支出 合计 22,118,861 for 22,118,861.34) and keeps its own half-unit.
 --
 -- The summary tables (T1, T4) print names, not codes: a 款 or 项 printed under a 类's name
 -- (其他支出 / 其他支出 / 其他支出; 住房保障 under 援助其他地区支出) was read as that 类 too.
@@ -104,8 +106,11 @@ WITH f AS (
     WHERE amount_wan IS NOT NULL
 )
 SELECT f.*,
-       half_unit_wan(greatest(printed_decimals(printed_value),
-                              max(printed_decimals(printed_value)) OVER (PARTITION BY filing_id, printed_unit)),
+       half_unit_wan(CASE WHEN bool_or(regexp_matches(coalesce(printed_value, ''), '[.．][0-9]*0$'))
+                                   OVER (PARTITION BY filing_id, table_kind, printed_unit)
+                          THEN printed_decimals(printed_value)
+                          ELSE greatest(printed_decimals(printed_value),
+                                        max(printed_decimals(printed_value)) OVER (PARTITION BY filing_id, printed_unit)) END,
                      printed_unit) AS half_unit,
        struct_pack("table" := table_kind, page := page, "row" := row_code, label := row_label,
                    "column" := column_label, printed := printed_value, unit := printed_unit) AS ev

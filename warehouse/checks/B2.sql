@@ -1,7 +1,8 @@
 -- B2 收支总表（表1）本年支出合计 = 支出总表（表3）合计；表1 各功能类 = 表3 相应类的合计，两表类的集合相同。
 -- B2 T1 current-year expenditure = T3 total; each T1 class row = the T3 class row (same set of classes).
 --    T1's amount column is 预算数, in a 决算 决算数.
---    表3 按单位分列、不印部门汇总的类行时（深圳），类的金额取各单位该类行之和。
+--    表3 按单位分列、不印部门汇总的类行时（深圳），类的金额取各单位该类行之和；
+--    表3 只印一行合计（江苏）时不逐类核对。
 WITH has AS (
     SELECT f.filing_id, CASE WHEN f.kind = '决算' THEN '决算数' ELSE '预算数' END AS t1_col,
            EXISTS (SELECT 1 FROM cell c WHERE c.filing_id = f.filing_id AND c.table_kind = 'T1') AND
@@ -19,12 +20,17 @@ t3_class AS (
     FROM cell WHERE table_kind = 'T3' AND column_label = '合计' AND regexp_matches(row_code, '^[^/]+/[0-9]{3}$')
       AND filing_id NOT IN (SELECT filing_id FROM t3_plain)
 ),
+-- a 表3 of one 合计 row (江苏: 基本 / 项目 / 机动经费 only) lists no classes to compare
+t3_total_only AS (
+    SELECT filing_id FROM fact WHERE table_kind = 'T3' GROUP BY filing_id HAVING bool_and(row_code = 'total')
+),
 keys AS (
     SELECT h.filing_id, h.ok, h.t1_col, 'total' AS subject, 'expenditure_current' AS t1_row, 'total' AS t3_row FROM has h
     UNION
     SELECT c.filing_id, true, h.t1_col, 'class:' || c.row_code, c.row_code, c.row_code
     FROM cell c JOIN has h USING (filing_id)
     WHERE h.ok AND c.table_kind = 'T1' AND regexp_matches(c.row_code, '^[0-9]{3}$') AND c.column_label = h.t1_col
+      AND c.filing_id NOT IN (SELECT filing_id FROM t3_total_only)
     UNION
     SELECT c.filing_id, true, h.t1_col, 'class:' || c.code, c.code, c.code
     FROM t3_class c JOIN has h USING (filing_id) WHERE h.ok
@@ -48,3 +54,12 @@ terms AS (
            ON b.filing_id = k.filing_id AND b.code = k.t3_row
 )
 SELECT * FROM sum_identity(terms)
+UNION ALL
+SELECT h.filing_id, 'B2', 'classes', 'not_applicable',
+       '表1 与表3：功能类支出：表3 只印合计行，未按功能分类列示，无法逐类核对（合计已核对）。',
+       NULL::DECIMAL(20, 6), NULL::DECIMAL(20, 6), NULL::DECIMAL(20, 6), NULL::DECIMAL(20, 6),
+       to_json(struct_pack(identity := '表1 与表3：功能类支出', lhs := '表1', rhs := '表3',
+                           expected := missing_ev('T3', 'total', '合计'), actual := []))
+FROM has h WHERE h.ok AND h.filing_id IN (SELECT filing_id FROM t3_total_only)
+  AND EXISTS (SELECT 1 FROM cell c WHERE c.filing_id = h.filing_id AND c.table_kind = 'T1'
+              AND regexp_matches(c.row_code, '^[0-9]{3}$'))
