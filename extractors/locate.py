@@ -147,7 +147,7 @@ def page_events(page, profile: Profile, page_number: int, fiscal_year: int | Non
         pending = head.group(0) if head else ""
         if _PART_RE.match(text):
             events.append(_Event(line["top"], "part", text))
-        elif _NUMBERED_RE.match(text):
+        elif _NUMBERED_RE.match(text) or profile.is_other_title(text, fiscal_year):
             events.append(_Event(line["top"], "unknown", text))
         elif _NOTE_RE.search(text):
             events.append(_Event(line["top"], "note", text))

@@ -33,7 +33,7 @@ def page_plan(pages: list[PageInfo], profile: Profile, fiscal_year: int | None) 
                 kind = "?"  # read the page: pdfplumber's lines will tell which table it is
             if kind:
                 events.append(kind)
-            elif _PART_RE.match(text) or _NUMBERED_RE.match(text):
+            elif _PART_RE.match(text) or _NUMBERED_RE.match(text) or profile.is_other_title(text, fiscal_year):
                 events.append(None)
         has_title = any(events)
         if has_title:

@@ -84,6 +84,13 @@ class Profile:
     drop_invisible_fills: bool = False
     # Close with a horizontal rule the frames a page break leaves open (see locate._cut_frame_edges).
     close_cut_frames: bool = False
+    # Titles of tables the template prints but no table kind reads (江苏's 财政拨款支出预算表):
+    # such a title ends the open table instead of being swallowed as its continuation.
+    other_titles: set[str] = field(default_factory=set)
+
+    def is_other_title(self, line: str, fiscal_year: int | None = None) -> bool:
+        text = _title_text(line, fiscal_year)
+        return bool(text) and (text in self.other_titles or title_core(text) in self.other_titles)
 
     def score(self, lines: list[str], fiscal_year: int | None) -> int:
         """How well the document's text lines fit this template: distinct titled kinds + marker votes."""
@@ -163,7 +170,8 @@ def _title_text(line: str, fiscal_year: int | None) -> str:
     """A printed line as a title candidate ('' when too long to be one); the same for every
     profile, so computed once per line and year."""
     text = year_placeholders(strip_table_number(norm(line)), fiscal_year)
-    return text if len(text) <= 40 else ""
+    # 48: "十一、2017 年江苏省高级人民法院部门一般公共预算“三公”经费、会议费、培训费支出预算表" is 43
+    return text if len(text) <= 48 else ""
 
 
 def choose_profile(lines: list[str], fiscal_year: int | None) -> Profile:
@@ -189,5 +197,6 @@ def load_profiles() -> tuple[Profile, ...]:
             markers=[re.compile(m) for m in raw.get("markers") or []],
             drop_invisible_fills=bool(raw.get("drop_invisible_fills")),
             close_cut_frames=bool(raw.get("close_cut_frames")),
+            other_titles={title_core(norm(t)) for t in raw.get("other_titles") or []} - {""},
         ))
     return tuple(out)

@@ -104,6 +104,11 @@ def test_jiangsu_unknown_numbered_table_closes_the_open_one():
     (*JIANGSU[6][:2], "T7", "total", "合计", "513.75"),
     (*JIANGSU[6][:2], "T7", "total", "公务接待费", "86.95"),
     (*JIANGSU[6][:2], "T6", "total", "合计", "21,968.00"),
+    # 三公 titles: wrapped after 培训费 (省检察院 2018), 43 characters long (省法院 2017)
+    (*JIANGSU[0][:2], "T7", "total", "合计", "484.30"),
+    (*JIANGSU[0][:2], "T7", "total", "公务接待费", "116.50"),
+    (*JIANGSU[4][:2], "T7", "total", "合计", "670.12"),
+    (*JIANGSU[4][:2], "T7", "total", "公务用车购置及运行费/公务用车运行费", "304.40"),
 ])
 def test_jiangsu_rows_at_the_page_cut(rel, sha, kind, row, column, value):
     assert printed(extraction(rel, sha), kind, row, column) == value
@@ -185,6 +190,26 @@ def test_blank_official_template_is_not_budget():
 ])
 def test_jiangsu_numbered_titles(line, kind):
     assert profile("jiangsu-budget").match_title(line, 2018) == kind
+
+
+@pytest.mark.corpus
+def test_jiangsu_unread_table_titles_close_the_open_one():
+    """省人大办公厅 2017: 财政拨款基本支出预算表 (a table no kind reads) follows 表4 on p.12; its
+    合计 must not become 表4's 收入总计."""
+    ex = extraction("jiangsu/江苏省人大办公厅/江苏省人大办公厅2017年度预算公开.pdf",
+                    "520fa5c58e1f8aa41a801835525ad885d6169d4c851309498e2e008792dc3206")
+    assert {f.page for f in ex.facts if f.table_kind == "T4"} == {12}
+    assert printed(ex, "T4", "income_total", "预算数") == "13,649.07"
+    assert printed(ex, "T4", "expenditure_total", "预算数") == "13,649.07"
+
+
+@pytest.mark.parametrize("line, other", [
+    ("财政拨款基本支出预算表", True),
+    ("2017 年政府采购预算表", True),
+    ("财政拨款收支预算总表", False),  # a table the profile reads
+])
+def test_jiangsu_other_titles(line, other):
+    assert profile("jiangsu-budget").is_other_title(line, 2017) is other
 
 
 @pytest.mark.parametrize("line, kind", [
