@@ -79,12 +79,12 @@ def test_jiangsu_narrative_with_a_picture_cover_pairs_after_cover_ocr():
 
 def test_jiangsu_2017_summary_table_totals_on_a_narrower_last_page():
     # 收支预算总表 runs over pages 7–9; page 9 holds 收入合计 / 支出合计 13,649.07 in a 4-column
-    # table under the 6-column one of pages 7–8. Its 三公 table (p20) has a title split over two
-    # lines that the locator does not read yet: sangong_total stays NULL.
+    # table under the 6-column one of pages 7–8. Its 三公 table (p20) is titled over two lines,
+    # "“三公”经费、会议费、培训费支出预算" / "表": 三公 小计 833.60 of 合计 2,542.60.
     rel = ("jiangsu/江苏省人大办公厅/江苏省人大办公厅2017年度预算公开.pdf",
            "520fa5c58e1f8aa41a801835525ad885d6169d4c851309498e2e008792dc3206")
     con, held = load(rel)
-    assert totals(con, held[rel[0]]) == D("13649.07", "13649.07", "7666.68", "5853.96", None)
+    assert totals(con, held[rel[0]]) == D("13649.07", "13649.07", "7666.68", "5853.96", "833.6")
     row = con.execute("SELECT page, printed_value FROM fact WHERE table_kind = 'T1' AND row_code = 'income_total'").fetchall()
     assert row == [(9, "13,649.07")]
 
@@ -93,6 +93,10 @@ def test_jiangsu_2017_summary_table_totals_on_a_narrower_last_page():
 
 SH = "cities/001_上海/2026年上海市{}_部门预算.pdf"
 SASAC_SHA = "2f80c7f2468b0e53f87cfa319af2c2bf61fd266473109aa14b7d0a038154ead2"
+JCY_2017_SHA = "cc051e34039b407b82a785aabddc0e2b650297e56012a2388168e212ec13aca0"
+JCY_2017_COPY_SHA = "956e155770fa39c0a97c8a1e85817992af36b976bd95efc13710257c5d81d043"
+ZX_2017_TABLES_SHA = "42d4fd889f7a012fe7e40cda74d0c5fe6c9ef22db64c2c81da0182b32ee7e9c8"
+ZX_2017_TEXT_SHA = "cd9ac66d664e7af320776c7e8f2ec4cf98f2cfed912d0a512ad111a7fd08d110"
 
 
 @pytest.mark.parametrize("name, sha, expected, sangong_page, sangong_text", [
@@ -164,3 +168,28 @@ def test_shanghai_tables_drawn_as_one_path_each_are_read():
     # 收入总计 216,801,570 元; 基本支出 17,499,901 + 3,362,962 元 (人员 + 公用, T3 20,862,863);
     # 项目支出 195,938,707 元; 三公 "预算数为0.00万元" (p16)
     assert totals(con, held[rel[0]]) == D("21680.157", "21680.157", "2086.2863", "19593.8707", "0")
+
+
+@pytest.mark.parametrize("rel, sha, expected, t7_page", [
+    # "十一、一般公共预算 三公 经费、会议费、培训费支出预" / "“ ”" / "算表", under the end of 表十 on p16
+    ("jiangsu/江苏省人民检察院/2017年省检察院部门预算.pdf", JCY_2017_SHA,
+     D("17996.68", "17996.68", "12323.48", "5533", "584.35"), 16),
+    ("jiangsu/江苏省人民检察院/2017年省检察院部门预算__701c1ad.pdf", JCY_2017_COPY_SHA,
+     D("17996.68", "17996.68", "12323.48", "5533", "584.35"), 16),
+    # "“三公”经费、会议费、培训费支出预算表（一般公共预算）"
+    ("jiangsu/江苏省政协办公厅/2017年度部门预算公开表.pdf", ZX_2017_TABLES_SHA,
+     D("9146.79", "9146.79", "5916.27", "3123.68", "676.1"), 11),
+])
+def test_jiangsu_2017_sangong_titles(rel, sha, expected, t7_page):
+    con, held = load((rel, sha))
+    assert totals(con, held[rel]) == expected
+    assert con.execute("SELECT page FROM fact WHERE table_kind = 'T7' AND row_code = 'total' AND column_label = '合计'"
+                       ).fetchall() == [(t7_page,)]
+
+
+def test_jiangsu_2017_zhengxie_narrative_counts_under_its_tables():
+    text = ("jiangsu/江苏省政协办公厅/江苏省政协办公厅2017年度部门预算.pdf", ZX_2017_TEXT_SHA)
+    tables = ("jiangsu/江苏省政协办公厅/2017年度部门预算公开表.pdf", ZX_2017_TABLES_SHA)
+    con, held = load(text, tables)
+    assert held[text[0]] == held[tables[0]]
+    assert totals(con, held[text[0]]) == D("9146.79", "9146.79", "5916.27", "3123.68", "676.1")
