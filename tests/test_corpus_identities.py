@@ -258,3 +258,15 @@ def test_putuo_integer_printed_in_a_table_of_cents_keeps_its_rounding():
     # 行政运行 prints 项目支出 64,840,547.00 beside its 合计 14,348,853.34 (p. 11): the office's slip
     outcome, expected, actual, *_ = finding(con, "A3", "T3:2040601")
     assert (outcome, expected, actual) == ("fail", Decimal("1434.885334"), Decimal("7918.940034"))
+
+
+JS_RENDA17 = ("jiangsu/江苏省人大办公厅/江苏省人大办公厅2017年度预算公开.pdf",
+              "520fa5c58e1f8aa41a801835525ad885d6169d4c851309498e2e008792dc3206")
+
+
+def test_no_check_errors_on_jiangsu_renda_2017():
+    # its 收支总表 runs onto a second page; a total read there as well must not break D2
+    con = checked(*JS_RENDA17)
+    assert con.execute("SELECT rule_id, subject, message FROM findings WHERE outcome = 'error'").fetchall() == []
+    outcome, expected, actual, *_ = finding(con, "D2", "share:project")
+    assert (outcome, actual) == ("pass", Decimal("42.89"))

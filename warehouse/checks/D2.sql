@@ -2,12 +2,21 @@
 --    容差 0.5 个百分点。例：基本支出 454.75 ÷ 564.25 = 80.59%。
 -- D2 Shares recompute: quoted % = amount / total expenditure (T3 total, else T1) x 100,
 --    within 0.5 percentage points.
-WITH base AS (
+-- one cell per table: a total read twice (a 江苏 收支总表 whose 支出合计 runs onto the next
+-- page) must not make every share a duplicate finding
+WITH totals AS (
+    SELECT filing_id, table_kind, arg_min(amount_wan, seq) AS amount_wan, arg_min(ev, seq) AS ev
+    FROM cell
+    WHERE (table_kind = 'T3' AND row_code = 'total' AND column_label = '合计')
+       OR (table_kind = 'T1' AND row_code = 'expenditure_current' AND column_label IN ('预算数', '决算数'))
+    GROUP BY ALL
+),
+base AS (
     SELECT f.filing_id,
            coalesce(t3.amount_wan, t1.amount_wan) AS total, coalesce(t3.ev, t1.ev) AS total_ev
     FROM filing f
-    LEFT JOIN cell t3 ON t3.filing_id = f.filing_id AND t3.table_kind = 'T3' AND t3.row_code = 'total' AND t3.column_label = '合计'
-    LEFT JOIN cell t1 ON t1.filing_id = f.filing_id AND t1.table_kind = 'T1' AND t1.row_code = 'expenditure_current'
+    LEFT JOIN totals t3 ON t3.filing_id = f.filing_id AND t3.table_kind = 'T3'
+    LEFT JOIN totals t1 ON t1.filing_id = f.filing_id AND t1.table_kind = 'T1'
 ),
 s AS (
     SELECT c.filing_id, c.subject || CASE WHEN c.nth > 1 THEN '#' || c.nth ELSE '' END AS subject,
