@@ -203,6 +203,9 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
     facts: list[Fact] = []
     notes: list[str] = []
     prev_labels: list[str | None] | None = None
+    # The 本年…合计 codes met on earlier pages: 江苏 2017 prints 当年支出小计 on one page and
+    # 支出合计 on the next, in a narrower table.
+    seen_before: set[str] = set()
     for grid in region.grids:
         # The side headers (收入 / 支出) sit above the amount columns; the leaf alone decides.
         labels = [profile.column_label(region.kind, p, fiscal_year)
@@ -256,9 +259,9 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
                 seen = seen_codes.setdefault(label_col, set())
                 # 福州 closes each side with 收入合计 / 支出合计 after 本年…合计 and the carry-over:
                 # there it is the grand total.
-                if code == "income_current" and "income_current" in seen and text == "收入合计":
+                if code == "income_current" and "income_current" in seen | seen_before and text == "收入合计":
                     code = "income_total"
-                elif code == "expenditure_current" and "expenditure_current" in seen and text == "支出合计":
+                elif code == "expenditure_current" and "expenditure_current" in seen | seen_before and text == "支出合计":
                     code = "expenditure_total"
                 if code is None and text in ("总计", "合计"):
                     # 决算 and 上海 print a bare 总计 on both sides: the side decides
@@ -272,6 +275,7 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
                     if f:
                         facts.append(f)
                         seen.add(code)
+        seen_before.update(*seen_codes.values())
     # A side printed with only one of its two totals stands for both, the same printed cells
     # under both row keys: no 总计 row (江苏, 福州 单位 files) when no carry-over amount is
     # printed; no 本年…合计 row (上海) when no carry-over row is printed at all.
