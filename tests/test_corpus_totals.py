@@ -87,6 +87,10 @@ def test_jiangsu_2017_summary_table_totals_on_a_narrower_last_page():
     assert totals(con, held[rel[0]]) == D("13649.07", "13649.07", "7666.68", "5853.96", "833.6")
     row = con.execute("SELECT page, printed_value FROM fact WHERE table_kind = 'T1' AND row_code = 'income_total'").fetchall()
     assert row == [(9, "13,649.07")]
+    # 当年支出小计 (p8) is this year's; 支出合计 (p9) the grand total, not a second 本年 row
+    rows = con.execute("SELECT row_code, page FROM fact WHERE table_kind = 'T1' AND row_code LIKE 'expenditure_%' "
+                       "ORDER BY page").fetchall()
+    assert rows == [("expenditure_current", 8), ("expenditure_total", 9)]
 
 
 # ----------------------------------------------------------------- 上海 / 普陀: 三公 and the rest
