@@ -197,11 +197,13 @@ def decide_outcome(ex: Extraction, regions: list, says_budget: bool, size: str, 
     elif (missing and len(missing) < len(CORE_TABLES) and not (set(missing) & located)
           and len(found) >= 4):
         # The template is read (the other core table and several more have amounts) but a core
-        # table's title is nowhere in the document: the filing omits that table. That is a
-        # finding about the filing, not a template we failed to read.
+        # table's title is nowhere in the document: most likely the filing omits that table (普陀's
+        # altered 决算 drops 支出决算表). The checks needing it report insufficient_data; the
+        # detail says so, and that an unknown title is the other explanation.
+        names = "、".join(f"{k}（{_CORE_NAMES[k]}）" for k in missing)
         ex.outcome_detail = (f"{size}，识别 {len(ex.tables)} 张表、{len(facts)} 个金额、"
-                             f"{len(ex.claims)} 条说明文字陈述（模板 {template}）；文件中未找到核心表 "
-                             f"{'、'.join(missing)}（{'、'.join(_CORE_NAMES[k] for k in missing)}），该表缺失。")
+                             f"{len(ex.claims)} 条说明文字陈述（模板 {template}）；文件中未找到核心表 {names}："
+                             f"该表缺失，或其标题尚未收录在模板配置中，相关核对无法进行。")
     elif missing:
         ex.outcome = "parse_error"
         claimed = f"{ex.meta.fiscal_year}年{ex.meta.kind or '预算'}" if ex.meta.fiscal_year else "预算文件"

@@ -164,7 +164,7 @@ def test_final_with_split_title_and_missing_expenditure_table():
     the filing's defect, stated in the detail, not a template we failed to read."""
     ex = extraction(*PUTUO_TEST)
     assert ex.outcome == "ok"
-    assert "未找到核心表 T3（支出总表），该表缺失" in ex.outcome_detail
+    assert "未找到核心表 T3（支出总表）：该表缺失" in ex.outcome_detail
     assert [t.pages for t in ex.tables if t.table_kind == "T1"] == [[7]]
     assert printed(ex, "T1", "income_total", "决算数") == "2,995.39"
     assert printed(ex, "T1", "expenditure_total", "决算数") == "2,995.39"
@@ -316,3 +316,28 @@ def test_amount_free_core_tables_are_a_blank_template():
     ex.tables = [TableInstance(r.kind, r.title, "万元", [1], 0, "") for r in filled]
     decide_outcome(ex, filled, True, "共 2 页", "final")
     assert ex.outcome == "parse_error"
+
+
+def test_core_table_absent_from_a_read_filing_is_noted_not_a_parse_error():
+    from extractors.locate import Region
+    from extractors.model import Extraction, Fact, TableInstance
+    from extractors.pdf import decide_outcome
+
+    def fact(kind):
+        return Fact(table_kind=kind, row_code="total", row_label="合计", column_label="合计",
+                    amount_wan=Decimal("1.00"), printed_value="1.00", printed_unit="万元", page=1, bbox=None)
+
+    def outcome(kinds, located):
+        ex = Extraction(sha256="x", outcome="ok")
+        ex.facts = [fact(k) for k in kinds]
+        ex.tables = [TableInstance(k, k, "万元", [1], 1, "") for k in kinds]
+        decide_outcome(ex, [Region(kind=k, title=k, unit="万元", pages=[1]) for k in located], True, "共 9 页", "final")
+        return ex.outcome, ex.outcome_detail
+
+    # 表3's title nowhere, five other tables read: the filing lacks it
+    got = outcome(["T1", "T2", "T4", "T5-1", "T6"], ["T1", "T2", "T4", "T5-1", "T6"])
+    assert got[0] == "ok" and "未找到核心表 T3（支出总表）" in got[1]
+    # 表3 located but nothing read from it: our failure
+    assert outcome(["T1", "T2", "T4", "T5-1", "T6"], ["T1", "T2", "T3", "T4", "T5-1", "T6"])[0] == "parse_error"
+    # too little read to say the template is understood
+    assert outcome(["T1", "T2"], ["T1", "T2"])[0] == "parse_error"
