@@ -73,7 +73,9 @@ SUMMARY_LABELS.update({
 })
 _FUND_KEYS = {"income:general_budget", "income:gov_fund", "income:state_capital"}
 _CLASS_BY_NAME = {norm(name): code for code, name in canon.FUNC_CLASSES.items()}
-_CLASS_BY_NAME.update({norm(name).removesuffix("支出"): code for code, name in canon.FUNC_CLASSES.items()})
+# 类 names without their '支出', looked up after the income labels: '国有资本经营预算' on the
+# income side (普陀 三、国有资本经营预算) is the appropriation, not class 223
+_CLASS_BY_SHORT_NAME = {norm(name).removesuffix("支出"): code for code, name in canon.FUNC_CLASSES.items()}
 # 类 names before the 2019 reclassification (江苏 2017–18)
 _CLASS_BY_NAME.update({"文化体育与传媒支出": "207", "医疗卫生与计划生育支出": "210", "资源勘探信息等支出": "215",
                        "国土海洋气象等支出": "220"})
@@ -89,6 +91,8 @@ def summary_row_code(label: str, section: str | None) -> str | None:
     if text in _CLASS_BY_NAME:
         return _CLASS_BY_NAME[text]
     key = SUMMARY_LABELS.get(text)
+    if key is None:
+        return _CLASS_BY_SHORT_NAME.get(text)
     if key in _FUND_KEYS and section == "carryover":
         return key.replace("income:", "carryover:")
     return key

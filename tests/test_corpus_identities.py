@@ -270,3 +270,17 @@ def test_no_check_errors_on_jiangsu_renda_2017():
     assert con.execute("SELECT rule_id, subject, message FROM findings WHERE outcome = 'error'").fetchall() == []
     outcome, expected, actual, *_ = finding(con, "D2", "share:project")
     assert (outcome, actual) == ("pass", Decimal("42.89"))
+
+
+# 普陀 司法局 2026: 收支总表 and 财政拨款收支总表 list 3.国有资本经营预算 / 三、国有资本经营预算 0.00
+# on the income side (pp. 7, 10), the appropriation, not class 223 国有资本经营预算支出
+PT_SIFA_DEPT = ("putuo/上海市普陀区司法局2026年部门预算.pdf",
+                "c8821d984a541c123130e02c834aac8cd09a37c58dc5074950e6f1b8603bd5e8")
+
+
+def test_state_capital_income_row_is_not_a_class():
+    con = checked(*PT_SIFA_DEPT)
+    rows = con.execute("SELECT table_kind, row_code FROM facts WHERE row_label LIKE '%国有资本经营预算' "
+                       "ORDER BY table_kind").fetchall()
+    assert rows == [("T1", "income:state_capital"), ("T4", "income:state_capital")]
+    assert con.execute("SELECT count(*) FROM findings WHERE subject = 'class:223'").fetchone()[0] == 0
