@@ -12,6 +12,8 @@ from .model import Fact, FilingMeta
 log = logging.getLogger(__name__)
 
 _COVER_RE = re.compile(r"^(.*?)(20\d\d)年度?([\u4e00-\u9fff（）()]{0,30}?)(部门|单位)(预算|决算)")
+# 江苏 2018's cover names no 部门/单位: "2018 年度江苏省高级人民法院预算公开".
+_COVER_PUBLIC_RE = re.compile(r"^(20\d\d)年度?([\u4e00-\u9fff（）()]{2,30}?)(预算|决算)公开")
 _YEAR_KIND_RE = re.compile(r"(20\d\d)年度?[\u4e00-\u9fff（）()]{0,30}?(部门|单位)?(预算|决算)")
 _UNIT_LINE_RE = re.compile(
     r"(?:部门/单位|预算单位|编制单位|编制部门|部门名称|单位名称|^部门)[:：]([\u4e00-\u9fff()（）]+?)(?:金额单位[:：]|单位[:：]|$)")
@@ -57,6 +59,8 @@ def read_meta(page_texts: list[str], facts: list[Fact], template: str | None) ->
         m2.group(1) for t in page_texts for line in t.splitlines() if (m2 := _UNIT_LINE_RE.search(_squash(line)))
     )
     cover_name = (m.group(1) or m.group(3)) if m else ""
+    if not m and (m_public := _COVER_PUBLIC_RE.search(cover)):
+        cover_name = m_public.group(2)
     if cover_name in ("市级", "区级", "省级", "县级", "本级"):
         cover_name = ""
     if cover_name and not (_PLACE_ONLY_RE.match(cover_name) and unit_lines):

@@ -31,3 +31,22 @@ def test_department_code_from_the_printed_project_form_line(name, code):
     assert (meta.department, meta.department_code, meta.fiscal_year, meta.kind) == (
         canonical_department(name), code, 2024, "决算")
     assert name in meta.names_seen
+
+
+@pytest.mark.parametrize("cover, department", [
+    ("2018 年度江苏省高级\n人民法院预算公开\n2018 年 2 月 24 日", "江苏省高级人民法院"),  # 省法院 2018's cover
+    ("2026年武汉市信访局部门预算", "武汉市信访局"),
+])
+def test_department_from_the_cover(cover, department):
+    assert read_meta([cover], [], None).department == department
+
+
+@pytest.mark.corpus
+def test_jiangsu_court_2018_names_itself_on_a_cover_without_部门():
+    from tests.test_extract_corpus import corpus_file
+    from extractors import extract_file
+
+    rel, sha = ("jiangsu/江苏省高级人民法院/省法院2018年度部门预算公开.pdf",
+                "9bb83bc165f9437a9be42d7f3f2a5bdf9ca480f86601f65a70518389207dc3a5")
+    m = extract_file(corpus_file(rel, sha), sha).meta
+    assert (m.department, m.region_code, m.fiscal_year, m.kind) == ("江苏省高级人民法院", "320000", 2018, "预算")
