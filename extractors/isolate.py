@@ -150,7 +150,8 @@ def _child(conn, path: str, sha: str, memory_mb: int, timeout_s: float, env: dic
 
 def _run_forked(ctx, path: Path, sha: str, timeout_s: float, memory_mb: int) -> Extraction:
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, name=CHILD_NAME, daemon=False,
+    # daemon: an interrupted run ends its children at exit instead of waiting for them.
+    proc = ctx.Process(target=_child, name=CHILD_NAME, daemon=True,
                        args=(sender, str(path), sha, memory_mb, timeout_s, dict(os.environ)))
     try:
         proc.start()
