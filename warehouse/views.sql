@@ -192,8 +192,9 @@ WITH v AS (
         -- column) gives the sum of the printed parts; the facts stay as printed.
         coalesce(max(amount_wan) FILTER (WHERE table_kind = 'T3' AND row_code = 'total' AND column_label = '基本支出'),
                  CASE WHEN NOT bool_or(table_kind = 'T3' AND column_label = '基本支出') THEN
-                      sum(amount_wan) FILTER (WHERE table_kind = 'T3' AND row_code = 'total'
-                                              AND column_label IN ('基本支出/人员经费', '基本支出/公用经费')) END) AS basic_expenditure,
+                      CAST(sum(amount_wan) FILTER (WHERE table_kind = 'T3' AND row_code = 'total'
+                                                   AND column_label IN ('基本支出/人员经费', '基本支出/公用经费'))
+                           AS DECIMAL(20, 6)) END) AS basic_expenditure,
         max(amount_wan) FILTER (WHERE table_kind = 'T3' AND row_code = 'total' AND column_label = '项目支出') AS project_expenditure,
         coalesce(max(amount_wan) FILTER (WHERE table_kind = 'T5-1' AND row_code = 'total' AND column_label = '基本支出/人员经费'),
                  max(amount_wan) FILTER (WHERE table_kind = 'T6' AND row_code = 'total' AND column_label = '人员经费')) AS personnel_expenditure,
