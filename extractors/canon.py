@@ -149,6 +149,9 @@ T7_ITEM_LABELS: dict[str, str] = {
     "公务用车运行费": "公务用车购置及运行费/公务用车运行费",
     "公务用车运行维护费": "公务用车购置及运行费/公务用车运行费",
     "公务接待费": "公务接待费",
+    # 珠海 names each item as spending: "其中：（一）因公出国（境）支出"
+    "因公出国(境)支出": "因公出国（境）费", "公务用车购置及运行维护支出": "公务用车购置及运行费/小计",
+    "公务接待费支出": "公务接待费",
 }
 
 # 硚口区 and look-alike spellings seen after OCR or typos (domain.md, "Amounts").
@@ -166,6 +169,7 @@ REGION_ALIASES: dict[str, str] = {
     "湖州市": "330500",
     "江苏省": "320000",
     "武汉市": "420100",
+    "珠海市": "440400",
 }
 
 # 功能分类 类 codes and the names printed on the expenditure side of 收支总表 / 财政拨款收支总表

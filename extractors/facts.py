@@ -300,7 +300,7 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
 
 def _item_key(label: str) -> str:
     # 福州 numbers the vehicle parts after the 其中: "其中：（1）公务用车购置费"
-    text = strip_ordinal(strip_ordinal(label)).removeprefix("其中:")
+    text = strip_ordinal(strip_ordinal(norm(label).removeprefix("其中:")))
     return re.sub(r"^\(\d+\)", "", text).replace("“", "").replace("”", "").replace('"', "")
 
 

@@ -151,6 +151,18 @@ def test_zhuhai_bracketed_codes_and_income_columns():
     assert printed(ex, "T1", "income:fiscal", "预算数") == "46,402.33"
 
 
+@pytest.mark.corpus
+def test_zhuhai_sangong_items_named_as_spending_and_region():
+    """"其中：（一）因公出国（境）支出" / "（三）公务接待费支出": the items add up to the printed 合计
+    (A8 read 三项之和 0 before), and 珠海市 has its region code."""
+    ex = extraction(*ZHUHAI[0][:2])
+    assert (ex.meta.region_code, ex.meta.department) == ("440400", "珠海市商务局")
+    assert printed(ex, "T7", "total", "合计") == "19.84"
+    assert printed(ex, "T7", "total", "因公出国（境）费") == "13.20"
+    assert printed(ex, "T7", "total", "公务用车购置及运行费/小计") == "0.00"
+    assert printed(ex, "T7", "total", "公务接待费") == "6.64"
+
+
 PUTUO_TEST = ("putuo/24年普陀区财政局（测试问题版本）.pdf",
               "6a2eb604435934e74841b798cc9b764919a84ee1bade05adc07669d029a68e83")
 BLANK_FINAL = ("putuo/附件2：部门决算模板.pdf",
