@@ -284,3 +284,17 @@ def test_state_capital_income_row_is_not_a_class():
                        "ORDER BY table_kind").fetchall()
     assert rows == [("T1", "income:state_capital"), ("T4", "income:state_capital")]
     assert con.execute("SELECT count(*) FROM findings WHERE subject = 'class:223'").fetchone()[0] == 0
+
+
+SH_SHANGWU = ("cities/001_上海/2026年上海市商务局_部门预算.pdf",
+              "ccc30116311265e5623404c6d0f847a6add143f748042929be874e7c38608ffe")
+
+
+def test_shanghai_untitled_table_below_t4_closes_it():
+    """表4 ends on p. 10; 单位预算05表 财政拨款支出预算表 (read by no kind) starts p. 11. Its rows used
+    to be read as 表4 rows, and A5 failed on each (合计 678.3536 against 0 by fund)."""
+    con = checked(*SH_SHANGWU)
+    pages = con.execute("SELECT DISTINCT page FROM facts WHERE table_kind = 'T4' ORDER BY page").fetchall()
+    assert pages == [(10,)]
+    fails = con.execute("SELECT count(*) FROM findings WHERE rule_id = 'A5' AND outcome = 'fail'").fetchone()
+    assert fails == (0,)
