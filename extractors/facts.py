@@ -73,6 +73,10 @@ def _fact(kind: str, row_code: str, row_label: str, column: str, cell: Cell, uni
 
 
 def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None) -> tuple[list[Fact], list[str]]:
+    if region.kind == "T2":
+        vertical = vertical_t2_facts(region, profile, fiscal_year)
+        if vertical:
+            return vertical
     facts: list[Fact] = []
     notes: list[str] = []
     cols: Columns | None = None
@@ -326,3 +330,48 @@ def vertical_t7_facts(region: Region) -> tuple[list[Fact], list[str]] | None:
     if "合计" not in seen or len(seen) < 2:
         return None
     return facts, ["竖排三公表：每行一个项目"]
+
+
+def vertical_t2_facts(region: Region, profile: Profile, fiscal_year: int | None) -> tuple[list[Fact], list[str]] | None:
+    """A 收入总表 printed as one row per kind of income (江苏: 项目名称 | 金额), or None when it is
+    not one. The row names play the part of the horizontal table's column headers: a kind of
+    income and its 小计 or item ("一般公共预算资金" / "小计") map through the profile's T2 header
+    aliases onto the same column labels, every amount on the department's total row."""
+    heads = [g for g in region.grids if any(g.header_paths)]
+    if not heads or any(any(map_columns(g, region.kind, profile, fiscal_year).labels) for g in heads):
+        return None  # a header names amount columns: the usual one-row-per-unit layout
+    facts: list[Fact] = []
+    notes: list[str] = []
+    seen: set[str] = set()
+    read_groups: set[str] = set()  # kinds whose 小计 is read: their items are parts of it
+    group = ""
+    for grid in region.grids:
+        amount_j = grid.n_cols - 1
+        if amount_j < 1:
+            return None
+        for row in grid.raw_rows:
+            texts = [c.norm for c in row]
+            if texts[0]:
+                group = texts[0]  # the kind of income, printed on its first row only
+            parts = [group] + [t for t in texts[1:amount_j] if t]
+            column = profile.column_label(region.kind, parts, fiscal_year)
+            printed = texts[amount_j]
+            if column is None:
+                # An amount no column holds, unless it is part of a 小计 that is read, or a 小计
+                # whose items are read one by one (其他资金: 事业收入, 经营收入, 其他收入).
+                if (printed and is_amount(printed) and parse_amount(printed) and group not in read_groups
+                        and parts[-1] != "小计"):
+                    notes.append(f"未映射行：{'/'.join(parts)}（{printed}）")
+                continue
+            if parts[-1] == "小计":
+                read_groups.add(group)
+            if column in seen:
+                continue
+            seen.add(column)
+            f = _fact(region.kind, canon.TOTAL, "/".join(parts), column, row[amount_j], region.unit, grid.page)
+            if f:
+                facts.append(f)
+    if "合计" not in seen or len(seen) < 2:
+        return None
+    facts, note = _income_subtotal_printed_once(facts)
+    return facts, ["竖排收入总表：每行一种收入，金额均在合计行"] + notes + note
