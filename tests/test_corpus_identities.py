@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.test_extract_corpus import corpus_file
+from tests.corpus import corpus_extraction, corpus_file
 from warehouse.checks import run_checks
 from warehouse.db import connect
 from warehouse.load import load_extraction
@@ -50,11 +50,9 @@ _DBS: dict[str, object] = {}
 def checked(rel: str, sha256: str):
     """The file extracted, loaded and checked in its own in-memory warehouse (once per run)."""
     if rel not in _DBS:
-        from extractors import extract_file
-
         path = corpus_file(rel, sha256)
         con = connect(":memory:")
-        load_extraction(con, extract_file(path, sha256), {"source_url": path.as_uri()})
+        load_extraction(con, corpus_extraction(rel, sha256), {"source_url": path.as_uri()})
         run_checks(con)
         _DBS[rel] = con
     return _DBS[rel]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_extract_corpus import corpus_file
+from tests.corpus import corpus_extraction, corpus_file
 from warehouse.checks import run_checks
 from warehouse.db import connect
 from warehouse.load import load_extraction
@@ -34,15 +34,7 @@ RD_2017 = ("jiangsu/江苏省人大办公厅/江苏省人大办公厅2017年度�
 ZX_2017 = ("jiangsu/江苏省政协办公厅/2017年度部门预算公开表.pdf",
            "42d4fd889f7a012fe7e40cda74d0c5fe6c9ef22db64c2c81da0182b32ee7e9c8")
 
-_EX: dict[str, object] = {}
-
-
-def extracted(rel: str, sha256: str):
-    if rel not in _EX:
-        from extractors import extract_file
-
-        _EX[rel] = extract_file(corpus_file(rel, sha256), sha256)
-    return _EX[rel]
+extracted = corpus_extraction
 
 
 def t2(rel: str, sha256: str) -> dict[str, tuple[str, str, str, int]]:

@@ -7,29 +7,15 @@ official 决算 template. Read in place from ../shared/corpus/real/; skipped whe
 """
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from extractors import extract_file
 from extractors.grid import Cell, Grid, _split_bracket_codes
 from extractors.locate import _cut_frame_edges, _is_invisible_fill
 from extractors.profiles import load_profiles
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
-_CACHE: dict = {}
-
-
-def extraction(rel: str, sha256: str):
-    if rel not in _CACHE:
-        path = CORPUS / rel
-        if not path.exists():
-            pytest.skip(f"{path} is absent (../shared not mounted)")
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256, f"{rel} changed; re-pin its test"
-        _CACHE[rel] = extract_file(path, sha256)
-    return _CACHE[rel]
+from tests.corpus import corpus_extraction as extraction
 
 
 def printed(ex, kind, row, column) -> str:

@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from extractors import extract_file
-from tests.test_extract_corpus import corpus_file
+from tests.corpus import corpus_extraction
 from warehouse.db import connect
 from warehouse.load import load_extraction
 
@@ -21,7 +20,7 @@ def load(*files: tuple[str, str]):
     con = connect(":memory:")
     fids = []
     for rel, sha in files:
-        x = extract_file(corpus_file(rel, sha), sha)
+        x = corpus_extraction(rel, sha)
         fids.append(load_extraction(con, x, {"source_url": "file://" + rel}))
     # a narrative loaded first is merged into its tables' filing afterwards: the filing that holds it now
     held = {rel: con.execute("SELECT filing_id FROM filing_doc WHERE sha256 = ?", [sha]).fetchone()[0]
@@ -70,7 +69,7 @@ def test_jiangsu_narrative_with_a_picture_cover_pairs_after_cover_ocr():
             "4588cbbcbd3fc885a0b4c5cac3b2a30fcbf8c94ff239508c50b0782e26e5347b")
     tables = ("jiangsu/江苏省政协办公厅/江苏省政协办公厅2019年预算公开表.pdf",
               "a7aeca568d65a104f2da28391b19cd5604afd312600bf453284301fdf5c8d840")
-    x = extract_file(corpus_file(*text), text[1])
+    x = corpus_extraction(*text)
     assert (x.meta.department, x.meta.region_code, x.meta.fiscal_year) == ("江苏省政协办公厅", "320000", 2019)
     con, held = load(text, tables)
     assert held[text[0]] == held[tables[0]]
@@ -166,7 +165,7 @@ def test_shanghai_tables_drawn_as_one_path_each_are_read():
     # one or two path objects of many sub-paths (page 7: 40 and 85 segments), which the
     # pre-screen counted as two paths, so no page was read as a table.
     rel = (SH.format("民政局"), "f5c3bca400c73a17f937ecf533feffe9c3ac6de0fbcb98fa52aa65cdb046cf9a")
-    x = extract_file(corpus_file(*rel), rel[1])
+    x = corpus_extraction(*rel)
     assert [t.table_kind for t in x.tables][:5] == ["T1", "T2", "T3", "T4", "T5-1"]
     con, held = load(rel)
     # 收入总计 216,801,570 元; 基本支出 17,499,901 + 3,362,962 元 (人员 + 公用, T3 20,862,863);

@@ -1,24 +1,15 @@
 """Real corpus files, each pinned to its sha256 from ../shared/corpus/real/INDEX.tsv."""
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from extractors import extract_file
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
+from tests.corpus import corpus_file
+
 pytestmark = pytest.mark.corpus
-
-
-def corpus_file(rel: str, sha256: str) -> Path:
-    path = CORPUS / rel
-    if not path.exists():
-        pytest.skip(f"{path} is absent (../shared not mounted)")
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256, f"{rel} changed; re-pin its test"
-    return path
 
 
 MINISTRY = ("cities/009_武汉/2026年武汉市信访局部门预算.pdf",

@@ -43,7 +43,7 @@ def test_department_from_the_cover(cover, department):
 
 @pytest.mark.corpus
 def test_jiangsu_court_2018_names_itself_on_a_cover_without_部门():
-    from tests.test_extract_corpus import corpus_file
+    from tests.corpus import corpus_file
     from extractors import extract_file
 
     rel, sha = ("jiangsu/江苏省高级人民法院/省法院2018年度部门预算公开.pdf",

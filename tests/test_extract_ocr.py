@@ -1,7 +1,6 @@
 """Image-only PDFs read through OCR (extractors/ocr.py), every OCR'd amount marked as such."""
 from __future__ import annotations
 
-import hashlib
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -16,8 +15,8 @@ pytest.importorskip("rapidocr_onnxruntime", reason="OCR engine not installable h
 from demo.render_pdf import build_seed_pdf  # noqa: E402
 from extractors import extract_file, run_isolated  # noqa: E402
 from extractors.ocr import Box, _split_at_rules  # noqa: E402
+from tests.corpus import corpus_file  # noqa: E402
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
 
 
 def rasterise(src: Path, out: Path, pages: list[int], dpi: int, quality: int = 75) -> Path:
@@ -104,14 +103,6 @@ def test_low_resolution_scan_is_not_ocrd(seed_pdf, tmp_path):
     assert "约 60 dpi" in ex.outcome_detail
 
 
-def _corpus(rel: str, sha: str) -> Path:
-    path = CORPUS / rel
-    if not path.exists():
-        pytest.skip(f"{path} is absent (../shared not mounted)")
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == sha, f"{rel} changed; re-pin its test"
-    return path
-
-
 @pytest.mark.corpus
 def test_real_layout_scanned_at_200_dpi_reads_like_its_text_layer(tmp_path, monkeypatch):
     """上海市信访局's T1 (元, thousands separators, two-sided with 基本/项目 columns), printed and
@@ -119,7 +110,7 @@ def test_real_layout_scanned_at_200_dpi_reads_like_its_text_layer(tmp_path, monk
     import extractors.ocr as ocr
 
     monkeypatch.setattr(ocr, "TIME_BUDGET_S", 300.0)
-    src = _corpus("cities/001_上海/2026年上海市信访局_部门预算.pdf",
+    src = corpus_file("cities/001_上海/2026年上海市信访局_部门预算.pdf",
                   "a4e315d795f5baa90e3471eabbee9ad241f4799bb33ba66a0e18826e105ffa2c")
     text_copy = pypdfium2.PdfDocument.new()
     text_copy.import_pages(pypdfium2.PdfDocument(str(src)), [6])  # page 7: 财务收支预算总表
@@ -140,7 +131,7 @@ def test_scanned_corpus_file_is_ocrd_and_found_not_a_budget():
     """济南's 规划和自然资源局 "部门预算" is a scanned flowchart (规范依申请公开办理流程, checked by eye)."""
     rel, sha = ("cities/018_济南/规划和自然资源局_2026年部门预算.pdf",
                 "a8084c43b83aad822ea898d861dd8ddc88be16a05b10718afdcbce6916639b8d")
-    ex = extract_file(_corpus(rel, sha), sha)
+    ex = extract_file(corpus_file(rel, sha), sha)
     assert (ex.outcome, ex.pages, ex.facts, ex.claims) == ("scanned", 1, [], [])
     assert "识别了前 1 页" in ex.outcome_detail
     assert "未找到预算表，第 1 页最大字号的文字为“规范依申请公开办理流程”" in ex.outcome_detail
@@ -153,7 +144,7 @@ def test_scan_that_is_no_budget_stops_after_the_probe_pages():
     (it used to read 11 pages, 65 s, to reach the same outcome)."""
     rel, sha = ("cities/042_榆林/审计局_2026年部门预算.pdf",
                 "788af48551970fef44ccb95c8e4229c5d49ba325c60a573ada8da283ae633976")
-    ex = extract_file(_corpus(rel, sha), sha)
+    ex = extract_file(corpus_file(rel, sha), sha)
     assert (ex.outcome, ex.pages, ex.facts, ex.claims) == ("scanned", 19, [], [])
     assert "识别了前 2 页（共 19 页，其余未识别）" in ex.outcome_detail
     assert "前 2 页未见“部门预算”“收支总表”“财政拨款”等字样，第 1 页最大字号的文字为“陕西省审计厅”" in ex.outcome_detail

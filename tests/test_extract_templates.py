@@ -4,15 +4,12 @@ Read in place from ../shared/corpus/real/; skipped when ../shared is absent.
 """
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from extractors import extract_file
+from tests.corpus import corpus_extraction
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
 pytestmark = pytest.mark.corpus
 
 FILES = {
@@ -27,18 +24,10 @@ FILES = {
     "huzhou": ("cities/079_湖州/2026年湖州市财政局部门预算.pdf",
                "638d83aa857f823210b8bb37263f2b80e92c27a366714898f7c5133943765353"),
 }
-_CACHE: dict = {}
 
 
 def extraction(name: str):
-    if name not in _CACHE:
-        rel, sha = FILES[name]
-        path = CORPUS / rel
-        if not path.exists():
-            pytest.skip(f"{path} is absent (../shared not mounted)")
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha, f"{rel} changed; re-pin its test"
-        _CACHE[name] = extract_file(path, sha)
-    return _CACHE[name]
+    return corpus_extraction(*FILES[name])
 
 
 def one(ex, kind, row, column):
@@ -133,8 +122,5 @@ def test_document_without_budget_tables_is_not_budget():
     """A 328-page drug catalogue saved under a 部门预算 name: no table title, so not a budget."""
     rel, sha = ("cities/077_珠海/医疗保障局_2026年部门预算.pdf",
                 "177a10172d4f58c1ab4b53f1357c69ab68e132a807f71bcadfd4a5addb11c960")
-    path = CORPUS / rel
-    if not path.exists():
-        pytest.skip(f"{path} is absent (../shared not mounted)")
-    ex = extract_file(path, sha)
+    ex = corpus_extraction(rel, sha)
     assert (ex.outcome, ex.pages, ex.tables, ex.facts) == ("not_budget", 328, [], [])
