@@ -52,27 +52,27 @@ def prescreen(path: Path) -> list[PageInfo]:
 
 
 def _count_objects(page) -> tuple[int, int]:
-    """(path objects, image objects) of the page and of its form XObjects, one level down,
+    """(path shapes, image objects) of the page and of its form XObjects, one level down,
     through pdfium's raw calls: a text page holds thousands of text objects, and a Python
     wrapper per object (``page.get_objects``) cost more than reading the page's text."""
     paths = images = 0
-    raw = page.raw
-    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
-        obj = pdfium_c.FPDFPage_GetObject(raw, i)
+    for obj in _objects(page.raw):
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             paths += _drawn_shapes(obj)
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             images += 1
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            for j in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                inner_obj = pdfium_c.FPDFFormObj_GetObject(obj, j)
-                inner = pdfium_c.FPDFPageObj_GetType(inner_obj)
-                if inner == pdfium_c.FPDF_PAGEOBJ_PATH:
-                    paths += _drawn_shapes(inner_obj)
-                elif inner == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                    images += 1
     return paths, images
+
+
+def _objects(raw_page):
+    """The page's objects, each form XObject's own objects after it."""
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        obj = pdfium_c.FPDFPage_GetObject(raw_page, i)
+        yield obj
+        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
+            for j in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+                yield pdfium_c.FPDFFormObj_GetObject(obj, j)
 
 
 # A path object drawn as one with many sub-paths (上海市福利彩票发行中心 2026: a table's whole grid
