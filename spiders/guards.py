@@ -362,6 +362,9 @@ class BlockDetectorMiddleware:
             self.in_a_row += 1
             self.crawler.stats.inc_value(f"budgetwatch/blocked/http_{response.status}")
             if self.in_a_row >= self.burst:
+                if site_stopped(self.crawler):
+                    # a 403 already on the wire when the site was stopped: the same block, once
+                    raise SiteStopped(f"blocked: {request.url}")
                 count_error(self.crawler, "blocked")
                 stop_site(self.crawler, "blocked",
                           f"{self.in_a_row} responses in a row were HTTP 403/429 (last: {request.url})")

@@ -4,6 +4,7 @@ Retry-After, captcha markers, profile limits, the stored-body cap."""
 from __future__ import annotations
 
 import email.utils
+from types import SimpleNamespace
 
 import pytest
 from scrapy.http import Request, Response
@@ -152,3 +153,24 @@ def test_autothrottle_lets_a_304_settle_the_delay(status, expected):
     # the answer was an error page (the delay then only ever grows).
     throttle._adjust_delay(slot, 0.3, Response(url, status=status, request=Request(url)))
     assert slot.delay == pytest.approx(expected)
+
+
+def test_a_403_in_flight_after_the_block_counts_no_second_block():
+    """Two requests per site: when the 5th 403 in a row stops the site, a 6th may already be on
+    the wire. It is the same block (the report said errors.blocked 2 under load)."""
+    from spiders.guards import BlockDetectorMiddleware, SiteStopped
+
+    crawler = get_crawler(SampleSpider, {"BUDGETWATCH_BLOCK_BURST": 5})
+    crawler.stats.open_spider()
+    crawler._engine = SimpleNamespace(spider=None)  # no crawl running: nothing for stop_site to close
+    mw = BlockDetectorMiddleware.from_crawler(crawler)
+    stops = 0
+    for i in range(7):
+        url = f"http://127.0.0.1:8000/f/{i}.pdf"
+        try:
+            mw.process_response(Request(url), Response(url, status=403))
+        except SiteStopped:
+            stops += 1
+    assert stops == 3  # the 5th answer stops the site; the 6th and 7th are refused with it
+    assert crawler.stats.get_value("budgetwatch/errors/blocked") == 1
+    assert crawler.stats.get_value("budgetwatch/stop_reason") == "blocked"
