@@ -26,6 +26,8 @@ def test_carryover_rows_of_t4(ex):
     got = sorted((f.row_code, f.row_label, f.column_label, f.amount_wan, f.page)
                  for f in ex.facts if f.table_kind == "T4" and "carryover" in f.row_code)
     assert got == [
+        # line 29, under 年初财政拨款结转和结余: the carry-over's fund ("一般公共预算财政拨款 1,154.62")
+        ("carryover:general_budget", "一般公共预算财政拨款", "决算数", Decimal("1154.62"), 10),
         ("expenditure_carryover", "年末财政拨款结转和结余", "决算数/一般公共预算", Decimal("6993.74"), 10),
         ("expenditure_carryover", "年末财政拨款结转和结余", "决算数/合计", Decimal("6993.74"), 10),
         ("income_carryover", "年初财政拨款结转和结余", "决算数", Decimal("1154.62"), 10),
