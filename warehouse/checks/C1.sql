@@ -35,13 +35,14 @@ cand AS (
     LEFT JOIN reading r ON r.filing_id = q.filing_id AND r.subject = q.subject
 ),
 o AS (
-    -- the first reading that agrees, else the primary one
+    -- the first reading that agrees, else the primary one; among readings that agree alike, the
+    -- first by table and column, so that every run reports the same one
     SELECT filing_id, kind || ':' || what_subject || CASE WHEN nth > 1 THEN '#' || nth ELSE '' END AS subject,
            what_subject, any_value(said) AS said, any_value(said_ev) AS said_ev,
-           arg_min(printed, (tolerance_outcome(said - printed, tol) <> 'pass', alt)) AS printed,
-           arg_min(printed_ev, (tolerance_outcome(said - printed, tol) <> 'pass', alt)) AS printed_ev,
-           arg_min(tol, (tolerance_outcome(said - printed, tol) <> 'pass', alt)) AS tol
-    FROM cand GROUP BY filing_id, kind, what_subject, nth
+           arg_min(printed, pick) AS printed, arg_min(printed_ev, pick) AS printed_ev, arg_min(tol, pick) AS tol
+    FROM (SELECT *, (tolerance_outcome(said - printed, tol) <> 'pass', alt, printed_ev."table", printed_ev."column",
+                     printed_ev.page, CAST(printed_ev AS VARCHAR)) AS pick FROM cand)
+    GROUP BY filing_id, kind, what_subject, nth
 ),
 d AS (SELECT *, tolerance_outcome(said - printed, tol) AS outcome FROM o)
 SELECT filing_id, 'C1' AS rule_id, subject, outcome,
