@@ -117,7 +117,7 @@ class Profile:
         content-stream order, which can print "收入支出决算总" and its "表" lines apart
         (pdfplumber's lines, read by position, keep the title whole). Short fragments
         ("收入预算") are column headers as often as titles."""
-        text = year_placeholders(strip_table_number(norm(line)), fiscal_year)
+        text = _title_text(line, fiscal_year)
         return len(text) >= 6 and any(text + "表" in spec.titles for spec in self.tables.values())
 
     def is_sub_title(self, kind: str, line: str) -> bool:

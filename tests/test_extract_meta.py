@@ -43,10 +43,8 @@ def test_department_from_the_cover(cover, department):
 
 @pytest.mark.corpus
 def test_jiangsu_court_2018_names_itself_on_a_cover_without_部门():
-    from tests.corpus import corpus_file
-    from extractors import extract_file
+    from tests.corpus import corpus_extraction
 
-    rel, sha = ("jiangsu/江苏省高级人民法院/省法院2018年度部门预算公开.pdf",
-                "9bb83bc165f9437a9be42d7f3f2a5bdf9ca480f86601f65a70518389207dc3a5")
-    m = extract_file(corpus_file(rel, sha), sha).meta
+    m = corpus_extraction("jiangsu/江苏省高级人民法院/省法院2018年度部门预算公开.pdf",
+                          "9bb83bc165f9437a9be42d7f3f2a5bdf9ca480f86601f65a70518389207dc3a5").meta
     assert (m.department, m.region_code, m.fiscal_year, m.kind) == ("江苏省高级人民法院", "320000", 2018, "预算")

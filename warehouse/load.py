@@ -196,6 +196,8 @@ def _department_params(x: Extraction) -> list | None:
 # beyond its own filing: it is paired by name only when the region is known too, so two
 # documents that both lack a place never meet on a department name alone.
 _CODELESS_TABLES_SQL = "(f.department_code IS NULL AND f.region_code IS NOT NULL AND f.filing_key = f.filing_id)"
+# A filing made of tables documents only (no narrative half joined it yet).
+_TABLES_ONLY_SQL = "NOT EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id AND d.role <> 'tables')"
 
 
 def _key_by_name(con, x: Extraction) -> str | None:
@@ -209,8 +211,7 @@ def _key_by_name(con, x: Extraction) -> str | None:
         f"""SELECT DISTINCT f.filing_key FROM filing f
             WHERE f.is_current AND (f.department_code IS NOT NULL OR {_CODELESS_TABLES_SQL})
               AND {_same_department_sql('f')}
-              AND EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id)
-              AND NOT EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id AND d.role <> 'tables')""",
+              AND EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id) AND {_TABLES_ONLY_SQL}""",
         params).fetchall()
     return r[0][0] if len(r) == 1 else None
 
@@ -228,8 +229,7 @@ def _absorb_narratives(con, fid: str, x: Extraction) -> None:
         # the narrative (two copies of the tables would make the choice arbitrary).
         halves = con.execute(
             f"""SELECT count(*) FROM filing f WHERE f.is_current AND {_CODELESS_TABLES_SQL}
-                AND {_same_department_sql('f')}
-                AND NOT EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id AND d.role <> 'tables')""",
+                AND {_same_department_sql('f')} AND {_TABLES_ONLY_SQL}""",
             params).fetchall()[0][0]
         if halves != 1:
             return
