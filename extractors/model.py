@@ -56,6 +56,12 @@ class Fact:
     page: int
     bbox: tuple[float, float, float, float] | None = None
     ocr: bool = False
+    # How the cell's table was read: 'profile:<id>' where a template profile's aliases named it,
+    # 'generic' where only the national family's vocabulary and structure did.
+    read_method: str = ""
+    # Whether the cell's table passed its own sums before it was emitted (合计 = Σ parts,
+    # 基本 + 项目 = 合计, 类 = Σ 款 …): 'pass', 'fail' or 'unchecked' (no identity to test).
+    table_check: str = ""
 
 
 @dataclass
@@ -99,6 +105,9 @@ class TableInstance:
     pages: list[int]
     n_facts: int = 0
     note: str = ""  # e.g. '本单位 2026 年无政府性基金预算' for an empty table
+    read_method: str = ""  # see Fact.read_method
+    self_check: str = ""  # 'pass', 'fail' or 'unchecked'; see Fact.table_check
+    self_check_detail: str = ""  # e.g. '12 项恒等关系中 9 项不成立' (Chinese, for the reviewer)
 
 
 @dataclass
