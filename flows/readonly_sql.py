@@ -7,6 +7,7 @@ configuration locked (so a SELECT cannot read files or fetch extensions).
 """
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from datetime import datetime
@@ -28,8 +29,30 @@ REFUSALS = {
 }
 
 
+# Defaults for a machine shared by several people: a query gets this long and this much memory
+# unless the user raises them (--timeout, --memory). Spilling to disk is off, so the memory
+# limit is a real cap and a runaway query cannot fill the disk instead.
+DEFAULT_TIMEOUT_S = 120.0
+DEFAULT_MEMORY = "1GB"
+DEFAULT_THREADS = 2
+_MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.I)
+
+
 class ReadOnlyQueryError(Exception):
     pass
+
+
+class QueryLimitError(ReadOnlyQueryError):
+    """The query hit its time or memory limit."""
+
+
+def parse_memory(text: str) -> str:
+    """'512MB', '2 GB', '1.5GiB' → DuckDB's spelling; a Chinese error for anything else."""
+    m = _MEMORY.match(str(text or ""))
+    if not m:
+        raise ReadOnlyQueryError(f"内存上限“{text}”无法识别，应写作如 512MB、2GB")
+    unit = m.group(2).upper().replace("IB", "iB")
+    return f"{m.group(1)}{unit}"
 
 
 def _check(query: str) -> None:
@@ -47,17 +70,16 @@ def _check(query: str) -> None:
         raise ReadOnlyQueryError(REFUSALS.get(name, f"只允许查询（SELECT），不允许 {name} 语句；数据库以只读方式打开"))
 
 
-def connect_readonly(db: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(
-        str(db),
-        read_only=True,
-        config={
-            "enable_external_access": False,
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-            "lock_configuration": True,
-        },
-    )
+def connect_readonly(db: Path, memory: str | None = None) -> duckdb.DuckDBPyConnection:
+    config = {
+        "enable_external_access": False,
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "lock_configuration": True,
+    }
+    if memory:
+        config.update(memory_limit=parse_memory(memory), max_temp_directory_size="0GB", threads=DEFAULT_THREADS)
+    return duckdb.connect(str(db), read_only=True, config=config)
 
 
 def connect_for_reading(db: Path, *, external_access: bool = False) -> duckdb.DuckDBPyConnection:
@@ -77,22 +99,26 @@ def connect_for_reading(db: Path, *, external_access: bool = False) -> duckdb.Du
             return duckdb.connect(str(db))
 
 
-def run_readonly(db: Path, query: str, *, timeout: float | None = None):
+def run_readonly(db: Path, query: str, *, timeout: float | None = DEFAULT_TIMEOUT_S,
+                 memory: str | None = DEFAULT_MEMORY):
     """Run one SELECT and return a pandas DataFrame; refuse anything else."""
-    return _run(db, query, timeout, lambda cur: cur.df())
+    return _run(db, query, timeout, memory, lambda cur: cur.df())
 
 
-def run_readonly_rows(db: Path, query: str, *, timeout: float | None = None,
+def run_readonly_rows(db: Path, query: str, *, timeout: float | None = DEFAULT_TIMEOUT_S,
+                      memory: str | None = DEFAULT_MEMORY,
                       limit: int | None = None) -> tuple[list[str], list[tuple]]:
     """Like run_readonly, but (column names, rows) with exact values (DECIMAL stays Decimal);
-    with `limit`, at most limit + 1 rows are fetched (the extra one says there are more)."""
-    return _run(db, query, timeout, lambda cur: (
+    with `limit`, at most limit + 1 rows are fetched (the extra one says there are more).
+    `timeout` (seconds) and `memory` ('1GB') cap the query; None lifts a cap."""
+    return _run(db, query, timeout, memory, lambda cur: (
         [d[0] for d in cur.description], cur.fetchmany(limit + 1) if limit else cur.fetchall()))
 
 
-def _run(db: Path, query: str, timeout: float | None, fetch):
+def _run(db: Path, query: str, timeout: float | None, memory: str | None, fetch):
     _check(query)
-    con = connect_readonly(db)
+    con = connect_readonly(db, memory)
+    # DuckDB has no statement timeout of its own: a timer interrupts the connection.
     timer = threading.Timer(timeout, con.interrupt) if timeout else None
     try:
         if timer:
@@ -101,7 +127,11 @@ def _run(db: Path, query: str, timeout: float | None, fetch):
     except duckdb.PermissionException as e:
         raise ReadOnlyQueryError(f"查询试图访问数据库以外的文件或网络：{e}") from None
     except duckdb.InterruptException:
-        raise ReadOnlyQueryError(f"查询超时：超过 {timeout:g} 秒，已中止。请缩小范围或加 LIMIT。") from None
+        raise QueryLimitError(f"查询超时：超过时间上限 {timeout:g} 秒，已中止。请缩小范围或加 LIMIT，"
+                              "确需更长时间可用 --timeout 提高上限（如 --timeout 600）。") from None
+    except duckdb.OutOfMemoryException:
+        raise QueryLimitError(f"查询超出内存上限 {parse_memory(memory) if memory else ''}，已中止。请缩小范围或加 LIMIT，"
+                              "确需更多内存可用 --memory 提高上限（如 --memory 4GB）。") from None
     except duckdb.Error as e:
         raise ReadOnlyQueryError(f"查询失败：{e}") from None
     finally:

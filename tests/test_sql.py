@@ -93,3 +93,46 @@ def test_cli_prints_a_table_and_says_when_rows_are_cut(db, capsys):
     assert len(out) == 2 + 2 + 1 and "只显示前 2 行" in out[-1]
     assert main(["sql", "--db", str(db), "--max-width", "0", "SELECT message FROM findings WHERE rule_id = 'C2'"]) == 0
     assert LONG in capsys.readouterr().out
+
+
+# ---- limits on a shared machine (issue 16)
+
+RUNAWAY_STRING = "SELECT length(string_agg(repeat('x', 1000000), '')) FROM range(100000)"  # a 100 GB string
+
+
+def test_a_runaway_string_stops_at_the_default_memory_limit(db, capsys):
+    assert main(["--db", str(db), "sql", RUNAWAY_STRING]) == 3
+    err = capsys.readouterr().err
+    assert "已中止：查询超出内存上限 1GB" in err and "--memory" in err
+
+
+def test_the_timeout_message_names_the_limit_and_the_flag(db, capsys):
+    assert main(["--db", str(db), "sql", "SELECT count(*) FROM range(100000000000000) a", "--timeout", "0.5"]) == 3
+    err = capsys.readouterr().err
+    assert "查询超时：超过时间上限 0.5 秒" in err and "--timeout" in err
+
+
+@pytest.mark.parametrize("memory, outcome", [("64MB", "内存上限 64MB"), ("2GB", None)])
+def test_memory_flag_sets_the_cap(db, capsys, memory, outcome):
+    query = "SELECT length(string_agg(repeat('x', 1000000), '')) FROM range(200)"  # 200 MB
+    rc = main(["--db", str(db), "sql", query, "--memory", memory])
+    out = capsys.readouterr()
+    if outcome:
+        assert rc == 3 and outcome in out.err
+    else:
+        assert rc == 0 and "200000000" in out.out
+
+
+@pytest.mark.parametrize("text, expected", [("512MB", "512MB"), ("2 gb", "2GB"), ("1.5GiB", "1.5GiB")])
+def test_parse_memory(text, expected):
+    from flows.readonly_sql import parse_memory
+
+    assert parse_memory(text) == expected
+
+
+@pytest.mark.parametrize("text", ["lots", "-1GB", "1 PB", ""])
+def test_parse_memory_refuses(text):
+    from flows.readonly_sql import parse_memory
+
+    with pytest.raises(ReadOnlyQueryError, match="无法识别"):
+        parse_memory(text)
