@@ -6,6 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
+from flows.readonly_sql import DEFAULT_MEMORY, DEFAULT_TIMEOUT_S
 from flows.settings import Paths, resolve_db
 
 
@@ -50,11 +51,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", help="写入 CSV 的目录")
     p.add_argument("--parquet", help="写入 Parquet 的目录")
 
+    p = sub.add_parser("review", parents=[common], help="记录核对发现的复核结论（单项、整组，或导入编辑过的 Excel）",
+                       description="状态：待核、已核实、已说明、误报、已更正。编号见告警摘要、报告或导出的“核对发现”工作表；"
+                                   "核对组编号（g 开头）对组内全部当前问题生效。")
+    p.add_argument("key", nargs="?", metavar="KEY", help="核对发现编号（12 位）或核对组编号（g 开头）")
+    p.add_argument("--status", help="待核 / 已核实 / 已说明 / 误报 / 已更正")
+    p.add_argument("--note", help="说明（如部门的答复）")
+    p.add_argument("--by", help="复核人（默认：$BUDGETWATCH_REVIEWER，否则当前登录名）")
+    p.add_argument("--import", dest="import_file", metavar="FILE.xlsx",
+                   help="导入 budgetwatch export --xlsx 导出并编辑过的“核对发现”工作表（全部成功或全部不生效）")
+
     p = sub.add_parser("sql", parents=[common], help="只读执行一条 SQL 查询")
     p.add_argument("query")
     p.add_argument("--max-width", type=int, default=40, help="单元格最多显示的字符宽度（0 为不截断，默认 40）")
     p.add_argument("--max-rows", type=int, default=1000, help="最多显示的行数（默认 1000）")
-    p.add_argument("--timeout", type=float, default=300, help="查询超时秒数（默认 300）")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+                   help=f"时间上限（秒，默认 {DEFAULT_TIMEOUT_S:g}；0 为不限）")
+    p.add_argument("--memory", default=DEFAULT_MEMORY,
+                   help=f"内存上限（如 512MB、4GB，默认 {DEFAULT_MEMORY}；本机多人共用，请勿随意调高）")
 
     p = sub.add_parser("serve-sample", parents=[common], help="在 127.0.0.1 上提供示例门户")
     p.add_argument("--port", type=int, default=8000)
@@ -159,12 +173,41 @@ def cmd_export(args, db: Path) -> int:
     return 0
 
 
+def cmd_review(args, db: Path) -> int:
+    from flows.review import default_reviewer, import_sheet, review_one
+    from warehouse.reviews import ReviewError
+
+    _require_db(db)
+    by = args.by or default_reviewer()
+    try:
+        if args.import_file:
+            if args.key or args.status:
+                raise ReviewError("--import 不能与编号或 --status 同时使用")
+            result = import_sheet(db, Path(args.import_file), by)
+            print(f"已导入 {args.import_file}：更新 {result['changed']} 项，未变 {result['unchanged']} 项（复核人 {by}）。")
+            return 0
+        if not args.key or not args.status:
+            raise ReviewError("请给出编号和 --status，或用 --import 导入 Excel 文件")
+        targets = review_one(db, args.key, args.status, args.note, by)
+    except ReviewError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    print(f"已将 {len(targets)} 项核对发现标为“{args.status.strip()}”（复核人 {by}）：")
+    for t in targets:
+        print(f"  {t.review_key}  {t.rule_id}  {t.subject}")
+    return 0
+
+
 def cmd_sql(args, db: Path) -> int:
-    from flows.readonly_sql import ReadOnlyQueryError, format_table, run_readonly_rows
+    from flows.readonly_sql import QueryLimitError, ReadOnlyQueryError, format_table, run_readonly_rows
 
     _require_db(db)
     try:
-        columns, rows = run_readonly_rows(db, args.query, timeout=args.timeout or None, limit=args.max_rows)
+        columns, rows = run_readonly_rows(db, args.query, timeout=args.timeout or None, memory=args.memory,
+                                          limit=args.max_rows)
+    except QueryLimitError as e:
+        print(f"已中止：{e}", file=sys.stderr)
+        return 3
     except ReadOnlyQueryError as e:
         print(f"拒绝执行：{e}", file=sys.stderr)
         return 2

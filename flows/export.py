@@ -1,7 +1,8 @@
 """Export the public views to CSV, Parquet or one Excel workbook.
 
-- Excel: one sheet per view with Chinese sheet names and headers; amounts are numbers
-  (DECIMAL written as numeric cells with a 0.00 format), never text.
+- Excel: first the 核对发现 sheet staff review in (status and note columns, read back by
+  `budgetwatch review --import`), then one sheet per view with Chinese sheet names and
+  headers; amounts are numbers (DECIMAL written as numeric cells with a 0.00 format), never text.
 - CSV: UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly.
 - Parquet: DuckDB's COPY, which keeps DECIMAL(20, 6) as a Parquet decimal.
 Every file is written beside its target and renamed into place, so a failed export
@@ -77,6 +78,7 @@ def _xlsx(db: Path, dest: Path) -> Path:
     wb = Workbook(write_only=True)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F3F0EA")
     try:
+        _review_sheet(con, wb, bold, fill)
         for view in views_of(con):
             n = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
             if n + 1 > EXCEL_MAX_ROWS:
@@ -107,6 +109,48 @@ def _xlsx(db: Path, dest: Path) -> Path:
         con.close()
         tmp.unlink(missing_ok=True)
     return dest
+
+
+REVIEW_SHEET_SQL = Path(__file__).with_name("review_sheet.sql")
+EDITABLE_FILL = "FFF4CC"  # the columns staff fill in, shaded so they find them
+
+
+def _review_sheet(con, wb, bold, fill) -> None:
+    """The 核对发现 sheet, first in the workbook: failing findings with the 状态 and 备注
+    columns staff fill in and `budgetwatch review --import` reads back (issue 16)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from warehouse.reviews import STATUSES
+
+    if "finding_review" not in {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}:
+        return  # a warehouse written before issue 16, opened read-only: nothing to review yet
+    rows = con.execute(REVIEW_SHEET_SQL.read_text(encoding="utf-8")).fetchall()
+    cols = [d[0] for d in con.description]
+    if len(rows) + 1 > EXCEL_MAX_ROWS:
+        raise ExportError(f"核对发现有 {len(rows)} 行，超过 Excel 单表上限；请改用 --csv 或 --parquet 导出。")
+    ws = wb.create_sheet("核对发现")
+    ws.freeze_panes = "B2"
+    editable = {cols.index("状态"), cols.index("备注")}
+    widths = {"编号": 14, "核对组": 13, "部门": 24, "说明": 60, "备注": 40, "原文": 40, "规则说明": 30}
+    for i, name in enumerate(cols):
+        ws.column_dimensions[_letter(i)].width = widths.get(name, 12)
+    status_col = _letter(cols.index("状态"))
+    dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=False,
+                        showErrorMessage=True, errorTitle="状态", error="请从列表中选择：" + "、".join(STATUSES))
+    dv.add(f"{status_col}2:{status_col}{max(len(rows), 1) + 1}")
+    ws.data_validations.append(dv)
+    ws.auto_filter.ref = f"A1:{_letter(len(cols) - 1)}{len(rows) + 1}"
+    header = []
+    for i, name in enumerate(cols):
+        c = WriteOnlyCell(ws, value=name)
+        c.font = bold
+        c.fill = PatternFill("solid", fgColor=EDITABLE_FILL) if i in editable else fill
+        header.append(c)
+    ws.append(header)
+    for row in rows:
+        ws.append([_cell(ws, v) for v in row])
 
 
 def _discard(ws) -> None:
@@ -164,6 +208,7 @@ def _copy_out(db: Path, kind: str, dest: Path) -> list[Path]:
     con = connect_for_reading(db, external_access=True)
     written = []
     try:
+        _review_sheet(con, wb, bold, fill)
         for view in views_of(con):
             path = dest / f"{view}.{kind}"
             tmp = dest / f".{view}.{os.getpid()}.tmp.{kind}"

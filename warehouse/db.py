@@ -12,7 +12,7 @@ SCHEMA_VERSION = "1"
 # The file must stay readable by DuckDB 1.5.x (other tools and users' notebooks lag behind
 # the writer). DuckDB only applies this when it creates the file.
 STORAGE_COMPATIBILITY_VERSION = "v1.5.0"
-SQL_FILES = ("schema.sql", "crawls.sql", "policy.sql", "views.sql", "aggregates.sql")
+SQL_FILES = ("schema.sql", "crawls.sql", "policy.sql", "views.sql", "aggregates.sql", "reviews.sql", "groups.sql")
 
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -202,3 +202,26 @@ CREATE TABLE IF NOT EXISTS template_order (
     ord        INTEGER NOT NULL,
     PRIMARY KEY (template, variant, table_kind)
 );
+
+-- ---------------------------------------------------------------------------
+-- Review of findings by staff (issue 16).
+-- group_id: the failing findings of one filing version that one cause explains (the same
+-- cell, or the same difference traced along a row or column); see warehouse/groups.sql.
+ALTER TABLE finding ADD COLUMN IF NOT EXISTS group_id VARCHAR;
+
+-- Every status change of a finding, newest last; the current status is the latest row of a
+-- review_key (view finding_review_status in reviews.sql). Keyed by the finding's stable
+-- identity (filing_key, rule_id, subject), never by a run or a filing version, so a status
+-- survives nightly runs and corrected re-publications. Rows are only ever appended.
+CREATE TABLE IF NOT EXISTS finding_reviews (
+    review_key  VARCHAR NOT NULL,    -- left(md5(filing_key | rule_id | subject), 12)
+    filing_key  VARCHAR NOT NULL,
+    rule_id     VARCHAR NOT NULL,
+    subject     VARCHAR NOT NULL,
+    status      VARCHAR NOT NULL,    -- 待核 | 已核实 | 已说明 | 误报 | 已更正
+    note        VARCHAR,
+    reviewed_by VARCHAR NOT NULL,    -- a person, or 'budgetwatch' for an automatic 已更正
+    reviewed_at TIMESTAMP NOT NULL,  -- UTC
+    source      VARCHAR,             -- cli | xlsx:<file name> | auto
+    CHECK (status IN ('待核', '已核实', '已说明', '误报', '已更正'))
+);

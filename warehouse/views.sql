@@ -268,7 +268,8 @@ SELECT f.filing_id, f.rule_id, f.severity, f.outcome, f.message, f.expected, f.a
             WHEN f.outcome = 'fail' THEN 'open'
             WHEN r.resolved_at IS NOT NULL THEN 'resolved' END AS status,
        coalesce(f.resolved_at, r.resolved_at) AS resolved_at,
-       g.filing_key, g.version, g.is_current
+       g.filing_key, g.version, g.is_current,
+       f.group_id                      -- appended (issue 16): the cause group, warehouse/groups.sql
 FROM finding f
 JOIN filing g USING (filing_id)
 LEFT JOIN (

@@ -43,6 +43,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
         for v in reversed(_HELPERS):
             con.execute(f"DROP TABLE IF EXISTS temp.{v}")
     _upsert(con, now, version, failed)
+    _group_and_review(con, now)
     counts = dict(con.execute("SELECT outcome, count(*) FROM _new GROUP BY outcome ORDER BY outcome").fetchall())
     con.execute("INSERT INTO check_run VALUES (?, ?, ?, ?, ?, ?::JSON)",
                 [uuid.uuid4().hex, now, datetime.now(timezone.utc).replace(tzinfo=None), version, len(scope),
@@ -180,5 +181,23 @@ def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed:
         try:
             con.rollback()
         except duckdb.Error:  # a failed COMMIT (disk full) has ended the transaction already
+            pass
+        raise
+
+
+def _group_and_review(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    """Issue 16: group the scope's fails by cause, and mark as 已更正 what a correction fixed."""
+    from warehouse.groups import assign_groups
+    from warehouse.reviews import record_corrections
+
+    con.begin()
+    try:
+        assign_groups(con)
+        record_corrections(con, now)
+        con.commit()
+    except BaseException:
+        try:
+            con.rollback()
+        except duckdb.Error:
             pass
         raise
