@@ -175,3 +175,25 @@ def test_a_bad_import_is_rejected_whole(db, tmp_path, capsys, case, message):
     assert message in err
     assert sha(db) == before
     assert q(db, "SELECT count(*) FROM finding_reviews") == [(0,)]
+
+
+def test_the_report_shows_status_note_and_department_counts(db, tmp_path):
+    from parsel import Selector
+
+    from flows.report import write_report
+
+    key = key_of(db, C2_20103)
+    assert main(["--db", str(db), "review", key, "--status", "已说明", "--note", "款名称沿用旧科目", "--by", "张三"]) == 0
+    assert main(["--db", str(db), "review", key_of(db, C2_2080899), "--status", "已核实", "--by", "张三"]) == 0
+    out = tmp_path / "report"
+    write_report(db, out)
+    dom = Selector(text=(out / "findings.html").read_text("utf-8"))
+    shown = {f.css(".review code::text").get(): (f.css(".review-status::text").get(), f.css(".review-note::text").get())
+             for f in dom.css("#findings .finding[data-outcome=fail]")}
+    assert shown[key] == ("已说明", "款名称沿用旧科目")
+    assert shown[key_of(db, C2_2080899)] == ("已核实", None)
+    assert sorted(s for s, _ in shown.values()) == ["已核实", "已说明", "待核", "待核"]
+    (page,) = list((out / "dept").glob("*.html"))
+    dept = Selector(text=page.read_text("utf-8"))
+    counts = [dept.css(f"#{i}::text").get() for i in ("n-open", "n-explained", "n-confirmed")]
+    assert counts == ["2", "1", "1"]

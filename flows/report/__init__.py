@@ -39,6 +39,7 @@ def write_report(db: Path, out: Path) -> Path:
     env.filters["signed"] = lambda v: "—" if v is None else ("+" if v > 0 else "") + fmt_amount(v)
     env.filters["ts"] = lambda v: "—" if v is None else (v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "hour") else str(v))
     env.globals.update(outcome_zh=D.OUTCOME_ZH, severity_zh=D.SEVERITY_ZH, status_zh=D.STATUS_ZH,
+                       review_class=D.REVIEW_CLASS,
                        generated_at=datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M %Z"),
                        freshness=ctx["freshness"])
     out.mkdir(parents=True, exist_ok=True)
@@ -93,6 +94,7 @@ def collect(con, db: Path, out: Path) -> dict:
         raw = D.raw_path(db, d["sha256"])
         docs[d["sha256"]] = (d["source_url"], D.href_to(raw, out) if raw else None)
     findings = _findings(con, q, rels, by_id, primary, latest_run, out, docs)
+    _attach_reviews(con, q, findings)
     departments = _departments(con, q, rels, filings, findings, years, out)
     dept_by_key = {d["key"]: d for d in departments}
     for f in findings:
@@ -170,6 +172,7 @@ def collect(con, db: Path, out: Path) -> dict:
     }
     fails = [f for f in findings if f["outcome"] == "fail" and f["status"] != "resolved"]
     return {
+        "finding_items": group_items(findings),
         "db": str(db.resolve()),
         "years": years, "latest_year": latest_year, "prev_year": prev_year,
         "district": district, "classes": classes, "charts": charts, "sangong": sangong,
@@ -235,6 +238,34 @@ def _decorate(findings: list[dict], by_id: dict, out: Path, docs: dict) -> list[
     return kept
 
 
+def _attach_reviews(con, q, findings: list[dict]) -> None:
+    """Each finding with staff's review of it (issue 16); 待核 where there is none (or the
+    warehouse predates reviews)."""
+    reviews = {(r["filing_id"], r["rule_id"], r["subject"]): r for r in (D.optional_rows(con, q["reviews"]) or [])}
+    for f in findings:
+        r = reviews.get((f["filing_id"], f["rule_id"], f.get("subject")), {})
+        f.update(review_key=r.get("review_key"), review_status=r.get("review_status") or "待核",
+                 review_note=r.get("review_note"), reviewed_by=r.get("reviewed_by"), reviewed_at=r.get("reviewed_at"),
+                 group_id=f.get("group_id") or (r.get("group_id") if f.get("status") != "resolved" else None))
+
+
+def group_items(findings: list[dict]) -> list[dict]:
+    """The findings as the report lists them: one item per cause group (its lead, the first in
+    the list's order, carries the other members in `members`), other findings as they are."""
+    items, leads = [], {}
+    for f in findings:
+        f["members"] = []
+        gid = (f["filing_id"], f.get("group_id")) if f.get("group_id") and f["outcome"] == "fail" \
+            and f.get("status") != "resolved" else None
+        if gid and gid in leads:
+            leads[gid]["members"].append(f)
+            continue
+        if gid:
+            leads[gid] = f
+        items.append(f)
+    return items
+
+
 def _departments(con, q, rels, filings, findings, years, out) -> list[dict]:
     facts_by_filing = defaultdict(list)
     for r in D.rows(con, q["facts"]):
@@ -260,6 +291,9 @@ def _departments(con, q, rels, filings, findings, years, out) -> list[dict]:
         d["n_new"] = sum(1 for x in fs if x["outcome"] == "fail" and x["status"] == "new")
         d["fail_rules"] = sorted({x["rule_id"] for x in fs if x["outcome"] == "fail" and x["status"] != "resolved"})
         d["n_insufficient"] = sum(1 for x in fs if x["outcome"] in ("insufficient_data", "error"))
+        d["finding_items"] = group_items(fs)
+        d["review_counts"] = Counter(x["review_status"] for x in fs
+                                     if x["outcome"] == "fail" and x["status"] != "resolved")
         ys = sorted(d["by_year"], reverse=True)
         d["yoy"] = []
         for i, y in enumerate(ys):

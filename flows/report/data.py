@@ -22,6 +22,9 @@ TABLE_NAMES = {
 OUTCOME_ZH = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足", "error": "出错"}
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低", "info": "提示"}
 STATUS_ZH = {"new": "新发现", "open": "仍存在", "resolved": "已解决"}
+# Staff's review statuses (issue 16) and the CSS class each is shown with.
+REVIEW_CLASS = {"待核": "rv-open", "已核实": "rv-confirmed", "已说明": "rv-explained", "误报": "rv-false",
+                "已更正": "rv-corrected"}
 # Views another part of the warehouse may provide; the report shows them when present.
 SCORE_VIEWS = ("compliance_scores", "compliance", "department_scores", "filing_scores")
 
