@@ -52,14 +52,9 @@ def run_lines(run: dict) -> list[str]:
     if "new_filings" in run:
         lines.append(f"本次新增公开文件：{len(run['new_filings'])} 份")
     if "new_findings" in run:
-        found = run["new_findings"]
-        lines.append(f"本次新发现的不一致：{len(found)} 项")
-        by_rule: dict[str, set] = {}
-        for f in found:
-            by_rule.setdefault(f["rule_id"], set()).add(f.get("department") or "？")
-        for rule, depts in sorted(by_rule.items()):
-            n = sum(1 for f in found if f["rule_id"] == rule)
-            lines.append(f"  {rule}: {n} 项（{'、'.join(sorted(depts))}）")
+        from flows.alerts.digest import summary_lines
+
+        lines += summary_lines(run["new_findings"])  # one line per cause group (issue 16)
     for d in run.get("new_unreadable", []):
         lines.append(f"  新的无法读取文件：{d.get('source_url') or d['sha256'][:12]} — {d['outcome']}：{d.get('outcome_detail') or ''}")
     for e in run.get("load_errors", []):

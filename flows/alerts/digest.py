@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 
 from flows.settings import SEVERITIES
@@ -99,22 +100,72 @@ def _filing_label(f: dict) -> str:
     return f"{year}{f.get('unit_scope') or ''}{f.get('kind') or ''}".strip() or f["filing_id"]
 
 
-def _finding_lines(f: dict, report_url: str | None) -> list[str]:
-    sev = SEVERITY_ZH.get(f.get("severity") or "", "?")
-    title = f" {f['rule_title']}" if f.get("rule_title") else ""
-    lines = [f"- 【{sev}】{f['rule_id']}{title}：{f.get('message') or ''}"]
-    links = []
-    url = f.get("source_url")
-    for label, page in evidence_pages(f.get("evidence")):
-        links.append(f"[{label}]({url}#page={page})" if url else label)
+def group_findings(findings: list[dict]) -> list[list[dict]]:
+    """Findings in groups of one cause (`group_id`, warehouse/groups.sql), in first-seen order;
+    the lead (most severe, then first) comes first in its group."""
+    groups: dict[str, list[dict]] = {}
+    for f in findings:
+        key = f"{f['filing_id']}|{f.get('group_id') or f['rule_id'] + '|' + f['subject']}"
+        groups.setdefault(key, []).append(f)
+    rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}
+    return [sorted(g, key=lambda f: rank.get(f.get("severity") or "", 9)) for g in groups.values()]
+
+
+def _amount(f: dict) -> str:
+    d = f.get("difference")
+    if d is None:
+        return ""
+    try:
+        return f"（差额 {abs(Decimal(str(d))):,.2f} 万元）"
+    except ArithmeticError:
+        return ""
+
+
+def group_lines(group: list[dict], report_url: str | None) -> list[str]:
+    """One line for the group (its cause, amount and key), the other members on one line, then
+    the evidence pages of all members."""
+    lead, rest = group[0], group[1:]
+    sev = SEVERITY_ZH.get(lead.get("severity") or "", "?")
+    title = f" {lead['rule_title']}" if lead.get("rule_title") else ""
+    key = lead.get("group_id") or lead.get("review_key")
+    tag = f"〔编号 {key}〕" if key else ""
+    lines = [f"- 【{sev}】{lead['rule_id']}{title}：{lead.get('message') or ''}{_amount(lead)}{tag}"]
+    if rest:
+        lines.append(f"  另有 {len(rest)} 项核对因同一差异未通过："
+                     + "；".join(f"{f['rule_id']} {f.get('message') or ''}" for f in rest))
+    url = lead.get("source_url")
+    links = [f"[{label}]({url}#page={page})" if url else label for label, page in _group_pages(group)]
     if url and not links:
         links.append(f"[原文]({url})")
-    report = _report_link(report_url, f["filing_id"])
+    report = _report_link(report_url, lead["filing_id"])
     if report:
         links.append(f"[报告]({report})")
     if links:
         lines.append("  证据：" + " · ".join(links))
     return lines
+
+
+def summary_lines(findings: list[dict]) -> list[str]:
+    """The run summary's part on new findings: one line per cause group (issue 16)."""
+    groups = group_findings(findings)
+    lines = [f"本次新发现的问题：{len(groups)} 个（{len(findings)} 项核对未通过）"]
+    for g in groups:
+        lead = g[0]
+        where = f"{lead.get('department') or '（未识别部门）'} {_filing_label(lead)}"
+        more = f"；另有 {len(g) - 1} 项核对因同一差异未通过" if len(g) > 1 else ""
+        pages = "、".join(label for label, _ in _group_pages(g))
+        lines.append(f"  {where} {lead['rule_id']}：{lead.get('message') or ''}{_amount(lead)}{more}"
+                     + (f"（{pages}）" if pages else ""))
+    return lines
+
+
+def _group_pages(group: list[dict]) -> list[tuple[str, int]]:
+    seen: list[tuple[str, int]] = []
+    for f in group:
+        for lp in evidence_pages(f.get("evidence")):
+            if lp not in seen:
+                seen.append(lp)
+    return seen
 
 
 def _key(kind: str, parts: list[str]) -> str:
@@ -131,12 +182,13 @@ def compose(findings: list[dict], documents: list[dict], min_severity: str, repo
     if not findings and not documents:
         return None
     now = now or datetime.now(timezone.utc)
-    by_dept: dict[str, list[dict]] = {}
-    for f in findings:
-        by_dept.setdefault(f.get("department") or "（未识别部门）", []).append(f)
+    groups = group_findings(findings)
+    by_dept: dict[str, list[list[dict]]] = {}
+    for g in groups:
+        by_dept.setdefault(g[0].get("department") or "（未识别部门）", []).append(g)
     parts = []
     if findings:
-        parts.append(f"{len(findings)} 项新的不一致（{len(by_dept)} 个部门）")
+        parts.append(f"{len(groups)} 个新问题（{len(findings)} 项核对未通过，{len(by_dept)} 个部门）")
     if documents:
         parts.append(f"{len(documents)} 个文件无法读取")
     title = "budgetwatch 预算公开核对：" + "，".join(parts)
@@ -145,23 +197,25 @@ def compose(findings: list[dict], documents: list[dict], min_severity: str, repo
         "",
         f"本次运行（{now.astimezone(CST):%Y-%m-%d %H:%M} 北京时间）首次发现以下问题；"
         f"只列出严重程度不低于「{SEVERITY_ZH[min_severity]}」的新问题，已报告过的不再重复。"
-        "核对只指出两处不一致，不判断哪一处有误。",
+        "核对只指出两处不一致，不判断哪一处有误。同一差异引起的多项核对合为一个问题；"
+        "复核结论为误报或已说明的问题不再告警。",
     ]
-    for dept, items in by_dept.items():
-        lines += ["", f"## {dept}（{len(items)} 项）"]
-        filings = list(dict.fromkeys(f["filing_id"] for f in items))
+    for dept, dept_groups in by_dept.items():
+        lines += ["", f"## {dept}（{len(dept_groups)} 个问题）"]
+        filings = list(dict.fromkeys(g[0]["filing_id"] for g in dept_groups))
         for fid in filings:
-            group = [f for f in items if f["filing_id"] == fid]
-            lines.append(f"**{_filing_label(group[0])}**")
-            for f in group:
-                lines += _finding_lines(f, report_url)
+            mine = [g for g in dept_groups if g[0]["filing_id"] == fid]
+            lines.append(f"**{_filing_label(mine[0][0])}**")
+            for g in mine:
+                lines += group_lines(g, report_url)
     if documents:
         lines += ["", f"## 无法读取的文件（{len(documents)} 个）"]
         for d in documents:
             name = d.get("title") or d.get("source_url") or d["sha256"][:12]
             link = f"[{name}]({d['source_url']})" if d.get("source_url") else name
             lines.append(f"- {link}：{d['outcome']}——{d.get('outcome_detail') or ''}")
-    lines += ["", "查询全部问题：`budgetwatch sql \"SELECT * FROM findings WHERE outcome = 'fail'\"`"]
+    lines += ["", "查询全部问题：`budgetwatch sql \"SELECT * FROM finding_groups\"`；"
+              "记录复核结论：`budgetwatch review 编号 --status 已核实|已说明|误报 --note 说明 --by 姓名`"]
     keys = [f"{f['filing_id']}|{f['rule_id']}|{f['subject']}" for f in findings] + [d["sha256"] for d in documents]
     return Digest(
         digest_id=_key("findings", keys),

@@ -3,7 +3,8 @@
 -- New inconsistencies of this run: failing findings of current filing versions first seen at or
 -- after $since. A corrected re-publication is a new version under the same filing_key; a fail
 -- an earlier version already had (same rule and subject) is not new, whatever its first_seen.
--- Severity is filtered by the caller.
+-- Severity is filtered by the caller. A finding staff marked 误报 or 已说明 (finding_review,
+-- issue 16) is never alerted again; one in the same group as a reviewed finding still is.
 WITH lineage AS (
     SELECT filing_id, department, department_code, fiscal_year, kind, unit_scope, source_url,
            coalesce(is_current, true) AS is_current,
@@ -15,11 +16,14 @@ WITH lineage AS (
 )
 SELECT f.filing_id, l.department, l.department_code, l.fiscal_year, l.kind, l.unit_scope, l.source_url,
        f.rule_id, f.subject, f.severity, r.title_zh AS rule_title, f.message,
-       f.expected, f.actual, f.difference, f.evidence::VARCHAR AS evidence, f.first_seen
+       f.expected, f.actual, f.difference, f.evidence::VARCHAR AS evidence, f.first_seen,
+       coalesce(f.group_id, v.review_key) AS group_id, v.review_key, v.review_status
 FROM finding f
 JOIN lineage l USING (filing_id)
 LEFT JOIN rule r USING (rule_id)
+LEFT JOIN finding_review v USING (filing_id, rule_id, subject)
 WHERE f.outcome = 'fail'
+  AND v.review_status IS DISTINCT FROM '误报' AND v.review_status IS DISTINCT FROM '已说明'
   AND l.is_current
   AND f.first_seen >= $since
   AND NOT EXISTS (
