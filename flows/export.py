@@ -1,8 +1,9 @@
 """Export the public views to CSV, Parquet or one Excel workbook.
 
-- Excel: first the 核对发现 sheet staff review in (status and note columns, read back by
-  `budgetwatch review --import`), then one sheet per view with Chinese sheet names and
-  headers; amounts are numbers (DECIMAL written as numeric cells with a 0.00 format), never text.
+- Excel: one sheet per view with Chinese sheet names and headers; amounts are numbers
+  (DECIMAL written as numeric cells with a 0.00 format), never text. Last, and the sheet the
+  workbook opens on, 核对发现: the failing findings with the 状态 and 备注 columns staff fill
+  in, read back by `budgetwatch review --import`.
 - CSV: UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly.
 - Parquet: DuckDB's COPY, which keeps DECIMAL(20, 6) as a Parquet decimal.
 Every file is written beside its target and renamed into place, so a failed export
@@ -37,7 +38,7 @@ ZH_HEADERS = {
     "gov_fund_expenditure": "政府性基金支出", "rule_id": "规则", "severity": "严重程度", "message": "说明",
     "expected": "一方数值", "actual": "另一方数值", "difference": "差额", "tolerance": "容差", "evidence": "证据",
     "first_seen": "首次发现", "last_seen": "最近发现", "subject": "核对对象", "rules_version": "规则版本",
-    "status": "状态", "resolved_at": "解决时间", "resolved_by": "由哪个版本解决",
+    "status": "状态", "resolved_at": "解决时间", "resolved_by": "由哪个版本解决", "group_id": "核对组",
     "filing_key": "公开文件标识（各版本相同）", "version": "版本", "is_current": "当前版本",
     "loaded_at": "入库时间", "superseded_at": "被取代时间", "documents": "所含文件", "title_zh": "规则说明", "title_en": "规则说明（英文）", "family": "类别", "implemented": "已实现",
 }
@@ -78,7 +79,6 @@ def _xlsx(db: Path, dest: Path) -> Path:
     wb = Workbook(write_only=True)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F3F0EA")
     try:
-        _review_sheet(con, wb, bold, fill)
         for view in views_of(con):
             n = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
             if n + 1 > EXCEL_MAX_ROWS:
@@ -99,6 +99,8 @@ def _xlsx(db: Path, dest: Path) -> Path:
             while batch := cur.fetchmany(5000):
                 for row in batch:
                     ws.append([_cell(ws, v) for v in row])
+        if _review_sheet(con, wb, bold, fill):  # after the views (their order is the export's contract),
+            wb.active = len(wb.worksheets) - 1   # but the sheet Excel opens on
         wb.save(tmp)
         tmp.replace(dest)
     except BaseException:
@@ -115,8 +117,8 @@ REVIEW_SHEET_SQL = Path(__file__).with_name("review_sheet.sql")
 EDITABLE_FILL = "FFF4CC"  # the columns staff fill in, shaded so they find them
 
 
-def _review_sheet(con, wb, bold, fill) -> None:
-    """The 核对发现 sheet, first in the workbook: failing findings with the 状态 and 备注
+def _review_sheet(con, wb, bold, fill) -> bool:
+    """The 核对发现 sheet, last in the workbook and the one it opens on: failing findings with the 状态 and 备注
     columns staff fill in and `budgetwatch review --import` reads back (issue 16)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import PatternFill
@@ -125,7 +127,7 @@ def _review_sheet(con, wb, bold, fill) -> None:
     from warehouse.reviews import STATUSES
 
     if "finding_review" not in {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}:
-        return  # a warehouse written before issue 16, opened read-only: nothing to review yet
+        return False  # a warehouse written before issue 16, opened read-only: nothing to review yet
     rows = con.execute(REVIEW_SHEET_SQL.read_text(encoding="utf-8")).fetchall()
     cols = [d[0] for d in con.description]
     if len(rows) + 1 > EXCEL_MAX_ROWS:
@@ -151,6 +153,7 @@ def _review_sheet(con, wb, bold, fill) -> None:
     ws.append(header)
     for row in rows:
         ws.append([_cell(ws, v) for v in row])
+    return True
 
 
 def _discard(ws) -> None:
@@ -208,7 +211,6 @@ def _copy_out(db: Path, kind: str, dest: Path) -> list[Path]:
     con = connect_for_reading(db, external_access=True)
     written = []
     try:
-        _review_sheet(con, wb, bold, fill)
         for view in views_of(con):
             path = dest / f"{view}.{kind}"
             tmp = dest / f".{view}.{os.getpid()}.tmp.{kind}"

@@ -115,7 +115,7 @@ def edit(path, changes: dict, out=None):
 
 def test_the_sheet_lists_every_fail_with_its_key_group_and_status(db, tmp_path):
     wb = load_workbook(export_sheet(db, tmp_path), read_only=True)
-    assert wb.sheetnames[0] == "核对发现"
+    assert wb.sheetnames[-1] == "核对发现" and wb.active.title == "核对发现"
     rows = list(wb["核对发现"].iter_rows(values_only=True))
     header = list(rows[0])
     assert header[:2] == ["编号", "核对组"] and {"状态", "备注", "复核人", "复核时间"} <= set(header)
