@@ -84,4 +84,4 @@ SELECT * FROM documents ORDER BY fetched_at DESC NULLS LAST;
 -- Staff's review of every finding (issue 16): status, note, who and when, keyed by the finding's
 -- stable identity; 待核 when nobody reviewed it.
 SELECT filing_id, rule_id, subject, review_key, review_status, review_note, reviewed_by, reviewed_at, group_id
-FROM finding_review;
+FROM finding_review WHERE outcome IN ('fail', 'error', 'insufficient_data');
