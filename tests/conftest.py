@@ -13,6 +13,16 @@ import pytest
 import district_run as _district
 import sample_warehouse as _sample
 
+# Tests that serve a portal and run the whole flow, read the real corpus or deploy to a Prefect
+# server take seconds to minutes each: they are in `make test`, not in `make test-fast`.
+SLOW_BY_NATURE = ("e2e", "corpus", "deploy")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(item.get_closest_marker(m) for m in SLOW_BY_NATURE):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def district_run(tmp_path_factory):
