@@ -22,7 +22,7 @@ from parsel import Selector
 
 from spiders.infer import listing_hint
 from spiders.listing import first_text as _first
-from spiders.listing import listing_entries
+from spiders.listing import listing_entries, raw_text
 from spiders.profile import SiteProfile, load_profile, normalize_date, resolve_profile
 
 MAX_LISTING_PAGES = 3
@@ -53,7 +53,7 @@ def inspect_listing(profile: SiteProfile, sel: Selector, url: str) -> dict[str, 
             continue
         found["follow"].append(href)
     if rules.page_count_regex:
-        m = re.search(rules.page_count_regex, sel.get() or "")
+        m = re.search(rules.page_count_regex, raw_text(sel))
         if m:
             count = int(m.group(1))
             found["pager"] = f"脚本分页：共 {count} 页"
@@ -117,6 +117,9 @@ def report_lines(res: CheckResult) -> list[str]:
     for f in res.failures:
         out.append(f"  无法获取 {f['url']}：{f['reason']}")
     problems: list[str] = []
+    notes: list[str] = []  # worth a look, but a crawl still finds filings
+    if not res.listings and not res.failures:
+        problems.append(f"没有检查到任何列表页（检查进程出错），日志：{res.log_path}")
     for n, p in enumerate(res.listings, 1):
         items = "" if p["items"] is None else f"条目 {item_sel} {p['items']} 个，"
         out.append(f"列表页 {n}：{p['url']}")
@@ -128,9 +131,9 @@ def report_lines(res: CheckResult) -> list[str]:
         elif p["links"] == 0:
             problems.append(f"链接选择器 `{rules.link}` 在 {p['url']} 的条目中匹配 0 个节点；{p.get('hint', '')}")
         elif not p["follow"]:
-            problems.append(f"{p['url']} 上的 {p['links']} 个条目都被标题或年份条件排除；{p.get('hint', '')}")
+            (notes if res.followable else problems).append(f"{p['url']} 上的 {p['links']} 个条目都被标题或年份条件排除；{p.get('hint', '')}")
         if p["links"] and p["dates"] == 0 and rules.date:
-            problems.append(f"日期选择器 {_selectors(rules.date)} 在 {p['url']} 上匹配 0 个节点（不影响抓取，只缺列表日期）")
+            notes.append(f"日期选择器 {_selectors(rules.date)} 在 {p['url']} 上匹配 0 个节点（不影响抓取，只缺列表日期）")
     if res.listings and not res.listings[0]["next"] and (rules.next_page or rules.page_count_regex):
         out.append(f"  提示：第一页上没有找到分页（{_selectors(rules.next_page)}"
                    f"{'、' + rules.page_count_regex if rules.page_count_regex else ''}）；栏目只有一页时这是正常的")
@@ -140,17 +143,20 @@ def report_lines(res: CheckResult) -> list[str]:
         if not d["title"]:
             problems.append(f"详情标题选择器 {_selectors(detail.title)} 在 {d['url']} 上匹配 0 个节点")
         if not d["published_at"]:
-            problems.append(f"发布日期选择器 {_selectors(detail.published)} 在 {d['url']} 上没有取到日期"
+            notes.append(f"发布日期选择器 {_selectors(detail.published)} 在 {d['url']} 上没有取到日期"
                             "（二十日公开时限无法核对）")
         if not d["attachments"]:
             how = "将保存详情页本身" if detail.store_page != "never" else "该页不会产生任何文件"
-            problems.append(f"附件选择器 `{res.profile.attachments.css or 'a[href]'}`（扩展名 "
+            (notes if detail.store_page != "never" else problems).append(f"附件选择器 `{res.profile.attachments.css or 'a[href]'}`（扩展名 "
                             f"{'、'.join(res.profile.attachments.extensions)}）在 {d['url']} 上匹配 0 个附件；{how}")
     if res.direct_files:
         out.append(f"列表中直接链接文件 {res.direct_files} 个（不下载）")
     if problems:
         out.append("问题：")
         out += [f"  - {p}" for p in problems]
+    if notes:
+        out.append("提示：")
+        out += [f"  - {p}" for p in notes]
     if res.ok:
         out.append(f"结论：通过。按此配置，前 {len(res.listings)} 个列表页可跟进 {res.followable} 个条目，"
                    f"检查的 {len(res.details)} 个详情页中 {sum(1 for d in res.details if d['attachments'])} 个有附件。")
@@ -190,7 +196,7 @@ def run_check(profile: str | Path, start_url: str | None = None, settings: dict[
             returncode, stderr = -1, "timeout"
         data = json.loads(out.read_text("utf-8")) if out.exists() else {}
         kept = None
-        if not data:
+        if not data.get("listings"):
             kept = Path(tempfile.mkdtemp(prefix="budgetwatch-check-log-")) / "check.log"
             if log.exists():
                 kept.write_bytes(log.read_bytes())

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from parsel import Selector
 
-from spiders.listing import json_objects
+from spiders.listing import json_objects, raw_text
 from spiders.profile import DEFAULT_DATE_REGEX, normalize_date
 
 BUDGET_WORDS = re.compile(r"预算|决算")
@@ -153,11 +153,11 @@ def date_selector(entries: list[Selector]) -> str | None:
 
 
 def link_selector(entries: list[Selector]) -> str:
-    """`a::attr(href)` unless the budget link is not an entry's first anchor."""
-    first_ok = sum(1 for e in entries if is_budget_title(anchor_title(e.css("a[href]")[0])) if e.css("a[href]"))
-    if first_ok >= len(entries) * 0.8:
+    """`a::attr(href)` when the budget link is each entry's first anchor, else its own class."""
+    budget = [e for e in entries if any(is_budget_title(anchor_title(a)) for a in e.css("a[href]"))]
+    if all(is_budget_title(anchor_title(e.css("a[href]")[0])) for e in budget):
         return "a::attr(href)"
-    classes = Counter(_sig(a.root) for e in entries for a in e.css("a[href]") if is_budget_title(anchor_title(a)))
+    classes = Counter(_sig(a.root) for e in budget for a in e.css("a[href]") if is_budget_title(anchor_title(a)))
     sig = classes.most_common(1)[0][0] if classes else "a"
     return f"{sig}::attr(href)"
 
@@ -172,7 +172,7 @@ class Pager:
 
 
 def pager(sel: Selector) -> Pager:
-    m = TRS_PAGER.search(sel.get() or "")
+    m = TRS_PAGER.search(raw_text(sel))
     if m:
         return Pager("trs_script", page_count_regex=r"createPageHTML\(\s*(\d+)",
                      page_url=f"{m.group(2)}_{{n}}.{m.group(3)}", pages=int(m.group(1)))
@@ -193,7 +193,7 @@ def attachment_hrefs(sel: Selector, base_url: str) -> tuple[list[str], list[str]
         return unquote(urlsplit(urljoin(base_url, href)).path).lower().endswith(FILE_EXTENSIONS)
 
     anchors = [urljoin(base_url, h) for h in sel.css("a::attr(href)").getall() if is_file(h.strip())]
-    scripted = [urljoin(base_url, m.group(1)) for m in re.finditer(SCRIPT_HREF_REGEX, sel.get() or "")]
+    scripted = [urljoin(base_url, m.group(1)) for m in re.finditer(SCRIPT_HREF_REGEX, raw_text(sel))]
     return anchors, [u for u in dict.fromkeys(scripted) if u not in anchors]
 
 
@@ -204,7 +204,7 @@ def listing_hint(sel: Selector) -> str:
         b = blocks[0]
         return (f"页面中有 {b.budget_links} 个标题含“预算/决算”和年份、指向 {b.href_pattern()} 的链接，"
                 f"位于 `{b.item}`")
-    scripted = json_entries(sel.get() or "")
+    scripted = json_entries(raw_text(sel))
     if scripted:
         return (f"页面的链接中没有预算/决算条目，但脚本数据中有 {len(scripted)} 条（字段 "
                 f"{'、'.join(scripted[0]['keys'])}）：列表可能由脚本从 JSON 写入，选择器看不到")

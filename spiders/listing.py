@@ -25,6 +25,12 @@ def first_text(sel, selectors: list[str]) -> str | None:
     return None
 
 
+def raw_text(sel) -> str:
+    """The page's source, from a Scrapy response or a parsel selector."""
+    text = getattr(sel, "text", None)
+    return text if isinstance(text, str) else (sel.get() or "")
+
+
 def json_objects(text: str) -> list[dict]:
     """Flat JSON objects with a title and a URL field, in page order."""
     found = []
@@ -45,7 +51,7 @@ def json_objects(text: str) -> list[dict]:
 
 def listing_entries(rules: Listing, sel) -> list[tuple[str | None, str | None, str | None]]:
     if rules.json_items:
-        return [(o["url"], o["title"], normalize_date(o["date"])) for o in json_objects(sel.get() or "")]
+        return [(o["url"], o["title"], normalize_date(o["date"])) for o in json_objects(raw_text(sel))]
     if rules.item:
         return [(e.css(rules.link).get(), first_text(e, rules.title), normalize_date(first_text(e, rules.date)))
                 for e in sel.css(rules.item)]
