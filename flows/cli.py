@@ -116,8 +116,6 @@ def cmd_ingest(args, db: Path) -> int:
 
 
 def cmd_crawl(args, db: Path) -> int:
-    from flows.nightly import nightly
-
     from spiders.run import ProfileError, resolve_profile
 
     try:
@@ -131,6 +129,8 @@ def cmd_crawl(args, db: Path) -> int:
         result = run_check(args.site, start_url=args.start_url)
         print("\n".join(result.lines()))
         return 0 if result.ok else 1
+    from flows.nightly import nightly
+
     try:
         run = nightly(sites=[args.site], db=str(db), start_urls={args.site: args.start_url} if args.start_url else None,
                       task_runner=args.task_runner)

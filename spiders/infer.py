@@ -96,11 +96,11 @@ class Block:
     budget_links: int              # of which carry a budget title
     hrefs: list[str] = field(default_factory=list)
 
-    def href_pattern(self) -> str:
+    def href_pattern(self) -> str | None:
         """'/t2026…' : what the budget links' last path segments have in common."""
         names = [unquote(urlsplit(h).path).rstrip("/").rsplit("/", 1)[-1] for h in self.hrefs]
         prefix = commonprefix(names) if names else ""
-        return f"/{prefix}…" if len(prefix) >= 2 else "详情页"
+        return f"/{prefix}…" if len(prefix) >= 2 else None
 
 
 def budget_blocks(sel: Selector) -> list[Block]:
@@ -202,8 +202,8 @@ def listing_hint(sel: Selector) -> str:
     blocks = budget_blocks(sel)
     if blocks:
         b = blocks[0]
-        return (f"页面中有 {b.budget_links} 个标题含“预算/决算”和年份、指向 {b.href_pattern()} 的链接，"
-                f"位于 `{b.item}`")
+        target = f"、指向 {b.href_pattern()} " if b.href_pattern() else ""
+        return f"页面中有 {b.budget_links} 个标题含“预算/决算”和年份{target}的链接，位于 `{b.item}`"
     scripted = json_entries(raw_text(sel))
     if scripted:
         return (f"页面的链接中没有预算/决算条目，但脚本数据中有 {len(scripted)} 条（字段 "

@@ -1,0 +1,144 @@
+"""`budgetwatch crawl --site NAME --check`: the sample profile passes on the sample
+portal; a portal that switched to another layout fails, naming the selector that
+missed and where the entries are now; a check never requests an attachment and
+keeps robots.txt."""
+
+from __future__ import annotations
+
+import pytest
+from parsel import Selector
+
+from demo.portal import build_site
+from demo.server import serve
+from flows.cli import main
+from spiders.check import inspect_listing, run_check
+from spiders.faultserver import FaultServer, page
+from spiders.infer import listing_hint
+from spiders.portals import CQ_DIR, cq_entries, interleave, mount, notices
+from spiders.profile import load_profile
+from corpus import corpus_file
+
+FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0, "AUTOTHROTTLE_MAX_DELAY": 0.5}
+CQ_SHA256 = {
+    "2026年重庆市交通运输局部门预算.pdf": "39d924ca5419c6c52680a52fca3620bcb58fa9e2b4e51457133147fe2be11ff5",
+    "2026年重庆市公安局部门预算.pdf": "b789e28c98c73588f2d7bbeabc5360d78db21c6072ff5b82fc8a822354cdca7d",
+    "2026年重庆市发展和改革局部门预算.pdf": "c420d65bed0daee0fb5f95984e3c1d0ef7ed575a245e2b0c878177cc35970c0e",
+    "2026年重庆市国有资产监督管理委员会部门预算.pdf": "09fc8473b9a660b89a011ab3e9cae396009979df0e5c95b54c3f67286afd5b2a",
+    "2026年重庆市教育局部门预算.pdf": "173b53c8081ebecd888d09bf39cd215b4b3d9e347cb0b9362ac6dd3d377be2ce",
+    "2026年重庆市民政局部门预算.pdf": "e88ad3a35c7410b544ddd7a951a6ff1a9b76999e7100de7df1ecb3648883a0d6",
+}
+
+
+@pytest.fixture(scope="session")
+def cq():
+    """The real 重庆 TRS detail pages, pinned; the layouts' budget entries."""
+    for name, sha in CQ_SHA256.items():
+        corpus_file(f"cities/{CQ_DIR.name}/{name}", sha)
+    return interleave(cq_entries(), notices())
+
+
+@pytest.fixture(scope="module")
+def sample_portal():
+    with serve(build_site(profile="seed")) as base:
+        yield base + "zwgk/czyjs/index.html"
+
+
+def test_check_passes_on_the_sample_portal(sample_portal, capsys):
+    assert main(["crawl", "--site", "sample", "--check", "--start-url", sample_portal]) == 0
+    out = capsys.readouterr().out
+    assert "条目 `ul.list > li` 1 个，链接 `a::attr(href)` 1 个，标题 1 个，日期 1 个" in out
+    assert "附件 1 个" in out
+    assert "结论：通过" in out
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("layout, hint", [
+    ("trs", "页面中有 3 个标题含“预算/决算”和年份、指向 /t20260302_1547… 的链接，位于 `ul.news-list > li`"),
+    ("table", "页面中有 3 个标题含“预算/决算”和年份、指向 /t20260302_1547… 的链接，位于 `table.tab > tr`"),
+    ("jiyue", "页面的链接中没有预算/决算条目，但脚本数据中有 3 条（字段 publishTime、title、url）"),
+])
+def test_check_fails_after_a_layout_switch_naming_the_selector(cq, layout, hint, capsys):
+    with FaultServer() as srv:
+        portal = mount(srv, layout, cq)
+        code = main(["crawl", "--site", "sample", "--check", "--start-url", portal.start_url])
+        hits = [h.path for h in srv.hits()]
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"列表选择器 `ul.list > li` 在 {portal.start_url} 上匹配 0 个节点；" in out
+    assert hint in out
+    assert "结论：未通过" in out
+    assert not [p for p in hits if p.endswith(".pdf")]
+
+
+@pytest.mark.corpus
+def test_check_of_a_working_profile_fetches_no_attachment_and_few_pages(cq, tmp_path):
+    with FaultServer() as srv:
+        portal = mount(srv, "trs", cq)
+        profile = tmp_path / "trs.yaml"
+        profile.write_text(TRS_PROFILE.format(start=portal.start_url), encoding="utf-8")
+        res = run_check(profile, settings=FAST)
+        hits = [h.path for h in srv.hits()]
+    assert res.ok
+    assert sorted(p["items"] for p in res.listings) == [2, 4, 4]
+    assert res.followable == 6
+    assert len(res.details) == 5
+    assert sorted(d["attachments"] for d in res.details) == [0, 0, 0, 1, 7]
+    assert not [p for p in hits if p.endswith(".pdf")]
+    assert len([p for p in hits if "/2026" in p]) == 5  # detail pages, none of the notices
+    assert hits.count("/robots.txt") == 1
+
+
+TRS_PROFILE = """
+extends: trs
+name: trs_layout
+start_urls: ["{start}"]
+allowed_domains: [127.0.0.1]
+listing:
+  item: "ul.news-list > li"
+  page_url: "index_{{n}}.html"
+"""
+
+
+def test_check_keeps_robots_txt(tmp_path):
+    with FaultServer() as srv:
+        srv.route("/robots.txt", page("User-agent: *\nDisallow: /czyjs/\n", headers={"Content-Type": "text/plain"}))
+        srv.route("/czyjs/index.html", page("<html><body><ul class='list'></ul></body></html>"))
+        start = srv.url("/czyjs/index.html")
+        res = run_check("sample", start_url=start, settings=FAST)
+        hits = [h.path for h in srv.hits()]
+    assert hits == ["/robots.txt"]
+    assert not res.ok
+    assert res.failures == [{"url": start, "reason": "robots.txt 禁止抓取"}]
+    assert f"无法获取 {start}：robots.txt 禁止抓取" in "\n".join(res.lines())
+
+
+def test_check_of_a_column_that_lists_only_other_notices_fails():
+    with FaultServer() as srv:
+        mount(srv, "table", notices())
+        res = run_check("sample", start_url=srv.url("/czyjs/list.htm"), settings=FAST)
+    assert not res.ok and res.followable == 0
+    assert "页面中没有标题含“预算/决算”和年份的链接" in "\n".join(res.lines())
+
+
+@pytest.mark.parametrize("html, expected", [
+    ('<div class="list-box"><ul><li><a href="/a/t20260101_1.html">甲2026年部门预算</a></li>'
+     '<li><a href="/a/t20260102_2.html">乙2026年部门决算</a></li></ul></div>',
+     "页面中有 2 个标题含“预算/决算”和年份、指向 /t2026010… 的链接，位于 `div.list-box > ul > li`"),
+    ('<dl class="news"><dd><a href="x1.htm" title="丙2025年预算公开">丙</a></dd>'
+     '<dd><a href="x2.htm" title="丁2025年预算公开">丁</a></dd></dl>',
+     "页面中有 2 个标题含“预算/决算”和年份的链接，位于 `dl.news > dd`"),
+    ('<ul class="list"><li><a href="n.htm">关于开展工作的通知</a></li></ul>',
+     "页面中没有标题含“预算/决算”和年份的链接：栏目地址可能已变，或该页需要脚本才能显示"),
+])
+def test_listing_hint(html, expected):
+    assert listing_hint(Selector(text=f"<html><body>{html}</body></html>")) == expected
+
+
+def test_inspect_listing_counts_each_selector():
+    html = ('<html><body><ul class="list"><li><a href="a.html" title="甲2026年部门预算">甲</a><span class="date">2026-01-02</span></li>'
+            '<li><a href="b.html" title="关于放假的通知">乙</a></li><li><span>无链接</span></li></ul>'
+            '<div class="page"><a class="next" href="index_1.html">下一页</a></div></body></html>')
+    found = inspect_listing(load_profile("sample"), Selector(text=html), "http://x/index.html")
+    assert {k: found[k] for k in ("items", "links", "titles", "dates", "follow", "next", "pager")} == {
+        "items": 3, "links": 2, "titles": 2, "dates": 1, "follow": ["a.html"], "next": ["index_1.html"],
+        "pager": "下一页：index_1.html"}
