@@ -135,6 +135,8 @@ def cmd_crawl(args, db: Path) -> int:
         run = nightly(sites=[args.site], db=str(db), start_urls={args.site: args.start_url} if args.start_url else None,
                       task_runner=args.task_runner)
     except RuntimeError as e:  # the flow's own message: which site failed and where its log is
+        if getattr(e, "run", None) and e.run.get("summary"):  # a site went quiet: the data is in
+            print(e.run["summary"])
         print(f"错误：{e}", file=sys.stderr)
         return 1
     print(run["summary"])
