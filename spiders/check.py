@@ -23,7 +23,7 @@ from parsel import Selector
 from spiders.infer import listing_hint
 from spiders.listing import first_text as _first
 from spiders.listing import listing_entries, raw_text
-from spiders.profile import SiteProfile, load_profile, normalize_date, resolve_profile
+from spiders.profile import SiteProfile, load_profile, resolve_profile
 
 MAX_LISTING_PAGES = 3
 MAX_DETAIL_PAGES = 5
@@ -123,7 +123,8 @@ def report_lines(res: CheckResult) -> list[str]:
     for n, p in enumerate(res.listings, 1):
         items = "" if p["items"] is None else f"条目 {item_sel} {p['items']} 个，"
         out.append(f"列表页 {n}：{p['url']}")
-        out.append(f"  {items}链接 `{rules.link}` {p['links']} 个，标题 {p['titles']} 个，"
+        link_sel = "" if rules.json_items else f" `{rules.link}`"
+        out.append(f"  {items}链接{link_sel} {p['links']} 个，标题 {p['titles']} 个，"
                    f"日期 {p['dates']} 个，符合条件（标题含 {rules.title_include or '任意'}、年份）{len(p['follow'])} 个；"
                    f"{p['pager'] or '未找到下一页'}")
         if p["items"] == 0:
@@ -211,5 +212,5 @@ def run_check(profile: str | Path, start_url: str | None = None, settings: dict[
     return res
 
 
-__all__ = ["CheckResult", "inspect_listing", "inspect_detail", "run_check", "report_lines", "normalize_date",
+__all__ = ["CheckResult", "inspect_listing", "inspect_detail", "run_check", "report_lines",
            "MAX_LISTING_PAGES", "MAX_DETAIL_PAGES"]
