@@ -123,3 +123,12 @@ def test_inspect_listing_counts_each_selector():
     assert {k: found[k] for k in ("items", "links", "titles", "dates", "follow", "next", "pager")} == {
         "items": 3, "links": 2, "titles": 2, "dates": 1, "follow": ["a.html"], "next": ["index_1.html"],
         "pager": "下一页：index_1.html"}
+
+
+def test_check_of_a_missing_column_names_the_http_status():
+    with FaultServer() as srv:
+        srv.route("/robots.txt", page("User-agent: *\nDisallow:\n", headers={"Content-Type": "text/plain"}))
+        start = srv.url("/gone/index.html")
+        res = run_check("sample", start_url=start, settings={**FAST, "RETRY_ENABLED": False})
+    assert not res.ok
+    assert res.failures == [{"url": start, "reason": "HTTP 404"}]

@@ -103,3 +103,48 @@ def test_draft_of_a_robots_forbidden_listing_fails(tmp_path):
 ])
 def test_default_name(url, name):
     assert default_name(url) == name
+
+
+def _sel(body: str) -> Selector:
+    return Selector(text=f"<html><body>{body}</body></html>")
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('<div class="page"><script>createPageHTML(12, 0, "index", "shtml");</script></div>',
+     ("trs_script", None, r"createPageHTML\(\s*(\d+)", "index_{n}.shtml", 12)),
+    ('<div class="pg"><a href="?page=1">首页</a><a class="next" href="?page=2">下一页</a></div>',
+     ("next_link", "a.next::attr(href)", None, None, None)),
+    ('<p><a href="list_2.htm">下一页</a></p>', ("next_link", 'a:contains("下一页")::attr(href)', None, None, None)),
+    ('<p><a href="javascript:void(0)">下一页</a></p>', ("none", None, None, None, None)),
+    ('<p><a href="x.htm">更多</a></p>', ("none", None, None, None, None)),
+])
+def test_pager(body, expected):
+    from spiders.infer import pager
+
+    p = pager(_sel(body))
+    assert (p.kind, p.next_page, p.page_count_regex, p.page_url, p.pages) == expected
+
+
+@pytest.mark.parametrize("body, item, date", [
+    ('<ul class="l"><li><a href="a">甲2026年预算</a><span class="date">2026-01-02</span></li>'
+     '<li><a href="b">乙2026年预算</a><span class="date">2026-01-03</span></li></ul>', "ul.l > li", "span.date::text"),
+    ('<table id="t"><tr><td>1</td><td><a href="a">甲2026年决算</a></td><td>2026/1/2</td></tr>'
+     '<tr><td>2</td><td><a href="b">乙2026年决算</a></td><td>2026/1/3</td></tr></table>',
+     "table#t > tr", "td:nth-child(3)::text"),
+    ('<div class="box"><ul><li><a href="a">甲2026年预算</a> 2026年1月2日</li>'
+     '<li><a href="b">乙2026年预算</a> 2026年1月3日</li></ul></div>', "div.box > ul > li", "::text"),
+    ('<div class="links"><a href="a">甲2025年部门预算</a><a href="b">乙2025年部门预算</a></div>',
+     "div.links > a", None),
+])
+def test_infer_listing_item_and_date(body, item, date):
+    listing, _, guessed, hrefs = infer_listing(_sel(body))
+    assert (listing.get("item"), listing.get("date")) == (item, date)
+    assert hrefs == ["a", "b"]
+    assert ("列表日期：条目中没有找到日期，未配置（不影响抓取）" in guessed) == (date is None)
+
+
+def test_infer_listing_takes_the_budget_link_of_a_row_with_several():
+    body = ('<table class="t"><tr><td><a class="dept" href="d1">财政局</a></td><td><a class="doc" href="a">2026年部门预算</a></td></tr>'
+            '<tr><td><a class="dept" href="d2">教育局</a></td><td><a class="doc" href="b">2026年部门预算</a></td></tr></table>')
+    listing, _, _, hrefs = infer_listing(_sel(body))
+    assert (listing["item"], listing["link"], hrefs) == ("table.t > tr", "a.doc::attr(href)", ["a", "b"])

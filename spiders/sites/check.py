@@ -15,6 +15,10 @@ from spiders.base import ProfileSpider, _looks_like_page
 from spiders.check import MAX_DETAIL_PAGES, MAX_LISTING_PAGES, inspect_detail, inspect_listing
 
 
+FAILURES_ZH = {"timeout": "超时", "connection_refused": "连接被拒绝", "dns": "域名无法解析",
+               "connection_lost": "连接中断", "truncated": "内容不完整", "too_large": "内容过大"}
+
+
 class ProfileCheckSpider(ProfileSpider):
     name = "profile-check"
 
@@ -57,10 +61,14 @@ class ProfileCheckSpider(ProfileSpider):
         self.found["details"].append(inspect_detail(self, response))
 
     def check_failed(self, failure) -> None:
-        kind = self._failure_kind(failure) or str(failure.value)
+        kind = self._failure_kind(failure)
         if "robots.txt" in str(failure.value):
-            kind = "robots.txt 禁止抓取"
-        self.found["failures"].append({"url": failure.request.url, "reason": kind})
+            reason = "robots.txt 禁止抓取"
+        elif kind and kind.startswith("http_"):
+            reason = f"HTTP {kind[5:]}"
+        else:
+            reason = FAILURES_ZH.get(kind, kind) if kind else str(failure.value)
+        self.found["failures"].append({"url": failure.request.url, "reason": reason})
 
     def closed(self, reason: str) -> None:
         # No state is saved: a check must not change what the next crawl asks for.
