@@ -20,7 +20,7 @@ from typing import Any
 
 from parsel import Selector
 
-from spiders.infer import listing_hint
+from spiders.infer import listing_hint, pager
 from spiders.listing import first_text as _first
 from spiders.listing import listing_entries, raw_text
 from spiders.profile import SiteProfile, load_profile, resolve_profile
@@ -65,6 +65,12 @@ def inspect_listing(profile: SiteProfile, sel: Selector, url: str) -> dict[str, 
             found["next"] = [href]
     if not found["follow"]:
         found["hint"] = listing_hint(sel)
+    if not found["next"]:
+        pg = pager(sel)
+        if pg.kind == "trs_script":
+            found["pager_hint"] = f"页面用 TRS 脚本分页（createPageHTML，共 {pg.pages} 页，第 2 页为 {pg.page_url.format(n=1)}）"
+        elif pg.kind == "next_link":
+            found["pager_hint"] = f"页面有“下一页”链接 `{pg.next_page}`"
     return found
 
 
@@ -132,12 +138,15 @@ def report_lines(res: CheckResult) -> list[str]:
         elif p["links"] == 0:
             problems.append(f"链接选择器 `{rules.link}` 在 {p['url']} 的条目中匹配 0 个节点；{p.get('hint', '')}")
         elif not p["follow"]:
-            (notes if res.followable else problems).append(f"{p['url']} 上的 {p['links']} 个条目都被标题或年份条件排除；{p.get('hint', '')}")
+            (notes if res.followable else problems).append(
+                f"{p['url']} 上的 {p['links']} 个条目都被标题或年份条件排除；{p.get('hint', '')}")
         if p["links"] and p["dates"] == 0 and rules.date:
             notes.append(f"日期选择器 {_selectors(rules.date)} 在 {p['url']} 上匹配 0 个节点（不影响抓取，只缺列表日期）")
-    if res.listings and not res.listings[0]["next"] and (rules.next_page or rules.page_count_regex):
-        out.append(f"  提示：第一页上没有找到分页（{_selectors(rules.next_page)}"
-                   f"{'、' + rules.page_count_regex if rules.page_count_regex else ''}）；栏目只有一页时这是正常的")
+    first = res.listings[0] if res.listings else None
+    if first and first.get("pager_hint"):
+        problems.append(f"分页设置（next_page {_selectors(rules.next_page)}、page_count_regex "
+                        f"{rules.page_count_regex or '（未配置）'}）在 {first['url']} 上没有找到下一页，"
+                        f"但{first['pager_hint']}：抓取只会读第一页")
     for d in res.details:
         out.append(f"详情页：{d['url']}")
         out.append(f"  标题：{d['title'] or '未取到'}；发布日期：{d['published_at'] or '未取到'}；附件 {d['attachments']} 个")
@@ -145,11 +154,13 @@ def report_lines(res: CheckResult) -> list[str]:
             problems.append(f"详情标题选择器 {_selectors(detail.title)} 在 {d['url']} 上匹配 0 个节点")
         if not d["published_at"]:
             notes.append(f"发布日期选择器 {_selectors(detail.published)} 在 {d['url']} 上没有取到日期"
-                            "（二十日公开时限无法核对）")
+                         "（二十日公开时限无法核对）")
         if not d["attachments"]:
-            how = "将保存详情页本身" if detail.store_page != "never" else "该页不会产生任何文件"
-            (notes if detail.store_page != "never" else problems).append(f"附件选择器 `{res.profile.attachments.css or 'a[href]'}`（扩展名 "
-                            f"{'、'.join(res.profile.attachments.extensions)}）在 {d['url']} 上匹配 0 个附件；{how}")
+            keeps_page = detail.store_page != "never"
+            (notes if keeps_page else problems).append(
+                f"附件选择器 `{res.profile.attachments.css or 'a[href]'}`（扩展名 "
+                f"{'、'.join(res.profile.attachments.extensions)}）在 {d['url']} 上匹配 0 个附件；"
+                + ("将保存详情页本身" if keeps_page else "该页不会产生任何文件"))
     if res.direct_files:
         out.append(f"列表中直接链接文件 {res.direct_files} 个（不下载）")
     if problems:
@@ -167,16 +178,10 @@ def report_lines(res: CheckResult) -> list[str]:
     return out
 
 
-def _child_env() -> dict[str, str]:
-    from spiders.run import child_env
-
-    return child_env()
-
-
 def run_check(profile: str | Path, start_url: str | None = None, settings: dict[str, Any] | None = None,
               timeout_s: float = 300) -> CheckResult:
     """Check one profile against its portal (a `scrapy crawl profile-check` subprocess)."""
-    from spiders.run import REPO_ROOT
+    from spiders.run import REPO_ROOT, child_env
 
     path = resolve_profile(profile)
     prof = load_profile(path)
@@ -190,7 +195,7 @@ def run_check(profile: str | Path, start_url: str | None = None, settings: dict[
         for key, value in (settings or {}).items():
             cmd += ["-s", f"{key}={value}"]
         try:
-            proc = subprocess.run(cmd, cwd=REPO_ROOT, env=_child_env(), stdout=subprocess.DEVNULL,
+            proc = subprocess.run(cmd, cwd=REPO_ROOT, env=child_env(), stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, timeout=timeout_s)
             returncode, stderr = proc.returncode, proc.stderr.decode("utf-8", "replace")
         except subprocess.TimeoutExpired:

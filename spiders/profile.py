@@ -235,7 +235,9 @@ def parse_profile(raw: Any, path: Path | None = None) -> SiteProfile:
         allowed_domains=_as_list(need(raw, "allowed_domains", "")),
         listing=Listing(
             item=listing.get("item"),
-            link=listing.get("link") or "a::attr(href)" if listing.get("json_items") else need(listing, "link", "listing."),
+            # JSON-written lists have no link selector to require.
+            link=(listing.get("link") or "a::attr(href)") if listing.get("json_items")
+            else need(listing, "link", "listing."),
             title=_as_list(listing.get("title")),
             date=_as_list(listing.get("date")),
             next_page=_as_list(listing.get("next_page")),

@@ -132,3 +132,31 @@ def test_check_of_a_missing_column_names_the_http_status():
         res = run_check("sample", start_url=start, settings={**FAST, "RETRY_ENABLED": False})
     assert not res.ok
     assert res.failures == [{"url": start, "reason": "HTTP 404"}]
+
+
+@pytest.mark.corpus
+def test_check_names_a_pager_the_profile_misses(cq, tmp_path):
+    with FaultServer() as srv:
+        portal = mount(srv, "table", cq)
+        profile = tmp_path / "t.yaml"
+        profile.write_text(TABLE_NO_PAGER.format(start=portal.start_url), encoding="utf-8")
+        res = run_check(profile, settings=FAST)
+    assert res.ok and len(res.listings) == 1
+    assert (f"  - 分页设置（next_page `a.next::attr(href)`、page_count_regex （未配置））在 {portal.start_url} 上没有找到下一页，"
+            "但页面有“下一页”链接 `a:contains(\"下一页\")::attr(href)`：抓取只会读第一页") in res.lines()
+
+
+TABLE_NO_PAGER = """
+name: table_layout
+start_urls: ["{start}"]
+allowed_domains: [127.0.0.1]
+listing:
+  item: "table.tab > tr"
+  link: "a::attr(href)"
+  title: "a::text"
+  next_page: "a.next::attr(href)"
+  title_include: "预算|决算"
+detail:
+  title: "meta[name=ArticleTitle]::attr(content)"
+  store_page: if_no_attachments
+"""
