@@ -160,3 +160,11 @@ detail:
   title: "meta[name=ArticleTitle]::attr(content)"
   store_page: if_no_attachments
 """
+
+
+def test_check_of_an_unreachable_portal_says_robots_txt_was_unreadable(tmp_path):
+    with FaultServer() as srv:
+        start = srv.url("/czyjs/index.html")  # the port is closed once the server stops
+    res = run_check("sample", start_url=start, settings={**FAST, "RETRY_ENABLED": False})
+    assert not res.ok
+    assert res.failures == [{"url": start, "reason": "robots.txt 无法读取（站点不可达或出错），按规则不抓取该站点"}]

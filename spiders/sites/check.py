@@ -12,6 +12,7 @@ from typing import Any
 import scrapy
 
 from spiders.base import ProfileSpider, _looks_like_page
+from spiders.guards import OffsiteRequest, RobotsUnreadable
 from spiders.check import MAX_DETAIL_PAGES, MAX_LISTING_PAGES, inspect_detail, inspect_listing
 
 
@@ -62,7 +63,12 @@ class ProfileCheckSpider(ProfileSpider):
 
     def check_failed(self, failure) -> None:
         kind = self._failure_kind(failure)
-        if "robots.txt" in str(failure.value):
+        if failure.check(RobotsUnreadable):
+            # As in a crawl: a host whose robots.txt cannot be read is not fetched at all.
+            reason = "robots.txt 无法读取（站点不可达或出错），按规则不抓取该站点"
+        elif failure.check(OffsiteRequest):
+            reason = "不在 allowed_domains 允许的域名内"
+        elif "robots.txt" in str(failure.value):
             reason = "robots.txt 禁止抓取"
         elif kind and kind.startswith("http_"):
             reason = f"HTTP {kind[5:]}"
