@@ -82,6 +82,31 @@ def inspect_detail(spider, response) -> dict[str, Any]:
             "attachments": len(links), "attachment_urls": [u for u, _ in links][:10]}
 
 
+FAILURES_ZH = {"timeout": "超时", "connection_refused": "连接被拒绝", "dns": "域名无法解析",
+               "connection_lost": "连接中断", "truncated": "内容不完整", "too_large": "内容过大"}
+
+
+def describe_failure(failure) -> str:
+    """Why a page of a check or a draft could not be fetched, for the operator."""
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    from spiders.base import _exception_kind
+    from spiders.guards import OffsiteRequest, RobotsUnreadable
+
+    if failure.check(RobotsUnreadable):
+        # As in a crawl: a host whose robots.txt cannot be read is not fetched at all.
+        return "robots.txt 无法读取（站点不可达或出错），按规则不抓取该站点"
+    if failure.check(OffsiteRequest):
+        return "不在 allowed_domains 允许的域名内"
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    if failure.check(IgnoreRequest):
+        return "robots.txt 禁止抓取" if "robots.txt" in str(failure.value) else str(failure.value)
+    kind = _exception_kind(failure.value)
+    return FAILURES_ZH.get(kind, kind)
+
+
 @dataclass
 class CheckResult:
     site: str

@@ -12,12 +12,7 @@ from typing import Any
 import scrapy
 
 from spiders.base import ProfileSpider, _looks_like_page
-from spiders.guards import OffsiteRequest, RobotsUnreadable
-from spiders.check import MAX_DETAIL_PAGES, MAX_LISTING_PAGES, inspect_detail, inspect_listing
-
-
-FAILURES_ZH = {"timeout": "超时", "connection_refused": "连接被拒绝", "dns": "域名无法解析",
-               "connection_lost": "连接中断", "truncated": "内容不完整", "too_large": "内容过大"}
+from spiders.check import MAX_DETAIL_PAGES, MAX_LISTING_PAGES, describe_failure, inspect_detail, inspect_listing
 
 
 class ProfileCheckSpider(ProfileSpider):
@@ -62,19 +57,8 @@ class ProfileCheckSpider(ProfileSpider):
         self.found["details"].append(inspect_detail(self, response))
 
     def check_failed(self, failure) -> None:
-        kind = self._failure_kind(failure)
-        if failure.check(RobotsUnreadable):
-            # As in a crawl: a host whose robots.txt cannot be read is not fetched at all.
-            reason = "robots.txt 无法读取（站点不可达或出错），按规则不抓取该站点"
-        elif failure.check(OffsiteRequest):
-            reason = "不在 allowed_domains 允许的域名内"
-        elif "robots.txt" in str(failure.value):
-            reason = "robots.txt 禁止抓取"
-        elif kind and kind.startswith("http_"):
-            reason = f"HTTP {kind[5:]}"
-        else:
-            reason = FAILURES_ZH.get(kind, kind) if kind else str(failure.value)
-        self.found["failures"].append({"url": failure.request.url, "reason": reason})
+        self._failure_kind(failure)  # counted as a crawl counts it
+        self.found["failures"].append({"url": failure.request.url, "reason": describe_failure(failure)})
 
     def closed(self, reason: str) -> None:
         # No state is saved: a check must not change what the next crawl asks for.

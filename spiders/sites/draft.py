@@ -13,6 +13,7 @@ import scrapy
 from parsel import Selector
 
 from spiders.base import _looks_like_page
+from spiders.check import describe_failure
 from spiders.draft import DETAIL_SAMPLES, infer_listing, DraftError
 
 
@@ -49,8 +50,7 @@ class ProfileDraftSpider(scrapy.Spider):
 
     def failed(self, failure) -> None:
         if failure.request.url == self.url:
-            reason = str(failure.value)
-            self.pages["failure"] = "robots.txt 禁止抓取" if "robots.txt" in reason else reason
+            self.pages["failure"] = describe_failure(failure)
         self.logger.warning("draft fetch failed: %s (%s)", failure.request.url, failure.value)
 
     def closed(self, reason: str) -> None:
