@@ -196,7 +196,8 @@ def report_lines(res: CheckResult) -> list[str]:
         out += [f"  - {p}" for p in notes]
     if res.ok:
         out.append(f"结论：通过。按此配置，前 {len(res.listings)} 个列表页可跟进 {res.followable} 个条目，"
-                   f"检查的 {len(res.details)} 个详情页中 {sum(1 for d in res.details if d['attachments'])} 个有附件。")
+                   f"检查的 {len(res.details)} 个详情页中 {sum(1 for d in res.details if d['attachments'])} 个有附件"
+                   + (f"；但有 {len(res.failures)} 个页面无法获取（见上），抓取会漏掉其中的条目。" if res.failures else "。"))
     else:
         out.append("结论：未通过。按此配置抓取找不到任何公开文件；请按上面的提示修改站点配置，"
                    "或运行 budgetwatch profile draft 起始地址 重新生成草稿。")

@@ -168,3 +168,15 @@ def test_check_of_an_unreachable_portal_says_robots_txt_was_unreadable(tmp_path)
     res = run_check("sample", start_url=start, settings={**FAST, "RETRY_ENABLED": False})
     assert not res.ok
     assert res.failures == [{"url": start, "reason": "robots.txt 无法读取（站点不可达或出错），按规则不抓取该站点"}]
+
+
+@pytest.mark.corpus
+def test_check_passes_but_names_listing_pages_it_could_not_fetch(cq):
+    """The TRS base profile pages with index_N.shtml; this column serves index_N.html."""
+    with FaultServer() as srv:
+        portal = mount(srv, "trs", cq)
+        res = run_check("qiaokou", start_url=portal.start_url, settings={**FAST, "RETRY_ENABLED": False})
+    assert res.ok and res.followable == 3
+    assert sorted(f["url"].rsplit("/", 1)[1] for f in res.failures) == ["index_1.shtml", "index_2.shtml"]
+    assert {f["reason"] for f in res.failures} == {"HTTP 404"}
+    assert res.lines()[-1].endswith("；但有 2 个页面无法获取（见上），抓取会漏掉其中的条目。")
