@@ -142,9 +142,19 @@ def default_name(url: str) -> str:
     return re.sub(r"[^a-z0-9_]", "_", labels[0].lower()) if labels else "draft"
 
 
+def allowed_hosts(url: str) -> list[str]:
+    """The listing's host, and its bare or www. twin: portals link both."""
+    host = urlsplit(url).hostname or ""
+    if host.replace(".", "").isdigit() or host == "localhost":
+        return [host]
+    twin = host[4:] if host.startswith("www.") else f"www.{host}"
+    return [host, twin]
+
+
 def build_profile(url: str, name: str, listing: dict, detail: dict, attachments: dict) -> dict[str, Any]:
     host = urlsplit(url).hostname
-    return {"name": name, "title": f"{host} · 财政预决算（草稿）", "start_urls": [url], "allowed_domains": [host],
+    return {"name": name, "title": f"{host} · 财政预决算（草稿）", "start_urls": [url],
+            "allowed_domains": allowed_hosts(url),
             "listing": listing, "detail": detail, "attachments": attachments}
 
 

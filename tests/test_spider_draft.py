@@ -105,6 +105,17 @@ def test_default_name(url, name):
     assert default_name(url) == name
 
 
+@pytest.mark.parametrize("url, hosts", [
+    ("https://www.qiaokou.gov.cn/zwgk/", ["www.qiaokou.gov.cn", "qiaokou.gov.cn"]),
+    ("http://czj.wuhan.gov.cn/xxgk/", ["czj.wuhan.gov.cn", "www.czj.wuhan.gov.cn"]),
+    ("http://127.0.0.1:8000/a/", ["127.0.0.1"]),
+])
+def test_allowed_hosts(url, hosts):
+    from spiders.draft import allowed_hosts
+
+    assert allowed_hosts(url) == hosts
+
+
 def _sel(body: str) -> Selector:
     return Selector(text=f"<html><body>{body}</body></html>")
 

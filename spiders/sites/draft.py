@@ -14,7 +14,7 @@ from parsel import Selector
 
 from spiders.base import _looks_like_page
 from spiders.check import describe_failure
-from spiders.draft import DETAIL_SAMPLES, infer_listing, DraftError
+from spiders.draft import DETAIL_SAMPLES, DraftError, allowed_hosts, infer_listing
 
 
 class ProfileDraftSpider(scrapy.Spider):
@@ -25,7 +25,7 @@ class ProfileDraftSpider(scrapy.Spider):
         if not url or not urlsplit(url).hostname:
             raise ValueError("pass -a url=LISTING_URL")
         self.url, self.out = url, Path(out) if out else None
-        self.allowed_domains = [urlsplit(url).hostname]
+        self.allowed_domains = allowed_hosts(url)
         self.pages: dict = {"listing": None, "details": [], "failure": None}
         self.pending = 0
 
