@@ -141,3 +141,23 @@ def test_nightly_after_a_layout_switch_fails_with_the_quiet_site_error(tmp_path,
     finally:
         con.close()
     assert counts == [("sample", "/zwgk/czyjs/index.html", 1), ("sample", "/zwgk/czyjs/index.html", 0)]
+
+
+@pytest.mark.parametrize("listing, entries", [
+    ('<ul class="list"><li><a href="./t1.html" title="甲2026年部门预算">甲</a></li>'
+     '<li><a href="./t2.html" title="关于放假的通知">乙</a></li></ul>', 2),   # every entry counts, followed or not
+    ('<table><tr><td><a href="./t1.html">甲2026年部门预算</a></td></tr></table>', 0),
+    (None, 0),                                                               # the column itself is gone (404)
+])
+def test_crawl_report_counts_listing_entries_per_column(tmp_path, listing, entries):
+    from spiders.faultserver import FaultServer, page
+    from spiders.run import crawl
+
+    with FaultServer() as srv:
+        srv.route("/robots.txt", page("User-agent: *\nDisallow:\n", headers={"Content-Type": "text/plain"}))
+        if listing is not None:
+            srv.route("/col/index.html", page(f"<html><body>{listing}</body></html>"))
+        start = srv.url("/col/index.html")
+        res = crawl("sample", tmp_path, start_url=start, timeout_s=60,
+                    settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0, "RETRY_ENABLED": False})
+    assert res.report["columns"] == {start: entries}
