@@ -2,7 +2,8 @@
 
 - ``district_run``: the whole sample district crawled by the nightly flow, (site folder, warehouse);
 - ``sample_db``: the seed filing alone, crawled by the nightly flow;
-- ``district_db``: the seed warehouse grown into a small district with known figures.
+- ``district_db``: the seed warehouse grown into a small district with known figures;
+- ``cq``: the real 重庆 TRS detail pages the constructed portal layouts serve (tests/layouts.py).
 
 Callers open the warehouses read-only, or restore what they change (see each builder's doc).
 """
@@ -12,6 +13,7 @@ import pytest
 
 import district_run as _district
 import sample_warehouse as _sample
+from layouts import cq  # noqa: F401  (the pinned 重庆 detail pages, a session fixture of the portal-layout tests)
 
 # Tests that serve a portal and run the whole flow, read the real corpus or deploy to a Prefect
 # server take seconds to minutes each: they are in `make test`, not in `make test-fast`.

@@ -16,7 +16,7 @@ from spiders.faultserver import FaultServer, page
 from spiders.infer import listing_hint
 from spiders.portals import mount, notices
 from spiders.profile import load_profile
-from layouts import FAST, cq  # noqa: F401  (cq: a fixture)
+from layouts import FAST
 
 @pytest.fixture(scope="module")
 def sample_portal():

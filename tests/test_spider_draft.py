@@ -13,7 +13,7 @@ from spiders.draft import DraftError, default_name, draft_profile, infer_listing
 from spiders.faultserver import FaultServer, page
 from spiders.portals import mount
 from spiders.run import crawl
-from layouts import FAST, cq  # noqa: F401  (cq: the pinned 重庆 pages, a fixture)
+from layouts import FAST
 
 EXPECTED = {
     "trs": {"item": "ul.news-list > li", "link": "a::attr(href)", "date": "span.time::text",
