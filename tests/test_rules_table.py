@@ -67,6 +67,14 @@ def with_yuan(x, table_kind, row_code, column_label, printed):
     return x
 
 
+def t8_spends(x, t4_fund: bool):
+    """T8 printing 5 万元 of 政府性基金 spending (and so no longer its note that the unit has
+    none), with or without T4 receiving the 5 万元."""
+    x = add_fact(x, "T8", "total", "合计", "5")
+    x.tables = [dataclasses.replace(t, note="") if t.table_kind == "T8" else t for t in x.tables]
+    return with_fact(x, "T4", "income:gov_fund", "预算数", "5") if t4_fund else x
+
+
 def with_label(x, table_kind, row_code, label):
     x = copy.deepcopy(x)
     for f in x.facts:
@@ -303,9 +311,8 @@ CASES = [
     Case("B7", "fail", "sangong:reception", fact("T6", "30217", "合计", "0.3"), figures=F("0.2", "0.3", "0.1")),
     Case("B7", "insufficient_data", "sangong:reception", cut("T7")),
     # pass on printed money on both sides (T8 spends 5, T4 receives 5 of 政府性基金), not on two blanks
-    Case("B8", "pass", "T8", seed(lambda x: with_fact(add_fact(x, "T8", "total", "合计", "5"),
-                                                      "T4", "income:gov_fund", "预算数", "5"))),
-    Case("B8", "fail", "T8", seed(lambda x: add_fact(x, "T8", "total", "合计", "5")), figures=F("0", "5", None)),
+    Case("B8", "pass", "T8", seed(lambda x: t8_spends(x, t4_fund=True))),
+    Case("B8", "fail", "T8", seed(lambda x: t8_spends(x, t4_fund=False)), figures=F("0", "5", None)),
     Case("B8", "insufficient_data", "T8", cut("T4")),
     Case("B9", "pass", "unit:118001"),
     Case("B9", "fail", "unit:118001", seed(lambda x: with_label(x, "T10", "118001", "硚口区另一单位")),
@@ -337,8 +344,8 @@ CASES = [
     Case("C4", "fail", "procurement", procurement("10", "4", "3", "4"), figures=F("10", "11", "1")),
     Case("C4", "insufficient_data", "procurement", procurement("10", None, None, None)),  # a total, no parts
     Case("C5", "pass", "gov_fund"),
-    Case("C5", "fail", "gov_fund", seed(lambda x: add_fact(x, "T8", "total", "合计", "5")),
-         figures=F(None, "5", None)),
+    # the narrative's 没有使用政府性基金预算安排的支出 against T4 receiving 5 万元 of it
+    Case("C5", "fail", "gov_fund", fact("T4", "income:gov_fund", "预算数", "5"), figures=F(None, "5", None)),
     Case("C5", "insufficient_data", "gov_fund", seed(lambda x: without_table(without_table(x, "T8"), "T4"))),
 
     # the narrative against itself
