@@ -18,6 +18,8 @@ import pytest
 from benchmarks.hostile import HOSTILE
 from extractors.model import OUTCOMES
 
+pytestmark = pytest.mark.slow  # each hostile file is extracted in a process of its own, up to its time limit
+
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT_S = 30
 MEMORY_MB = 1024

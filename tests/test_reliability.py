@@ -31,6 +31,8 @@ import pytest
 
 from extractors.isolate import CHILD_NAME
 
+pytestmark = pytest.mark.slow  # kills whole runs at every crash point and re-runs them
+
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC_VIEWS = ("documents", "filings", "facts", "filing_totals", "findings")
 VOLATILE = {"fetched_at", "first_seen", "last_seen", "loaded_at", "resolved_at"}
