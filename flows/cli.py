@@ -40,6 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("crawl", parents=[common, runner], help="抓取一个站点并入库核对，对新问题告警")
     p.add_argument("--site", required=True, help="站点配置名（spiders/profiles/NAME.yaml）或 YAML 文件路径")
     p.add_argument("--start-url", help="覆盖配置中的起始地址（如本地示例门户）")
+    p.add_argument("--check", action="store_true",
+                   help="只检查站点配置：取起始页和至多 3 个列表页、5 个详情页，报告每个选择器匹配的数量，不下载附件、不入库")
+
+    p = sub.add_parser("profile", parents=[common], help="站点配置工具")
+    psub = p.add_subparsers(dest="profile_command", required=True)
+    d = psub.add_parser("draft", help="从一个栏目列表页推断站点配置草稿，并立即检查")
+    d.add_argument("url", help="栏目列表页地址（如 https://www.example.gov.cn/zwgk/czyjs/index.shtml）")
+    d.add_argument("--name", help="站点配置名（默认取自域名）")
+    d.add_argument("--out", help="写入的 YAML 文件（默认 spiders/profiles/NAME.yaml）")
+    d.add_argument("--force", action="store_true", help="覆盖已有的配置文件")
 
     sub.add_parser("check", parents=[common], help="对库中所有公开文件重新运行核对规则")
 
@@ -120,8 +130,6 @@ def cmd_ingest(args, db: Path) -> int:
 
 
 def cmd_crawl(args, db: Path) -> int:
-    from flows.nightly import nightly
-
     from spiders.run import ProfileError, resolve_profile
 
     try:
@@ -129,14 +137,36 @@ def cmd_crawl(args, db: Path) -> int:
     except ProfileError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2
+    if args.check:
+        from spiders.check import run_check
+
+        result = run_check(args.site, start_url=args.start_url)
+        print("\n".join(result.lines()))
+        return 0 if result.ok else 1
+    from flows.nightly import nightly
+
     try:
         run = nightly(sites=[args.site], db=str(db), start_urls={args.site: args.start_url} if args.start_url else None,
                       task_runner=args.task_runner)
     except RuntimeError as e:  # the flow's own message: which site failed and where its log is
+        if getattr(e, "run", None) and e.run.get("summary"):  # a site went quiet: the data is in
+            print(e.run["summary"])
         print(f"错误：{e}", file=sys.stderr)
         return 1
     print(run["summary"])
     return 0
+
+
+def cmd_profile(args, db: Path) -> int:
+    from spiders.draft import DraftError, draft_profile
+
+    try:
+        draft = draft_profile(args.url, name=args.name, out=Path(args.out) if args.out else None, force=args.force)
+    except DraftError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    print("\n".join(draft.lines()))
+    return 0 if draft.check is not None and draft.check.ok else 1
 
 
 def cmd_check(args, db: Path) -> int:

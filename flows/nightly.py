@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import datetime
 from pathlib import Path
 
 from flows import prefect_env  # noqa: F401  (must precede prefect)
@@ -24,7 +25,7 @@ from extractors.model import PARSER_VERSION, Extraction
 from flows.alerts import alert_failed_run, compose, deliver_pending, enqueue, resolve_alert_urls
 from flows.pipeline import Document, Progress, extract_cached, extract_one, from_crawl_items
 from flows.runners import make_task_runner, runner_name
-from flows.runs import open_for_update, summary_text, update_warehouse
+from flows.runs import open_for_update, summary_text, update_warehouse, utcnow
 from flows.settings import Paths, alert_min_severity, raw_url, report_url, resolve_db
 from flows.summary import findings_table, run_markdown
 
@@ -34,6 +35,15 @@ log = logging.getLogger("budgetwatch.nightly")
 
 class DiskFull(RuntimeError):
     """The raw-file store ran out of space; retrying cannot help until someone frees it."""
+
+
+class SitesWentQuiet(RuntimeError):
+    """A site's listing was empty or under half of its last good run: the profile may no
+    longer match the portal. The run's data is published; `run` is its result, summary included."""
+
+    def __init__(self, message: str, run: dict):
+        super().__init__(message)
+        self.run = run
 
 
 def configured_sites() -> list[str]:
@@ -133,17 +143,32 @@ def extract_documents(docs: list[Document], cache_dir: str, timeout_s: float = 3
 
 @task(name="load-check-publish", cache_policy=NO_CACHE)
 def load_check_publish(db: str, docs: list[Document], extractions: dict, urls: list[str],
-                       min_severity: str, report: str | None) -> dict:
+                       min_severity: str, report: str | None, crawled_since: datetime | None = None) -> dict:
     """Load and check; write the run's digest to the outbox in the same session, then publish."""
 
     def write_digest(con, delta: dict) -> dict:
         digest = compose(delta["new_findings"], delta["new_unreadable"], min_severity, report)
         queued = enqueue(con, digest, urls) if digest else 0
-        return {"digest": None if digest is None else {"digest_id": digest.digest_id, "title": digest.title,
-                                                       "body": digest.body, "n_items": digest.n_items},
-                "alerts_queued": queued}
+        out = {"digest": None if digest is None else {"digest_id": digest.digest_id, "title": digest.title,
+                                                      "body": digest.body, "n_items": digest.n_items},
+               "alerts_queued": queued}
+        if crawled_since is not None:
+            out.update(quiet_site_alarm(con, crawled_since, urls))
+        return out
 
     return update_warehouse(Path(db), docs, extractions, on_checked=write_digest)
+
+
+def quiet_site_alarm(con, since: datetime, urls: list[str]) -> dict:
+    """Columns of this run's crawls that went empty or shrank, and their alarm in the outbox."""
+    from flows.alerts.digest import compose_quiet_sites
+    from warehouse.crawls import quiet_columns
+
+    quiet = quiet_columns(con, since)
+    digest = compose_quiet_sites(quiet)
+    queued = enqueue(con, digest, urls) if digest else 0
+    return {"quiet_sites": quiet, "quiet_digest": None if digest is None else {
+        "digest_id": digest.digest_id, "title": digest.title, "body": digest.body}, "alerts_queued_quiet": queued}
 
 
 @task(name="deliver-alerts", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
@@ -191,6 +216,7 @@ def nightly(
     urls = resolve_alert_urls()
     min_severity = (min_severity or alert_min_severity()).lower()
 
+    crawled_since = utcnow()
     crawls = crawl_site.map(sites, unmapped(str(paths.raw_dir)), [start_urls.get(s) for s in sites])
     items: list[dict] = []
     failed_sites: list[str] = []
@@ -212,7 +238,8 @@ def nightly(
     )(docs, str(paths.cache_dir))
     # quote: Prefect would otherwise walk every fact of every extraction looking for futures
     # (seconds per hundred documents, several times per call).
-    run = load_check_publish(str(paths.db), docs, quote(extracted["extractions"]), urls, min_severity, report_url())
+    run = load_check_publish(str(paths.db), docs, quote(extracted["extractions"]), urls, min_severity, report_url(),
+                             crawled_since)
     run["alerts"] = deliver_alerts(str(paths.db), urls)
     run["alert_targets"] = len(urls)
     try:  # the data is published already; a report that fails to render must not fail the run
@@ -234,4 +261,9 @@ def nightly(
     if failed_sites:
         rest = "（其余站点已入库并核对）" if len(failed_sites) < len(sites) else ""
         raise RuntimeError(f"抓取失败的站点：{'、'.join(failed_sites)}{rest}")
+    if run.get("quiet_sites"):
+        # Not a quiet night: the flow ends Failed, with the summary on the exception.
+        from flows.alerts.digest import quiet_site_message
+
+        raise SitesWentQuiet("；".join(quiet_site_message(q) for q in run["quiet_sites"]), run)
     return run

@@ -61,6 +61,7 @@ def run_lines(run: dict) -> list[str]:
         lines.append(f"  入库失败：{e.get('source_url') or e['sha256'][:12]} — {e['error']}")
     for site in run.get("failed_sites", []):
         lines.append(f"  抓取失败的站点：{site}")
+    lines += quiet_site_lines(run)
     alerts = run.get("alerts")
     if alerts is not None and run.get("alert_targets") == 0:
         lines.append("告警：未配置告警地址（BUDGETWATCH_ALERT_URLS 或 Prefect Secret 块 budgetwatch-alert-urls），新问题只记录在库中。")
@@ -74,6 +75,13 @@ def run_lines(run: dict) -> list[str]:
         for err in alerts.get("errors", []):
             lines.append(f"  {err}")
     return lines
+
+
+def quiet_site_lines(run: dict) -> list[str]:
+    """Sites whose listing went empty or shrank (the nightly's quiet-site alarm): an error."""
+    from flows.alerts.digest import quiet_site_message
+
+    return [f"  错误：{quiet_site_message(q)}" for q in run.get("quiet_sites", [])]
 
 
 def run_markdown(run: dict, text: str) -> str:

@@ -17,6 +17,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from spiders.guards import OffsiteRequest, RobotsUnreadable, SiteStopped, count_error, stop_site
 from spiders.profile import SiteProfile, load_profile, normalize_date
+from spiders.listing import first_text as _first
+from spiders.listing import listing_entries
+from spiders.report import COLUMN_STAT
 from spiders.state import SiteState
 from spiders.storage import DOCX, OLE, PDF, XLSX, ZIP, ContentStore, sniff_media_type
 
@@ -26,14 +29,9 @@ _PAGE_EXTENSIONS = (".html", ".htm", ".shtml")
 _SOURCE_LABEL = re.compile(r"^\s*(信息来源|来源|发布机构|发布单位)\s*[:：]\s*")
 
 
-def _first(response_or_sel, selectors: list[str]) -> str | None:
-    """The first non-blank text any of the selectors gives, whitespace-collapsed."""
-    for css in selectors:
-        for value in response_or_sel.css(css).getall():
-            text = " ".join(value.split())
-            if text:
-                return text
-    return None
+def column_stat(start_url: str) -> str:
+    """The stats key counting the listing entries seen under one start URL (a column)."""
+    return COLUMN_STAT + start_url
 
 
 def _host(url: str) -> str:
@@ -86,9 +84,13 @@ class ProfileSpider(scrapy.Spider):
     async def start(self):
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse_listing, errback=self.request_failed,
-                                 cb_kwargs={"page": 1})
+                                 cb_kwargs={"page": 1, "column": url})
 
     def closed(self, reason: str) -> None:
+        # A column whose first page could not be fetched still reports 0 entries:
+        # the nightly's quiet-site alarm compares each column with its last run.
+        for url in self.start_urls:
+            self.crawler.stats.inc_value(column_stat(url), 0)
         self.state.save()
 
     def _page_request(self, response: Response, href: str, callback, **cb_kwargs) -> scrapy.Request:
@@ -126,19 +128,16 @@ class ProfileSpider(scrapy.Spider):
         return False
 
     # -- listing -----------------------------------------------------------
-    def parse_listing(self, response: Response, page: int = 1,
-                      enumerated: bool = False) -> Iterator[scrapy.Request]:
+    def parse_listing(self, response: Response, page: int = 1, enumerated: bool = False,
+                      column: str | None = None) -> Iterator[scrapy.Request]:
         if not self._is_html(response, "listing"):
             return
         rules = self.profile.listing
-        if rules.item:
-            entries = [(e.css(rules.link).get(), _first(e, rules.title), normalize_date(_first(e, rules.date)))
-                       for e in response.css(rules.item)]
-        else:
-            entries = [(href, None, None) for href in response.css(rules.link).getall()]
+        entries = listing_entries(rules, response)
         stats = self.crawler.stats
         stats.inc_value("budgetwatch/listing/pages")
         stats.inc_value("budgetwatch/listing/entries", len(entries))
+        stats.inc_value(column_stat(column or response.url), len(entries))
         if not entries:
             # An empty listing usually means the portal changed its markup.
             self.logger.warning("listing page has no entries matching %r: %s", rules.item or rules.link, response.url)
@@ -170,11 +169,11 @@ class ProfileSpider(scrapy.Spider):
                     self.logger.warning("listing claims %d pages; fetching the first %d", count, rules.max_pages)
                 for n in range(1, min(count, rules.max_pages)):
                     yield self._page_request(response, rules.page_url.format(n=n), self.parse_listing,
-                                             page=n + 1, enumerated=True)
+                                             page=n + 1, enumerated=True, column=column)
                 return
         next_href = _first(response, rules.next_page)
         if next_href and page < rules.max_pages:
-            yield self._page_request(response, next_href, self.parse_listing, page=page + 1)
+            yield self._page_request(response, next_href, self.parse_listing, page=page + 1, column=column)
         elif next_href:
             self.logger.warning("stopping at listing page limit %d: %s", rules.max_pages, response.url)
 

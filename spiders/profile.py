@@ -61,6 +61,10 @@ class Listing:
     # 2..N are `page_url` with {n} = 1..N-1, relative to the first page.
     page_count_regex: str | None = None
     page_url: str | None = None
+    # 集约化平台 lists are often written by a script from JSON embedded in the
+    # page ({"title": …, "url": …, "date": …}); then entries come from those
+    # objects (spiders/listing.py) and `item`/`link`/`title`/`date` are unused.
+    json_items: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,9 @@ def parse_profile(raw: Any, path: Path | None = None) -> SiteProfile:
         allowed_domains=_as_list(need(raw, "allowed_domains", "")),
         listing=Listing(
             item=listing.get("item"),
-            link=need(listing, "link", "listing."),
+            # JSON-written lists have no link selector to require.
+            link=(listing.get("link") or "a::attr(href)") if listing.get("json_items")
+            else need(listing, "link", "listing."),
             title=_as_list(listing.get("title")),
             date=_as_list(listing.get("date")),
             next_page=_as_list(listing.get("next_page")),
@@ -239,6 +245,7 @@ def parse_profile(raw: Any, path: Path | None = None) -> SiteProfile:
             title_include=listing.get("title_include"),
             page_count_regex=listing.get("page_count_regex"),
             page_url=listing.get("page_url"),
+            json_items=bool(listing.get("json_items", False)),
         ),
         detail=Detail(
             title=_as_list(need(detail, "title", "detail.")),

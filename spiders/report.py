@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 REPORT_VERSION = 1
+# Stats key prefix of the listing entries seen per column (start URL), see spiders.base.
+COLUMN_STAT = "budgetwatch/listing/column_entries/"
 
 
 def build_report(*, site: str, run_id: str, stats: dict[str, Any], items: list[dict[str, Any]],
@@ -73,6 +75,9 @@ def build_report(*, site: str, run_id: str, stats: dict[str, Any], items: list[d
             "redirects_dropped": stat("budgetwatch/offsite/redirects_dropped"),
         },
         "errors": dict(sorted(errors.items())),
+        # Listing entries seen per column (start URL): the nightly's quiet-site alarm.
+        "columns": {key.removeprefix(COLUMN_STAT): int(value) for key, value in sorted(stats.items())
+                    if key.startswith(COLUMN_STAT)},
     }
 
 

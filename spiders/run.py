@@ -106,10 +106,7 @@ def crawl(profile: str | Path, store_dir: Path, start_url: str | None = None,
     for key, value in (settings or {}).items():
         cmd += ["-s", f"{key}={value}"]
 
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
-    # The child must import `spiders` from this checkout even when the caller's
-    # cwd or an installed copy would shadow it.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    env = child_env()
     timed_out = False
     # Scrapy logs to LOG_FILE; stderr only catches what happens before logging
     # is set up (import errors, a bad -a value).
@@ -135,6 +132,15 @@ def crawl(profile: str | Path, store_dir: Path, start_url: str | None = None,
     (run_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return CrawlResult(items=items, stats=stats, returncode=returncode, log_path=log_path, run_dir=run_dir,
                        timed_out=timed_out, report=report)
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a `scrapy crawl` child process."""
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
+    # The child must import `spiders` from this checkout even when the caller's
+    # cwd or an installed copy would shadow it.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    return env
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -58,6 +58,7 @@ def test_seed_department_keeps_the_seed_filing(d0):
     assert seed.doc_id == 1000001 and seed.published_at == "2026-01-26"
 
 
+@pytest.mark.slow
 def test_generation_is_deterministic_and_seeded():
     a, b = district(), district()
     assert [f.cache_key() for f in a.filings] == [f.cache_key() for f in b.filings]

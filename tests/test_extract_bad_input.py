@@ -83,6 +83,7 @@ def test_missing_file_is_reported(tmp_path):
 CHILD_MODES = pytest.mark.parametrize("child", ["forkserver", "subprocess"])
 
 
+@pytest.mark.slow
 @CHILD_MODES
 def test_isolated_matches_in_process(seed_pdf, child, monkeypatch):
     monkeypatch.setenv("BUDGETWATCH_EXTRACT_CHILD", child)

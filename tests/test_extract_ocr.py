@@ -66,6 +66,7 @@ def test_text_line_split_at_cell_border(text, x0, x1, cuts, parts):
     assert [b.x1 for b in got[:-1]] == cuts
 
 
+@pytest.mark.slow
 def test_rasterised_seed_tables_read_through_ocr(seed_pdf, tmp_path, monkeypatch):
     """T1 and T3 of the seed, printed and scanned at 150 dpi, give the same facts as the text layer.
 
@@ -163,6 +164,7 @@ def test_budget_words_of_the_ocr_probe(text, says):
     assert _says_budget([page]) is says
 
 
+@pytest.mark.slow
 def test_ocr_settings_reach_the_forked_child(seed_pdf, tmp_path, monkeypatch):
     """The fork server starts once, with the environment of that moment; an OCR setting made
     afterwards must still govern the child that reads the next scan."""

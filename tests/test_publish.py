@@ -23,6 +23,8 @@ from warehouse.db import connect
 from warehouse.load import load_extraction
 from warehouse.publish import WarehouseBusy, publishing, write_lock
 
+pytestmark = pytest.mark.slow  # kills writers at every crash point and runs readers in other processes
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_X = seed_extraction()
 

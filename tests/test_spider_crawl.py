@@ -17,6 +17,8 @@ import pytest
 
 from spiders.run import crawl
 
+pytestmark = pytest.mark.slow  # the module's crawls run scrapy subprocesses
+
 SITE = Path(__file__).parent / "fixtures" / "spiders" / "sample_site"
 PDF_SHA = "40cfca4a1d551d54cb307faf065dc2c74379056c5e0a9e1e304b76395788fcaa"
 HTML_AT_PDF_SHA = "dafcf61a3ee63d92d88867035f8dbcd197c064e98c4fd99948a7b65388d921f1"

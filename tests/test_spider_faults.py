@@ -20,6 +20,8 @@ import pytest
 from spiders.faultserver import FaultServer, file, page, redirect, reset, sequence, slow, status, truncated
 from spiders.run import crawl
 
+pytestmark = pytest.mark.slow  # each test crawls the fault server through a scrapy subprocess
+
 # Small values so the suite stays fast; production uses spiders/settings.py.
 FAST = {
     "DOWNLOAD_DELAY": 0,

@@ -16,6 +16,8 @@ from spiders.faultserver import FaultServer, file
 from spiders.run import crawl
 from tests.test_spider_faults import FAST, pdf, portal, sha
 
+pytestmark = pytest.mark.slow  # each test crawls the sample portal through a scrapy subprocess
+
 V1, V2, LM_ONLY = pdf("budget v1"), pdf("budget v2 corrected"), pdf("last-modified only")
 
 

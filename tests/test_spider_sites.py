@@ -176,6 +176,7 @@ def loopback_crawls(tmp_path_factory):
         return dict(zip(SITES, pool.map(lambda n: _crawl_on_loopback(n, stores[n]), SITES)))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SITES))
 def test_whole_crawl_on_loopback(name, loopback_crawls):
     from urllib.parse import urlsplit

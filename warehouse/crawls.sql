@@ -28,3 +28,18 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     errors              MAP(VARCHAR, INTEGER),
     report              JSON
 );
+
+-- 列表条目数：每次抓取、每个栏目（起始地址）一行，看到多少个列表条目。每晚运行据此发现
+-- “站点变安静”：列表为空，或不到上次正常运行的一半，多半是门户改版、站点配置失效。
+-- Listing entries per crawl run and column (start URL). `column_key` is the start URL without
+-- scheme and host, so a column keeps its history when only the address of a local portal moves.
+CREATE TABLE IF NOT EXISTS crawl_listing_counts (
+    run_id      VARCHAR NOT NULL,
+    site        VARCHAR NOT NULL,
+    column_key  VARCHAR NOT NULL,
+    column_url  VARCHAR NOT NULL,
+    entries     INTEGER NOT NULL,
+    started_at  TIMESTAMP,
+    partial     BOOLEAN,
+    PRIMARY KEY (run_id, column_key)
+);

@@ -244,3 +244,32 @@ def compose_run_failed(flow_run_id: str, flow_run_name: str, message: str, ui_ur
         lines += ["", f"[在 Prefect 界面查看日志]({ui_url.rstrip('/')}/runs/flow-run/{flow_run_id})"]
     return Digest(digest_id=_key("run_failed", [flow_run_id]), kind="run_failed", title=title,
                   body="\n".join(lines) + "\n", n_items=1)
+
+
+# ---------------------------------------------------------------- quiet sites
+
+def quiet_site_message(q: dict) -> str:
+    """One quiet column (warehouse/quiet_sites.sql row), as the operator should read it."""
+    site = q["site"]
+    where = f"站点 {site}" + (f" 栏目 {q['column_url']}" if (q.get("site_columns") or 1) > 1 else "")
+    now = "本次列表为空" if not q["entries"] else f"本次列表只有 {q['entries']} 条"
+    before = f"上次 {q['previous_entries']} 条" if q.get("previous_entries") else "此前没有列表不为空的记录"
+    return f"{where} {now}（{before}），可能已改版，请运行 budgetwatch crawl --site {site} --check"
+
+
+def compose_quiet_sites(quiet: list[dict], now: datetime | None = None) -> Digest | None:
+    """An alarm for sites whose listing went empty or shrank: the profile may no longer match the
+    portal, and a run that finds nothing there must not read as a quiet night."""
+    if not quiet:
+        return None
+    now = now or datetime.now(timezone.utc)
+    sites = list(dict.fromkeys(q["site"] for q in quiet))
+    title = f"budgetwatch 站点可能已改版：{'、'.join(sites)}"
+    lines = [f"# {title}", "",
+             f"本次运行（{now.astimezone(CST):%Y-%m-%d %H:%M} 北京时间）以下站点栏目的列表为空或骤减，"
+             "新公开的文件可能没有被抓取：", ""]
+    lines += [f"- {quiet_site_message(q)}" for q in quiet]
+    lines += ["", "检查命令会逐个说明哪个选择器没有匹配、条目现在在页面的什么位置；"
+              "必要时用 `budgetwatch profile draft 栏目地址` 重新生成站点配置草稿。"]
+    return Digest(digest_id=_key("site_quiet", [f"{q['run_id']}|{q['column_key']}" for q in quiet]),
+                  kind="site_quiet", title=title, body="\n".join(lines) + "\n", n_items=len(quiet))
