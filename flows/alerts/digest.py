@@ -148,7 +148,7 @@ def group_lines(group: list[dict], report_url: str | None) -> list[str]:
 def summary_lines(findings: list[dict]) -> list[str]:
     """The run summary's part on new findings: one line per cause group (issue 16)."""
     groups = group_findings(findings)
-    lines = [f"本次新发现的问题：{len(groups)} 个（{len(findings)} 项核对未通过）"]
+    lines = [f"本次新发现的不一致：{len(groups)} 项（{len(findings)} 项核对未通过）"]
     for g in groups:
         lead = g[0]
         where = f"{lead.get('department') or '（未识别部门）'} {_filing_label(lead)}"
@@ -188,7 +188,9 @@ def compose(findings: list[dict], documents: list[dict], min_severity: str, repo
         by_dept.setdefault(g[0].get("department") or "（未识别部门）", []).append(g)
     parts = []
     if findings:
-        parts.append(f"{len(groups)} 个新问题（{len(findings)} 项核对未通过，{len(by_dept)} 个部门）")
+        # an inconsistency is a cause group; how many checks it failed is said when that differs
+        checks = f"{len(findings)} 项核对未通过，" if len(findings) > len(groups) else ""
+        parts.append(f"{len(groups)} 项新的不一致（{checks}{len(by_dept)} 个部门）")
     if documents:
         parts.append(f"{len(documents)} 个文件无法读取")
     title = "budgetwatch 预算公开核对：" + "，".join(parts)
@@ -197,11 +199,11 @@ def compose(findings: list[dict], documents: list[dict], min_severity: str, repo
         "",
         f"本次运行（{now.astimezone(CST):%Y-%m-%d %H:%M} 北京时间）首次发现以下问题；"
         f"只列出严重程度不低于「{SEVERITY_ZH[min_severity]}」的新问题，已报告过的不再重复。"
-        "核对只指出两处不一致，不判断哪一处有误。同一差异引起的多项核对合为一个问题；"
+        "核对只指出两处不一致，不判断哪一处有误。同一差异引起的多项核对合为一项；"
         "复核结论为误报或已说明的问题不再告警。",
     ]
     for dept, dept_groups in by_dept.items():
-        lines += ["", f"## {dept}（{len(dept_groups)} 个问题）"]
+        lines += ["", f"## {dept}（{len(dept_groups)} 项）"]
         filings = list(dict.fromkeys(g[0]["filing_id"] for g in dept_groups))
         for fid in filings:
             mine = [g for g in dept_groups if g[0]["filing_id"] == fid]
