@@ -93,10 +93,10 @@ def test_only_fails_are_grouped():
 # ---- the sample district (slow: the shared district run takes minutes)
 
 @pytest.fixture(scope="module")
-def district(tmp_path_factory):
-    from district_run import district_run, ground_truth
+def district(district_run):
+    from district_run import ground_truth
 
-    site, db = district_run(tmp_path_factory)
+    site, db = district_run
     con = duckdb.connect(str(db), read_only=True)
     fails = con.execute("""
         SELECT fl.department_code, fl.fiscal_year, fl.kind, fl.unit_scope, x.rule_id, x.group_id, x.filing_id
