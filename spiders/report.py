@@ -81,19 +81,6 @@ def build_report(*, site: str, run_id: str, stats: dict[str, Any], items: list[d
     }
 
 
-def summary_zh(report: dict[str, Any]) -> str:
-    """One line in Chinese for people."""
-    f = report["files"]
-    parts = [f"新文件 {f['new']} 个", f"内容更新 {f['changed']} 个", f"未变化 {f['not_modified'] + f['known']} 个"]
-    if f["failed"]:
-        parts.append(f"下载失败 {f['failed']} 个")
-    if report["errors"]:
-        parts.append("错误：" + "，".join(f"{k} {v}" for k, v in report["errors"].items()))
-    if report["partial"]:
-        parts.append(f"抓取不完整（{STOP_REASONS_ZH.get(report['stop_reason'], report['stop_reason'])}）")
-    return "；".join(parts)
-
-
 STOP_REASONS_ZH = {
     "robots_unreadable": "robots.txt 无法读取，已停止抓取该站点",
     "blocked": "站点连续拒绝访问（403/429），已停止抓取",

@@ -311,11 +311,10 @@ def _departments(con, q, rels, filings, findings, years, out) -> list[dict]:
 
 
 def _scores(con, rels):
-    """A lookup of compliance scores, if the warehouse offers a view of them."""
-    name = next((v for v in D.SCORE_VIEWS if v in rels), None)
-    if name is None:
+    """A lookup of the warehouse's compliance_scores (absent from a warehouse older than the view)."""
+    if "compliance_scores" not in rels:
         return None
-    rows = D.optional_rows(con, f"SELECT * FROM {name}") or []
+    rows = D.optional_rows(con, "SELECT * FROM compliance_scores") or []
     if not rows:
         return None
 
@@ -323,16 +322,14 @@ def _scores(con, rels):
         ids = set(filing_ids)
         mine = [r for r in rows if r.get("filing_id") in ids
                 or (r.get("department_code") is not None and r.get("department_code") == dept["code"]
-                    and r.get("region_code", dept["region"]) == dept["region"])
-                or ("filing_id" not in r and "department_code" not in r and r.get("department") == dept["name"])]
+                    and r.get("region_code", dept["region"]) == dept["region"])]
         if not mine:
             return None
-        if name == "compliance_scores":  # the warehouse's own view: its columns in Chinese, newest first
-            mine = sorted(mine, key=lambda r: (r["fiscal_year"], r["kind"]), reverse=True)
-            shown = [{zh: ("、".join(r[col]) if isinstance(r[col], list) else r[col]) for col, zh in SCORE_COLUMNS}
-                     for r in mine]
-            return {"view": name, "columns": [zh for _, zh in SCORE_COLUMNS], "rows": shown}
-        return {"view": name, "columns": list(rows[0].keys()), "rows": mine}
+        # its columns in Chinese, newest first
+        mine = sorted(mine, key=lambda r: (r["fiscal_year"], r["kind"]), reverse=True)
+        shown = [{zh: ("、".join(r[col]) if isinstance(r[col], list) else r[col]) for col, zh in SCORE_COLUMNS}
+                 for r in mine]
+        return {"view": "compliance_scores", "columns": [zh for _, zh in SCORE_COLUMNS], "rows": shown}
     return lookup
 
 

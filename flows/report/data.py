@@ -25,8 +25,6 @@ STATUS_ZH = {"new": "新发现", "open": "仍存在", "resolved": "已解决"}
 # Staff's review statuses (issue 16) and the CSS class each is shown with.
 REVIEW_CLASS = {"待核": "rv-open", "已核实": "rv-confirmed", "已说明": "rv-explained", "误报": "rv-false",
                 "已更正": "rv-corrected"}
-# Views another part of the warehouse may provide; the report shows them when present.
-SCORE_VIEWS = ("compliance_scores", "compliance", "department_scores", "filing_scores")
 
 
 @cache
