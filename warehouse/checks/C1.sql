@@ -22,6 +22,12 @@ reading AS (
     UNION ALL
     SELECT filing_id, 'general_budget', amount_wan, half_unit, ev, 1 FROM subject_value WHERE subject = 'general_budget_expenditure'
     UNION ALL
+    -- 决算：收入支出总计、财政拨款收入支出总计印在表1、表4 的“决算数”列
+    -- a 决算 prints 收入支出总计 and 财政拨款收入支出总计 in T1's and T4's 决算数 column
+    SELECT filing_id, CASE table_kind WHEN 'T1' THEN 'total' ELSE 'fiscal_appropriation' END,
+           amount_wan, half_unit, ev, 0
+    FROM cell WHERE table_kind IN ('T1', 'T4') AND row_code = 'income_total' AND column_label = '决算数'
+    UNION ALL
     SELECT filing_id, 'func:' || row_code, amount_wan, half_unit, ev, 1 FROM cell
     WHERE ((table_kind = 'T5-1' AND column_label IN ('基本支出/小计', '项目支出'))
         OR (table_kind = 'T3' AND column_label IN ('合计', '基本支出', '项目支出')))
