@@ -433,6 +433,7 @@ def _match_codes(items: list[tuple[str, Decimal | None]], rows: list[FuncRow], a
 _ORDINAL_RE = re.compile(
     r"^(?:[\s,，。:：;；、.．)）]+|[一二三四五六七八九十百]+[、.．]|[(（](?:[一二三四五六七八九十]+|\d+)[)）]"
     r"|\d+(?:[、.．)）](?!\d)|(?=[\u4e00-\u9fff])))+")
+_INNER_ORDINAL_RE = re.compile(r"[一二三四五六七八九十百]+、|[(（][一二三四五六七八九十]+[)）]")
 # The level words around a name: "一般公共服务（类）政府办公厅（室）及相关机构事务（款）行政运行（项）".
 _LEVEL_RE = re.compile(r"[(（]\s*([类款项])\s*[)）]")
 
@@ -447,6 +448,8 @@ def plain_name(label: str, level: str = "") -> str:
         text = text[(marks[own - 1].end() if own else 0):marks[own].start()]
     elif marks:
         text = _LEVEL_RE.sub("", text)
+    # a heading run into the item ("第四部分名词解释九、一般公共服务支出"): the name follows the ordinal
+    text = _INNER_ORDINAL_RE.split(text)[-1] or text
     name = _ORDINAL_RE.sub("", text).strip()
     return name or text
 
