@@ -235,6 +235,17 @@ def _yoy_claims(b: _Builder) -> None:
               delta_wan=Decimal(0))
 
 
+_COMPLETION_RE = re.compile(r"\s*[,，]\s*完成(?:年初)?预算的\s*" + PCT)
+
+
+def _completion(b: _Builder, m: re.Match, subject: str) -> None:
+    """A 决算's "支出决算为 46.21 万元，完成预算的 60.46%": the actual with the share of the
+    budget it quotes (D2 recomputes it from T7's 年初预算 columns)."""
+    mm = _COMPLETION_RE.match(b.t.text, m.end())
+    if mm:
+        b.add(m, kind="completion", subject=subject, amount_wan=_dec(m.group(1)), percent=Decimal(mm.group(1)))
+
+
 def _sangong_claims(b: _Builder) -> None:
     # a budget's "三公经费预算数 X"; a 决算's "…预算为 X 万元，支出决算为 Y 万元" or "…预算为 X 万元，
     # 2024 年度支出决算为 Y 万元" (the 决算 amount)
@@ -244,6 +255,7 @@ def _sangong_claims(b: _Builder) -> None:
                    + AMT))
     if m:
         b.add(m, kind="amount", subject="sangong:total", amount_wan=_dec(m.group(1) or m.group(2)))
+        _completion(b, m, "sangong:total")
         end = m.end() + 600
         spent = r"(?:用)?(?:支出)?(?:决算(?:数)?)?(?:为)?\s*"  # 决算: "费支出决算为 X", "费决算为 X"
         items = [
@@ -257,6 +269,7 @@ def _sangong_claims(b: _Builder) -> None:
             mm = b.first(pattern, m.end(), end)
             if mm:
                 b.add(mm, kind="amount", subject=subject, amount_wan=_dec(mm.group(1)))
+                _completion(b, mm, subject)
     else:
         # "2024 年度无“三公”经费财政拨款支出" / "本年度没有财政拨款“三公”经费支出": the filing
         # states its 三公 total is nil (its 三公 table is printed empty). Only when no amount is
@@ -308,7 +321,7 @@ def staff_claims(pages: list[tuple[int, str]]) -> list[Claim]:
 # 年初预算 quoted in a 决算 narrative ("一般公共预算财政拨款支出年初预算为 X 万元"), for E3.
 _PLAN_SUBJECTS = (
     (r"一般公共预算财政拨款支出", "general_budget_expenditure"),  # T5-1 合计, carry-over included
-    (r"[“\"]?三公[”\"]?经费(?:支出)?", "sangong:total"),
+    (r"[“\"]?三公[”\"]?经费(?:财政拨款)?(?:支出)?", "sangong:total"),
     (r"因公出国[（(]境[)）]费(?:支出)?", "sangong:abroad"),
     (r"公务用车购置费", "sangong:vehicle_purchase"),
     (r"公务用车运行(?:维护)?费", "sangong:vehicle_operation"),

@@ -119,3 +119,18 @@ def test_d4_full_and_short_forms(spellings, outcome):
     x = copy.deepcopy(SEED_X)
     x.meta.names_seen = spellings
     assert finding(checked(x), "D4", "name")[0] == outcome
+
+
+@pytest.mark.parametrize("actual, percent, outcome", [
+    ("0.2", "100", "pass"),     # the seed's T7 年初预算 is read from its budget: 0.2 of 0.2
+    ("0.1", "50", "pass"),
+    ("0.1", "60", "fail"),
+])
+def test_d2_final_account_completion_against_the_t7_budget_column(actual, percent, outcome):
+    x = copy.deepcopy(SEED_X)
+    reception = next(f for f in x.facts if f.table_kind == "T7" and f.row_code == "total"
+                     and f.column_label == "公务接待费")
+    x.facts.append(dataclasses.replace(reception, column_label="年初预算数/公务接待费"))
+    x.claims.append(dataclasses.replace(next(c for c in x.claims if c.kind == "amount" and c.subject == "sangong:reception"),
+                                        kind="completion", amount_wan=D(actual), percent=D(percent)))
+    assert finding(checked(x), "D2", "completion:sangong:reception")[0] == outcome

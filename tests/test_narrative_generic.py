@@ -137,6 +137,18 @@ def test_final_account_amounts(text, expected):
     assert amounts(text) == expected
 
 
+def test_final_account_completion_and_plan():
+    text = ("“三公”经费财政拨款支出年初预算为 2.85 万元，支出决算为 0.39 万元，完成预算的 13.68%，其中：因公出国（境）费决算为 "
+            "0.00 万元，完成预算的 0.00%；公务接待费支出决算为 0.39 万元，完成预算的 13.68%。")
+    claims = extract_claims([(25, text)], [], 2024)
+    assert sorted((c.kind, c.subject, c.amount_wan, c.percent) for c in claims if c.kind in ("completion", "plan")) == [
+        ("completion", "sangong:abroad", D("0.00"), D("0.00")),
+        ("completion", "sangong:reception", D("0.39"), D("13.68")),
+        ("completion", "sangong:total", D("0.39"), D("13.68")),
+        ("plan", "sangong:total", D("2.85"), None),
+    ]
+
+
 # --- real filings, pinned ----------------------------------------------------------------
 
 SUZHOU_AUDIT = ("cities/006_苏州/2026年苏州市审计局部门预算.pdf",
