@@ -104,9 +104,9 @@ class _Builder:
 
 def _amount_claims(b: _Builder) -> None:
     simple = [
-        # a budget's 收支总预算; a 决算's "2024 年度收入支出总计 9859.38 万元" (or 收支总计)
-        ("total", r"(?<!财政拨款)(?:收支总预算|收入支出总计|收支总计)(?:为)?\s*" + AMT),
-        ("fiscal_appropriation", r"财政拨款(?:收支总预算|收入支出总计|收支总计)(?:为)?\s*" + AMT),
+        # a budget's 收支总预算; a 决算's "2024 年度收入支出总计 9859.38 万元" (or 收支总计, 收、支总计)
+        ("total", r"(?<!财政拨款)(?:收支总预算|收入支出总计|收、?支总计)(?:为)?\s*" + AMT),
+        ("fiscal_appropriation", r"财政拨款(?:收支总预算|收入支出总计|收、?支总计)(?:为)?\s*" + AMT),
         ("income_total", r"(?:预算收入|收入预算总计)(?:为)?\s*" + AMT),
         ("expenditure_total", r"(?:支出预算总计|年支出预算)(?:为)?\s*" + AMT),
         ("general_budget", r"一般公共预算支出预算数为\s*" + AMT),
@@ -150,8 +150,8 @@ _YOY_SUBJECTS = (
     (r"公务用车运行(?:维护)?费", "sangong:vehicle_operation"),
     (r"公务接待费", "sangong:reception"),
     (r"收支总预算", "total"),
-    (r"(?<!财政拨款)收入支出总计", "total"),
-    (r"财政拨款收入支出总计", "fiscal_appropriation"),
+    (r"(?<!财政拨款)(?:收入支出总计|收、?支总计)", "total"),
+    (r"财政拨款(?:收入支出总计|收、?支总计)", "fiscal_appropriation"),
     (r"本年预算", "general_budget"),
     (r"一般公共预算当年", "general_budget"),
 )
@@ -227,7 +227,10 @@ def _yoy_claims(b: _Builder) -> None:
                   delta_wan=sign * _dec(m.group("delta")),
                   percent=sign * Decimal(m.group("pct")) if m.group("pct") else None)
     for m in _FLAT_RE.finditer(text):
-        subject, amount = _yoy_subject(b, _sentence_start(text, m.start()), m.start(), m.end())
+        start = _sentence_start(text, m.start())
+        subject, amount = _yoy_subject(b, start, m.start(), m.end())
+        if subject is None and _REFERS_BACK.search(text, start, m.start()):
+            subject, amount = _referred_subject(b, start)
         if subject is None:
             continue
         prior = int(m.group("y")) if m.group("y") else (b.fy - 1 if b.fy else None)
