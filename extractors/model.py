@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 # Bump whenever extraction output can change for the same input file.
-PARSER_VERSION = "0.4.0"
+PARSER_VERSION = "0.4.1"
 
 OUTCOMES = (
     "ok",
@@ -68,7 +68,9 @@ class Fact:
 class Claim:
     """A statement of the narrative (情况说明) that a rule can check against the tables.
 
-    kind      see ``canon.CLAIM_KINDS`` ('amount', 'share', 'yoy', 'item_name', 'no_fund' …)
+    kind      see ``canon.CLAIM_KINDS`` ('amount', 'share', 'yoy', 'item_name', 'no_fund' …); also
+              'plan' (a 决算's 年初预算) and 'completion' (a 决算's actual in amount_wan with the
+              "完成预算的 P%" it quotes in percent)
     subject   canonical subject key ('total', 'basic', 'project', 'sangong:reception',
               'admin_operating', 'func:2080899' …)
     label     the words the narrative uses for the subject ('其他抚恤支出', '财政事务')

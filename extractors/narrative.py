@@ -48,12 +48,27 @@ class Text:
         return self.text[a:b].strip()[:200]
 
 
+def _running_lines(pages: list[tuple[int, str]]) -> set[str]:
+    """Lines printed on most pages (a running header such as "苏州市审计局 2026 年度部门预算公开"):
+    joined into the text they land mid-sentence ("减苏州市…公开少") and mid-name."""
+    if len(pages) < 3:
+        return set()
+    seen: dict[str, int] = {}
+    for _, raw in pages:
+        for line in {line.strip() for line in raw.splitlines()}:
+            if len(line) >= 4 and not line.endswith(("。", "；", ";")):
+                seen[line] = seen.get(line, 0) + 1
+    return {line for line, n in seen.items() if n >= 3 and n * 2 >= len(pages)}
+
+
 def narrative_text(pages: list[tuple[int, str]]) -> Text:
     """pages: (1-based number, text) of the pages that hold the narrative."""
     parts, starts, numbers = [], [], []
     offset = 0
+    running = _running_lines(pages)
     for number, raw in pages:
-        lines = [line.strip() for line in raw.splitlines() if not _PAGE_NO_RE.match(line)]
+        lines = [line.strip() for line in raw.splitlines()
+                 if not _PAGE_NO_RE.match(line) and line.strip() not in running]
         text = unicodedata.normalize("NFKC", "".join(lines))
         # Justified lines print as "国 家 信 访 局": drop spaces between two CJK characters.
         text = _CJK_GAP_RE.sub("", text)
@@ -89,8 +104,9 @@ class _Builder:
 
 def _amount_claims(b: _Builder) -> None:
     simple = [
-        ("total", r"(?<!财政拨款)收支总预算(?:为)?\s*" + AMT),
-        ("fiscal_appropriation", r"财政拨款收支总预算(?:为)?\s*" + AMT),
+        # a budget's 收支总预算; a 决算's "2024 年度收入支出总计 9859.38 万元" (or 收支总计, 收、支总计)
+        ("total", r"(?<!财政拨款)(?:收支总预算|收入支出总计|收、?支总计)(?:为)?\s*" + AMT),
+        ("fiscal_appropriation", r"财政拨款(?:收支总预算|收入支出总计|收、?支总计)(?:为)?\s*" + AMT),
         ("income_total", r"(?:预算收入|收入预算总计)(?:为)?\s*" + AMT),
         ("expenditure_total", r"(?:支出预算总计|年支出预算)(?:为)?\s*" + AMT),
         ("general_budget", r"一般公共预算支出预算数为\s*" + AMT),
@@ -115,62 +131,136 @@ def _amount_claims(b: _Builder) -> None:
                 b.add(fake, kind="amount", subject=f"func:{code}", label=name, amount_wan=_dec(mm.group(1)))
 
 
-_YOY_RE = re.compile(
-    r"(?:比|较)\s*(上年|(\d{4})\s*年)[^,，。]{0,12}?(增加|减少)\s*" + AMT
-    + r"\s*[,，]\s*(?:增长|降低|减少|增加|下降|上升|增幅|减幅)\s*" + PCT
+_CHANGE = (r"(?P<dir>增加|减少)\s*(?P<delta>\d[\d,]*(?:\.\d+)?)\s*万\s*元"
+           r"(?:\s*[,，]\s*(?:增长|降低|减少|增加|下降|上升|增幅|减幅)\s*(?P<pct>\d+(?:\.\d+)?)\s*%)?")
+# "比上年增加 X 万元，增长 Y%" and the 决算 wording "与 2023 年度相比，收入支出总计增加 X 万元，增长 Y%".
+# A change without its percentage still states Δ (D1 checks the word and the base).
+_YOY_RES = (
+    re.compile(r"(?:比|较)\s*(?P<prior>上年|(?P<y>\d{4})\s*年)[^,，。]{0,12}?" + _CHANGE),
+    re.compile(r"与\s*(?P<prior>上年|(?P<y>\d{4})\s*年)[^,，。]{0,8}?相比\s*[,，]?[^,，。\d]{0,16}?" + _CHANGE),
 )
-_FLAT_RE = re.compile(r"与\s*(上年|(\d{4})\s*年)[^。]{0,20}?持平")
-_YOY_SUBJECTS = [
-    ("机关运行经费", "admin_operating"),
-    ("三公", "sangong:total"),
-    ("公务接待费", "sangong:reception"),
-    ("收支总预算", "total"),
-    ("本年预算", "general_budget"),
-    ("一般公共预算当年", "general_budget"),
-]
+_FLAT_RE = re.compile(r"与\s*(?P<prior>上年|(?P<y>\d{4})\s*年)[^。]{0,20}?持平")
+# The words that name the subject of a change; in a sentence the nearest before the change wins.
+_YOY_SUBJECTS = (
+    (r"机关运行经费", "admin_operating"),
+    (r"三公", "sangong:total"),
+    (r"因公出国", "sangong:abroad"),
+    (r"公务用车购置及运行", "sangong:vehicle"),
+    (r"公务用车购置费", "sangong:vehicle_purchase"),
+    (r"公务用车运行(?:维护)?费", "sangong:vehicle_operation"),
+    (r"公务接待费", "sangong:reception"),
+    (r"收支总预算", "total"),
+    (r"(?<!财政拨款)(?:收入支出总计|收、?支总计)", "total"),
+    (r"财政拨款(?:收入支出总计|收、?支总计)", "fiscal_appropriation"),
+    (r"本年预算", "general_budget"),
+    (r"一般公共预算当年", "general_budget"),
+)
+_AMT_RE = re.compile(AMT)
+_SUBJECT_REACH = 36  # characters from a subject's words to its amount or change word
 
 
-def _yoy_subject(b: _Builder, pos: int, window: int = 260) -> tuple[str | None, Decimal | None]:
-    """The subject whose amount a yoy phrase at ``pos`` refers to: the last subject keyword before it."""
-    before = b.t.text[max(0, pos - window):pos]
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts; a sentence that opens with the change itself
+    ("收支总预算 564.25 万元。比 2025 年预算减少 20.28 万元") continues the one before."""
+    start = max(text.rfind(p, 0, pos) for p in "。；;") + 1
+    if start > 1 and not text[start:pos].strip():
+        start = max(text.rfind(p, 0, start - 1) for p in "。；;") + 1
+    return start
+
+
+def _yoy_subject(b: _Builder, start: int, at: int, end: int) -> tuple[str | None, Decimal | None]:
+    """The subject of the change phrase at ``at`` and its amount this year, both from the
+    sentence itself: the subject's words between the sentence start and ``end`` (where the
+    change word is), the amount
+    printed right before the change ("…预算 105.75 万元，比上年…") or, in a 决算's
+    "…收入支出总计 9859.38 万元。与 2023 年度相比，收入支出总计增加…", after the same words in
+    the sentence before. A change whose subject the sentence does not name is not read: its
+    amount and base would be guesses."""
+    text = b.t.text
+    amounts = list(_AMT_RE.finditer(text, start, at))
+    near = amounts[-1] if amounts and re.fullmatch(r"[^\d%]{0,6}", text[amounts[-1].end():at]) else None
     best = None
-    for word, subject in _YOY_SUBJECTS:
-        i = before.rfind(word)
-        if i != -1 and (best is None or i > best[0]):
-            best = (i, subject, word)
+    stop = near.start() if near else end
+    for words, subject in _YOY_SUBJECTS:
+        # close to its amount: a heading's words before an item's own name do not name the item
+        for m in re.compile(words).finditer(text, max(start, stop - _SUBJECT_REACH), stop):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), subject, words)
     if best is None:
         return None, None
-    m = re.search(AMT, before[best[0]:])
-    return best[1], _dec(m.group(1)) if m else None
+    if near:
+        return best[1], _dec(near.group(1))
+    back = max(0, start - 200)
+    said = list(re.finditer(best[2] + r"(?:为|是)?\s*" + AMT, text[back:end]))
+    return best[1], _dec(said[-1].group(1)) if said else None
+
+
+_REFERS_BACK = re.compile(r"(?:此|该|上述)(?:项|部分)")
+
+
+def _referred_subject(b: _Builder, start: int) -> tuple[str | None, Decimal | None]:
+    """"机关运行经费 22.79 万元。主要包括：…。此项支出比上年减少 1.5 万元": the subject and
+    amount that "此项" points back to, stated together in one of the two sentences before."""
+    text = b.t.text
+    back = _sentence_start(text, _sentence_start(text, max(0, start - 1)) - 1) if start > 1 else 0
+    best = None
+    for words, subject in _YOY_SUBJECTS:
+        for m in re.compile(words + r"[^。；;\d]{0,12}?" + AMT).finditer(text, back, start):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), subject, _dec(m.group(1)))
+    return (best[1], best[2]) if best else (None, None)
 
 
 def _yoy_claims(b: _Builder) -> None:
-    for m in _YOY_RE.finditer(b.t.text):
-        subject, amount = _yoy_subject(b, m.start())
+    text = b.t.text
+    for yoy_re in _YOY_RES:
+        for m in yoy_re.finditer(text):
+            start = _sentence_start(text, m.start())
+            subject, amount = _yoy_subject(b, start, m.start(), m.start("dir"))
+            if subject is None and _REFERS_BACK.search(text, start, m.start()):
+                subject, amount = _referred_subject(b, start)
+            if subject is None:
+                continue
+            prior = int(m.group("y")) if m.group("y") else (b.fy - 1 if b.fy else None)
+            sign = -1 if m.group("dir") == "减少" else 1
+            b.add(m, kind="yoy", subject=subject, amount_wan=amount, direction=m.group("dir"), prior_year=prior,
+                  delta_wan=sign * _dec(m.group("delta")),
+                  percent=sign * Decimal(m.group("pct")) if m.group("pct") else None)
+    for m in _FLAT_RE.finditer(text):
+        start = _sentence_start(text, m.start())
+        subject, amount = _yoy_subject(b, start, m.start(), m.end())
+        if subject is None and _REFERS_BACK.search(text, start, m.start()):
+            subject, amount = _referred_subject(b, start)
         if subject is None:
             continue
-        prior = int(m.group(2)) if m.group(2) else (b.fy - 1 if b.fy else None)
-        sign = -1 if m.group(3) == "减少" else 1
-        b.add(m, kind="yoy", subject=subject, amount_wan=amount, direction=m.group(3), prior_year=prior,
-              delta_wan=sign * _dec(m.group(4)), percent=sign * Decimal(m.group(5)))
-    for m in _FLAT_RE.finditer(b.t.text):
-        subject, amount = _yoy_subject(b, m.start(), window=60)
-        if subject is None:
-            continue
-        prior = int(m.group(2)) if m.group(2) else (b.fy - 1 if b.fy else None)
+        prior = int(m.group("y")) if m.group("y") else (b.fy - 1 if b.fy else None)
         b.add(m, kind="yoy", subject=subject, amount_wan=amount, direction="持平", prior_year=prior,
               delta_wan=Decimal(0))
 
 
+_COMPLETION_RE = re.compile(r"\s*[,，]\s*完成(?:年初)?预算的\s*" + PCT)
+
+
+def _completion(b: _Builder, m: re.Match, subject: str) -> None:
+    """A 决算's "支出决算为 46.21 万元，完成预算的 60.46%": the actual with the share of the
+    budget it quotes (D2 recomputes it from T7's 年初预算 columns)."""
+    mm = _COMPLETION_RE.match(b.t.text, m.end())
+    if mm:
+        b.add(m, kind="completion", subject=subject, amount_wan=_dec(m.group(1)), percent=Decimal(mm.group(1)))
+
+
 def _sangong_claims(b: _Builder) -> None:
-    # a budget's "三公经费预算数 X"; a 决算's "…预算为 X 万元，支出决算为 Y 万元" (the 决算 amount)
+    # a budget's "三公经费预算数 X"; a 决算's "…预算为 X 万元，支出决算为 Y 万元" or "…预算为 X 万元，
+    # 2024 年度支出决算为 Y 万元" (the 决算 amount)
     # "预算数为0，与2025年预算持平" (上海): a bare 0 needs no unit
     m = (b.first(r"“?三公”?经费(?:财政拨款)?预算数(?:为)?\s*(?:" + AMT + r"|(0)(?=[，,。；;]))")
-         or b.first(r"“?三公”?经费(?:财政拨款)?支出(?:年初)?预算为\s*[\d,.]+\s*万元[，,]\s*支出决算(?:数)?为\s*" + AMT))
+         or b.first(r"“?三公”?经费(?:财政拨款)?支出(?:年初)?预算为\s*[\d,.]+\s*万元[，,]\s*(?:\d{4}\s*年度?)?\s*支出决算(?:数)?为\s*"
+                   + AMT))
     if m:
         b.add(m, kind="amount", subject="sangong:total", amount_wan=_dec(m.group(1) or m.group(2)))
+        _completion(b, m, "sangong:total")
         end = m.end() + 600
-        spent = r"(?:用)?(?:支出决算(?:数)?(?:为)?)?\s*"
+        spent = r"(?:用)?(?:支出)?(?:决算(?:数)?)?(?:为)?\s*"  # 决算: "费支出决算为 X", "费决算为 X"
         items = [
             ("sangong:abroad", r"因公出国\(境\)费" + spent + AMT),
             ("sangong:vehicle", r"公务用车购置及运行(?:维护)?费" + spent + AMT),
@@ -182,6 +272,7 @@ def _sangong_claims(b: _Builder) -> None:
             mm = b.first(pattern, m.end(), end)
             if mm:
                 b.add(mm, kind="amount", subject=subject, amount_wan=_dec(mm.group(1)))
+                _completion(b, mm, subject)
     else:
         # "2024 年度无“三公”经费财政拨款支出" / "本年度没有财政拨款“三公”经费支出": the filing
         # states its 三公 total is nil (its 三公 table is printed empty). Only when no amount is
@@ -233,7 +324,7 @@ def staff_claims(pages: list[tuple[int, str]]) -> list[Claim]:
 # 年初预算 quoted in a 决算 narrative ("一般公共预算财政拨款支出年初预算为 X 万元"), for E3.
 _PLAN_SUBJECTS = (
     (r"一般公共预算财政拨款支出", "general_budget_expenditure"),  # T5-1 合计, carry-over included
-    (r"[“\"]?三公[”\"]?经费(?:支出)?", "sangong:total"),
+    (r"[“\"]?三公[”\"]?经费(?:财政拨款)?(?:支出)?", "sangong:total"),
     (r"因公出国[（(]境[)）]费(?:支出)?", "sangong:abroad"),
     (r"公务用车购置费", "sangong:vehicle_purchase"),
     (r"公务用车运行(?:维护)?费", "sangong:vehicle_operation"),
@@ -352,6 +443,33 @@ def _match_codes(items: list[tuple[str, Decimal | None]], rows: list[FuncRow], a
     return out
 
 
+# What a list prints before a classification name and is no part of it: ordinals (十、 二十一、
+# （一） (1) 1. 1、 1) and ①, which NFKC has turned into "1"), with any punctuation left over
+# from the sentence before.
+_ORDINAL_RE = re.compile(
+    r"^(?:[\s,，。:：;；、.．)）]+|[一二三四五六七八九十百]+[、.．]|[(（](?:[一二三四五六七八九十]+|\d+)[)）]"
+    r"|\d+(?:[、.．)）](?!\d)|(?=[\u4e00-\u9fff])))+")
+_INNER_ORDINAL_RE = re.compile(r"[一二三四五六七八九十百]+、|[(（][一二三四五六七八九十]+[)）]")
+# The level words around a name: "一般公共服务（类）政府办公厅（室）及相关机构事务（款）行政运行（项）".
+_LEVEL_RE = re.compile(r"[(（]\s*([类款项])\s*[)）]")
+
+
+def plain_name(label: str, level: str = "") -> str:
+    """The name a person reads in a narrative item: "十、教育支出" is "教育支出"; of
+    "一般公共服务（类）…事务（款）行政运行（项）" the 款 is "…事务" and the 项 "行政运行"."""
+    text = unicodedata.normalize("NFKC", label).strip()
+    marks = list(_LEVEL_RE.finditer(text))
+    own = next((i for i, m in enumerate(marks) if m.group(1) == level), None)
+    if own is not None:  # the words between the level word before and this level's own
+        text = text[(marks[own - 1].end() if own else 0):marks[own].start()]
+    elif marks:
+        text = _LEVEL_RE.sub("", text)
+    # a heading run into the item ("第四部分名词解释九、一般公共服务支出"): the name follows the ordinal
+    text = _INNER_ORDINAL_RE.split(text)[-1] or text
+    name = _ORDINAL_RE.sub("", text).strip()
+    return name or text
+
+
 def _plain(name: str) -> str:
     return re.sub(r"[()（）]", "", unicodedata.normalize("NFKC", name))
 
@@ -371,7 +489,7 @@ def _name_claims(b: _Builder, facts: list[Fact]) -> None:
     item_re = re.compile(r"(?:\(\d+\)\s*)?(" + NAME + r"{2,40}?)\s*" + AMT)
 
     def emit(m_start: int, m_end: int, code: str, name: str, level: str, amount: Decimal | None) -> None:
-        name = re.sub(r"^[\d、.,，:：;；\s]+", "", name)  # list numbering before the name
+        name = plain_name(name, level)
         fake = re.compile(".").match(b.t.text, m_start)
         b.add(fake, kind="item_name", subject=f"func:{code}", label=name, level=level, amount_wan=amount)
         if amount is not None and level == "项":

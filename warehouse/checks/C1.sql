@@ -13,14 +13,32 @@
 --    T1's 一般公共预算 income. A quote that agrees with any reading passes; otherwise it is
 --    compared with the primary reading (the subject's own cell).
 WITH quoted AS (
-    SELECT * FROM claim_ranked
+    SELECT * FROM claim_ranked q
     WHERE kind IN ('amount', 'share', 'yoy') AND amount_wan IS NOT NULL
       AND subject NOT LIKE 'sangong:%' AND subject NOT IN ('admin_operating', 'sangong_scope') AND subject NOT LIKE 'procurement:%'
+      -- 同比句、占比句重复本年数时与金额句是同一陈述，只核对一次
+      -- a change or share sentence repeating an amount sentence's figure is one statement, checked once
+      AND NOT (kind <> 'amount' AND EXISTS (
+          SELECT 1 FROM claim a WHERE a.filing_id = q.filing_id AND a.kind = 'amount'
+                                  AND a.subject = q.subject AND a.amount_wan = q.amount_wan))
 ),
 reading AS (
     SELECT filing_id, subject, amount_wan, half_unit, ev, 0 AS alt FROM subject_value
     UNION ALL
     SELECT filing_id, 'general_budget', amount_wan, half_unit, ev, 1 FROM subject_value WHERE subject = 'general_budget_expenditure'
+    UNION ALL
+    -- 决算：收入支出总计、财政拨款收入支出总计印在表1、表4 的“决算数”列
+    -- a 决算 prints 收入支出总计 and 财政拨款收入支出总计 in T1's and T4's 决算数 column
+    SELECT filing_id, CASE table_kind WHEN 'T1' THEN 'total' ELSE 'fiscal_appropriation' END,
+           amount_wan, half_unit, ev, 0
+    FROM cell WHERE table_kind IN ('T1', 'T4') AND row_code = 'income_total' AND column_label = '决算数'
+    UNION ALL
+    -- 在“财政拨款收支总表的说明”中按类列举的金额是表4（或表1）中该类的金额，含上年结转
+    -- per-class amounts listed where the narrative explains T4 (or T1) are that table's class rows,
+    -- carry-over included
+    SELECT filing_id, 'func:' || row_code, amount_wan, half_unit, ev, 1 FROM cell
+    WHERE table_kind IN ('T1', 'T4') AND regexp_matches(row_code, '^[0-9]{3}$')
+      AND column_label IN ('预算数', '合计', '决算数', '决算数/合计')
     UNION ALL
     SELECT filing_id, 'func:' || row_code, amount_wan, half_unit, ev, 1 FROM cell
     WHERE ((table_kind = 'T5-1' AND column_label IN ('基本支出/小计', '项目支出'))

@@ -1,9 +1,11 @@
 -- D1 同比增减自洽：增减额 = 本年 − 上年；增减率 = 增减额 ÷ 上年（容差 0.5 个百分点）；
 --    “增加/减少”与增减额的正负一致；上年为零时不应给出百分比；“持平”仅当增减额为零。
 --    上年数由说明自身推出（本年 − 增减额）；与上年文件的核对属 E1。
+--    “增加 0 万元（增长 0%）”即未变，按“持平”读，不算用词错误，也不算以零为基数给出增减率。
 -- D1 Year-on-year: % = Δ / last year (0.5 points); the word matches the sign; no % from a zero
 --    base; 持平 only when Δ = 0. Last year = this year − Δ as quoted (E1 checks it against
---    last year's filing).
+--    last year's filing). "增加 0 万元, 增长 0%" says nothing changed: read as 持平, neither a
+--    wrong word nor a percentage from a zero base.
 WITH y AS (
     SELECT c.filing_id, c.subject || CASE WHEN c.nth > 1 THEN '#' || c.nth ELSE '' END AS subject,
            coalesce(c.amount_wan, v.amount_wan) AS this_year, c.delta_wan AS delta, c.percent, c.direction,
@@ -24,8 +26,10 @@ problems AS (
             CASE WHEN direction = '增加' AND delta < 0 THEN '称“增加”但增减额为负' END,
             CASE WHEN direction = '减少' AND delta > 0 THEN '称“减少”但增减额为正' END,
             CASE WHEN direction = '持平' AND delta <> 0 THEN '称“持平”但增减额为 ' || fmt_wan(delta) || ' 万元' END,
-            CASE WHEN direction <> '持平' AND delta = 0 THEN '增减额为零却称“' || direction || '”' END,
-            CASE WHEN percent IS NOT NULL AND last_year = 0 THEN '上年为零，不应给出增减率' END,
+            CASE WHEN direction <> '持平' AND delta = 0 AND coalesce(percent, 0) <> 0
+                 THEN '增减额为零却称“' || direction || '”' END,
+            CASE WHEN percent IS NOT NULL AND last_year = 0 AND NOT (delta = 0 AND percent = 0)
+                 THEN '上年为零，不应给出增减率' END,
             CASE WHEN percent IS NOT NULL AND pct_calc IS NOT NULL AND abs(abs(percent) - pct_calc) > pct_tolerance()
                  THEN '增减率应为 ' || CAST(round(pct_calc, 2) AS VARCHAR) || '%，说明为 ' || CAST(CAST(abs(percent) AS DOUBLE) AS VARCHAR) || '%' END
         ], lambda x: x IS NOT NULL) AS issues
