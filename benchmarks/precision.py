@@ -118,12 +118,15 @@ def _pages(evidence: str | None) -> str:
     return ",".join(str(p) for p in sorted(found))
 
 
-def measure(corpus: Path, cache_dir: Path, workers: int = 2, timeout: float = 300):
+def measure(corpus: Path, cache_dir: Path, workers: int = 2, timeout: float = 300, db: Path | None = None):
     """(connection, failing findings with their file path) over the whole corpus."""
     rows = read_index(corpus)
     extractions, _, _, _ = extract_all(rows, corpus, cache_dir, workers, "extract", timeout)
-    tmp = Path(tempfile.mkdtemp(prefix="bw-precision-"))
-    con, _ = load_and_check(rows, extractions, tmp / "corpus.duckdb")
+    if db is None:
+        db = Path(tempfile.mkdtemp(prefix="bw-precision-")) / "corpus.duckdb"
+    elif db.exists():
+        db.unlink()
+    con, _ = load_and_check(rows, extractions, db)
     path_of = {r["sha256"]: r["path"] for r in rows}
     findings = failing_findings(con)
     for f in findings:
@@ -156,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="extraction cache (default: a fresh temporary folder: every file is parsed)")
     ap.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--db", type=Path, default=None, help="keep the warehouse at this path (replaced) to query it after")
     ap.add_argument("--list", action="store_true", help="print every failing finding")
     ap.add_argument("--write-missing", action="store_true", help="append unlabelled findings with verdict '?'")
     args = ap.parse_args(argv)
@@ -164,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no INDEX.tsv under {corpus}", file=sys.stderr)
         return 2
     cache_dir = args.cache_dir or Path(tempfile.mkdtemp(prefix="bw-precision-cache-"))
-    con, findings = measure(corpus, cache_dir, args.workers)
+    con, findings = measure(corpus, cache_dir, args.workers, db=args.db)
     labels = read_labels(args.labels)
 
     if args.list:

@@ -202,3 +202,13 @@ CREATE TABLE IF NOT EXISTS template_order (
     ord        INTEGER NOT NULL,
     PRIMARY KEY (template, variant, table_kind)
 );
+
+-- Narrative parts each template family requires (F3), from warehouse/template_sections.yaml;
+-- template 'national' is the 财预〔2016〕143号 minimum for a family not listed.
+CREATE TABLE IF NOT EXISTS template_section (
+    template  VARCHAR NOT NULL,
+    subject   VARCHAR NOT NULL,
+    ord       INTEGER NOT NULL,
+    car_split BOOLEAN NOT NULL,
+    PRIMARY KEY (template, subject)
+);
