@@ -62,6 +62,7 @@ def rules_version() -> str:
     h.update((HERE / "policy.sql").read_bytes())
     h.update((HERE / "template_orders.yaml").read_bytes())
     h.update((HERE / "template_sections.yaml").read_bytes())
+    h.update((HERE / "read_gate.sql").read_bytes())
     for rule_id, p in check_files().items():
         h.update(rule_id.encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:12]

@@ -336,6 +336,9 @@ def _tables_arrow(fid: str, x: Extraction) -> pa.Table:
         "n_facts": pa.array([i.n_facts for i in t], pa.int32()),
         "note": pa.array([i.note for i in t], pa.string()),
         "sha256": pa.array([x.sha256] * len(t), pa.string()),
+        "read_method": pa.array([getattr(i, "read_method", "") for i in t], pa.string()),
+        "self_check": pa.array([getattr(i, "self_check", "") for i in t], pa.string()),
+        "self_check_detail": pa.array([getattr(i, "self_check_detail", "") for i in t], pa.string()),
     })
 
 
@@ -356,6 +359,8 @@ def _facts_arrow(fid: str, x: Extraction, base: int = 0) -> pa.Table:
         "bbox": pa.array([list(i.bbox) if i.bbox else None for i in f], pa.list_(pa.float64())),
         "ocr": pa.array([bool(getattr(i, "ocr", False)) for i in f], pa.bool_()),
         "sha256": pa.array([x.sha256] * len(f), pa.string()),
+        "read_method": pa.array([getattr(i, "read_method", "") for i in f], pa.string()),
+        "table_check": pa.array([getattr(i, "table_check", "") for i in f], pa.string()),
     })
 
 

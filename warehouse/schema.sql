@@ -212,3 +212,26 @@ CREATE TABLE IF NOT EXISTS template_section (
     car_split BOOLEAN NOT NULL,
     PRIMARY KEY (template, subject)
 );
+
+-- How each table and cell was read (issue 13): 'profile:<id>' or 'generic', and whether the
+-- table passed its own sums before its facts were emitted ('pass', 'fail', 'unchecked'; ''
+-- in extractions older than the self-check).
+ALTER TABLE fact ADD COLUMN IF NOT EXISTS read_method VARCHAR;
+ALTER TABLE fact ADD COLUMN IF NOT EXISTS table_check VARCHAR;
+ALTER TABLE filing_table ADD COLUMN IF NOT EXISTS read_method VARCHAR;
+ALTER TABLE filing_table ADD COLUMN IF NOT EXISTS self_check VARCHAR;
+ALTER TABLE filing_table ADD COLUMN IF NOT EXISTS self_check_detail VARCHAR;
+
+-- Tables the read gate judged misread in the last check run of their filing (warehouse/
+-- read_gate.sql): the rules on them say insufficient_data, the document goes to 需人工核对.
+-- decided_by: 'self_check' (the extraction's own sums failed) or 'identities' (the
+-- within-table rules failed across many rows with unrelated differences).
+CREATE TABLE IF NOT EXISTS table_gate (
+    filing_id  VARCHAR NOT NULL,
+    table_kind VARCHAR NOT NULL,
+    decided_by VARCHAR NOT NULL,
+    reason     VARCHAR NOT NULL,
+    n_failed   INTEGER,
+    n_checked  INTEGER,
+    PRIMARY KEY (filing_id, table_kind)
+);
