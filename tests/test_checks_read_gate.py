@@ -142,3 +142,48 @@ def test_how_a_table_was_read_is_loaded():
         ("generic", "pass")]
     # extractions older than the self-check load as '' (not checked), never as a verdict
     assert con.execute("SELECT DISTINCT self_check FROM table_reads WHERE table_kind = 'T1'").fetchall() == [("",)]
+
+
+# --- 需人工核对 in the run summary, the digest and the report ------------------------------
+
+@pytest.fixture(scope="module")
+def misread():
+    con = checked(with_t3(SEED_X, columns=SWAPPED))
+    yield con
+    con.close()
+
+
+REASON = "表3 支出预算总表：23 项表内恒等关系中 8 项不成立，差额各不相同（5 种），疑为读错行或列"
+
+
+def test_the_summary_lists_the_document_for_review(misread):
+    from flows.summary import summarize
+
+    text = summarize(misread)
+    assert "需人工核对：1 份文件的表格读取未通过自检，相关核对记为无法核对、未告警：" in text
+    assert f"  硚口区城市运行管理中心 2026 预算：{REASON}" in text
+
+
+def test_the_digest_lists_the_document_for_review_apart_from_the_findings(misread):
+    from flows.alerts.digest import compose, review_needed
+
+    fid = misread.execute("SELECT filing_id FROM filings").fetchone()[0]
+    review = review_needed(misread, [fid])
+    assert [(r["filing_id"], r["tables"]) for r in review] == [(fid, ["T3"])]
+    digest = compose([], [], "high", review=review)
+    assert digest.title == "budgetwatch 预算公开核对：1 份文件需人工核对"
+    assert f"- [硚口区城市运行管理中心 2026 年部门预算]({SEED_SOURCE['source_url']})：{REASON}" in digest.body.splitlines()
+    assert digest.n_items == 1 and digest.findings == []
+    assert review_needed(misread, []) == []
+
+
+def test_the_report_lists_the_document_for_review(misread, tmp_path):
+    from flows.report import write_report
+
+    db = tmp_path / "w.duckdb"
+    misread.execute(f"ATTACH '{db}' AS out")
+    misread.execute("COPY FROM DATABASE memory TO out")
+    misread.execute("DETACH out")
+    html = write_report(db, tmp_path / "site").read_text(encoding="utf-8")
+    assert '<h2 id="review">需人工核对（1 份）</h2>' in html
+    assert REASON in html

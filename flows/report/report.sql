@@ -79,3 +79,10 @@ ORDER BY filing_id, table_kind, page, top, x0;
 
 -- name: documents
 SELECT * FROM documents ORDER BY fetched_at DESC NULLS LAST;
+
+-- name: review_needed
+-- 需人工核对：表格读取未通过自检的文件（相关核对为“无法核对”，不计入未通过）。
+-- Filings with a misread table (view review_needed): listed for a person, never as failures.
+SELECT r.filing_id, r.department, r.fiscal_year, r.kind, f.unit_scope, r.tables, r.reason, f.source_url
+FROM review_needed r JOIN filings f USING (filing_id)
+ORDER BY r.department, r.fiscal_year, r.filing_id;
