@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.precision import DEFAULT_LABELS, LABEL_FIELDS, VERDICTS, measure, read_labels
-from corpus import CORPUS
+from tests.corpus import CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
 
