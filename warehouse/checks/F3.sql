@@ -22,8 +22,25 @@ req AS (
     JOIN template_section t ON t.template = y.family JOIN names n USING (subject)
     WHERE t.subject <> 'section:staff' OR y.kind = '预算'
 ),
-s AS (SELECT filing_id, subject, arg_min(ev, nth) AS ev FROM claim_ranked WHERE kind = 'section' GROUP BY ALL),
-has AS (SELECT DISTINCT filing_id FROM s),
+-- A part is there when its heading is found, or when the narrative states what that part states
+-- (a 收支增减 sentence, the 三公 or 机关运行经费 or 政府采购 figures, the staff numbers): a heading the
+-- reader did not recognise (上海's unnumbered titles) does not make the part missing.
+content(kind, subject_like, section) AS (VALUES
+    ('yoy', 'total', 'section:changes'), ('yoy', 'general_budget', 'section:changes'),
+    ('yoy', 'income_total', 'section:changes'), ('yoy', 'expenditure_total', 'section:changes'),
+    ('amount', 'sangong:%', 'section:sangong'), ('amount', 'admin_operating', 'section:admin_operating'),
+    ('yoy', 'admin_operating', 'section:admin_operating'), ('amount', 'procurement:%', 'section:procurement'),
+    ('count', 'staff:%', 'section:staff')
+),
+s AS (
+    SELECT filing_id, subject, arg_min(ev, nth) AS ev FROM (
+        SELECT filing_id, subject, ev, nth FROM claim_ranked WHERE kind = 'section'
+        UNION ALL
+        SELECT c.filing_id, t.section, c.ev, c.nth + 1000000 FROM claim_ranked c
+        JOIN content t ON c.kind = t.kind AND c.subject LIKE t.subject_like
+    ) GROUP BY ALL
+),
+has AS (SELECT DISTINCT filing_id FROM claim WHERE kind = 'section'),
 car AS (SELECT DISTINCT filing_id FROM claim WHERE kind = 'amount' AND subject IN ('sangong:vehicle_purchase', 'sangong:vehicle_operation')),
 judged AS (
     SELECT r.*, s.ev, s.subject IS NOT NULL AS present,
