@@ -147,7 +147,8 @@ def load_check_publish(db: str, docs: list[Document], extractions: dict, urls: l
     """Load and check; write the run's digest to the outbox in the same session, then publish."""
 
     def write_digest(con, delta: dict) -> dict:
-        digest = compose(delta["new_findings"], delta["new_unreadable"], min_severity, report)
+        digest = compose(delta["new_findings"], delta["new_unreadable"], min_severity, report,
+                         review=delta.get("review_needed"))
         queued = enqueue(con, digest, urls) if digest else 0
         out = {"digest": None if digest is None else {"digest_id": digest.digest_id, "title": digest.title,
                                                       "body": digest.body, "n_items": digest.n_items},

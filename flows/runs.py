@@ -34,6 +34,7 @@ def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_check
     writes its alert digest to the outbox there, so a digest is published with its findings).
     """
     from flows.alerts import new_findings, new_unreadable
+    from flows.alerts.digest import review_needed
     from warehouse.crawls import load_crawl_reports
 
     since = utcnow()
@@ -62,6 +63,7 @@ def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_check
             "new_filings": new_filings,
             "new_findings": new_findings(con, since),
             "new_unreadable": new_unreadable(con, known_docs),
+            "review_needed": review_needed(con, filing_ids),
             "load_errors": load_errors,
         }
         if on_checked:

@@ -37,10 +37,25 @@ def summarize(con, db_path: Path | None = None, run: dict | None = None) -> str:
             lines.append(f"  {rule}: {n} 项（{depts}）")
     else:
         lines.append("未发现不一致。")
+    lines += review_lines(con)
     if db_path is not None:
         lines.append(f"数据库：{Path(db_path).resolve()}")
-        lines.append(f"查询示例：budgetwatch sql \"SELECT rule_id, message FROM findings WHERE outcome = 'fail'\"")
+        lines.append("查询示例：budgetwatch sql \"SELECT rule_id, message FROM findings WHERE outcome = 'fail'\"")
     return "\n".join(lines)
+
+
+def review_lines(con, limit: int = 10) -> list[str]:
+    """需人工核对: filings whose tables were misread; their rules said insufficient_data, not fail."""
+    rows = con.execute("SELECT department, fiscal_year, kind, reason FROM review_needed "
+                       "ORDER BY department, fiscal_year, filing_id").fetchall()
+    if not rows:
+        return []
+    lines = [f"需人工核对：{len(rows)} 份文件的表格读取未通过自检，相关核对记为无法核对、未告警："]
+    for dept, year, kind, reason in rows[:limit]:
+        lines.append(f"  {dept or '（未识别部门）'} {year or ''} {kind or ''}：{reason}")
+    if len(rows) > limit:
+        lines.append(f"  ……另有 {len(rows) - limit} 份：budgetwatch sql \"SELECT * FROM review_needed\"")
+    return lines
 
 
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}

@@ -61,6 +61,8 @@ def rules_version() -> str:
     h = hashlib.sha256((HERE / "rules.yaml").read_bytes())
     h.update((HERE / "policy.sql").read_bytes())
     h.update((HERE / "template_orders.yaml").read_bytes())
+    h.update((HERE / "template_sections.yaml").read_bytes())
+    h.update((HERE / "read_gate.sql").read_bytes())
     for rule_id, p in check_files().items():
         h.update(rule_id.encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:12]
@@ -100,6 +102,16 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
             orders += [(template, v, kind, i) for i, kind in enumerate(kinds)]
     if orders:
         con.executemany("INSERT INTO template_order VALUES (?, ?, ?, ?)", orders)
+    con.execute("DELETE FROM template_section")
+    sections = [(t, f"section:{s}", i, bool(req.get("car_split")))
+                for t, req in template_sections().items() for i, s in enumerate(req.get("sections") or [])]
+    if sections:
+        con.executemany("INSERT INTO template_section VALUES (?, ?, ?, ?)", sections)
+
+
+def template_sections() -> dict[str, dict]:
+    """Narrative parts each template family requires; 'national' for the families not listed (F3)."""
+    return yaml.safe_load((HERE / "template_sections.yaml").read_text(encoding="utf-8")) or {}
 
 
 def template_orders() -> dict[str, list[list[str]]]:

@@ -131,7 +131,8 @@ def _insert_document(con, x: Extraction, now: datetime, source: dict, keep: dict
     key = filing_key_for(x)
     role = _role(x)
     if key == fid:
-        key = _key_by_source_url(con, source) or (_key_by_name(con, x) if role == "narrative" else None) or key
+        key = (_key_by_source_url(con, source)
+               or ((_key_by_name(con, x) or _key_by_totals(con, x)) if role == "narrative" else None) or key)
     if keep is None:
         partner = _partner(con, key, role)
         if partner is not None:
@@ -221,6 +222,9 @@ def _absorb_narratives(con, fid: str, x: Extraction) -> None:
     filing of its own until now) becomes part of this one."""
     params = _department_params(x)
     if params is None:
+        old = _narrative_by_totals(con, x)
+        if old is not None:
+            _merge_into(con, fid, old)
         return
     if not x.meta.department_code:
         if not x.meta.region_code:
@@ -239,9 +243,16 @@ def _absorb_narratives(con, fid: str, x: Extraction) -> None:
               AND EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id)
               AND NOT EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id AND d.role <> 'narrative')""",
         params).fetchall()]
+    if not orphans:  # the narrative may name the department otherwise: its figures decide
+        old = _narrative_by_totals(con, x)
+        orphans = [old] if old else []
     if len(orphans) != 1:  # none, or ambiguous: leave them apart
         return
-    (old,) = orphans
+    _merge_into(con, fid, orphans[0])
+
+
+def _merge_into(con, fid: str, old: str) -> None:
+    """The narrative-only filing ``old`` becomes part of the tables filing ``fid``."""
     for table in ("fact", "claim"):
         base = con.execute(f"SELECT coalesce(max(seq) + 1, 0) FROM {table} WHERE filing_id = ?", [fid]).fetchall()[0][0]
         con.execute(f"INSERT INTO {table} SELECT * REPLACE (? AS filing_id, seq + ? AS seq) FROM {table} WHERE filing_id = ?",
@@ -254,6 +265,106 @@ def _absorb_narratives(con, fid: str, x: Extraction) -> None:
     con.execute("DELETE FROM finding WHERE filing_id = ?", [old])
     con.execute("DELETE FROM filing WHERE filing_id = ?", [old])
     log.info("merged the narrative-only filing %s into %s", old, fid)
+
+
+# Two halves of one filing carry the same figures: the 情况说明 quotes the 收支总表's 收入总计 and
+# 支出总计. A narrative-only document whose name differs from its tables' (省检察院 / 江苏省人民检察院,
+# or no name at all) joins the one tables-only filing of the same year and kind (and region,
+# where both know it) whose 收支总表 prints every total it quotes: pairing by content, for any city.
+_TOTAL_SUBJECTS = ("income_total", "expenditure_total")
+# (claim kind, subject) -> the 收支总表 row it quotes; 收支总预算 ('total') is 收入总计 = 支出总计
+_CLAIM_TOTALS = {("amount", "income_total"): "income_total", ("amount", "expenditure_total"): "expenditure_total",
+                 ("amount", "total"): "income_total", ("yoy", "total"): "income_total"}
+
+
+def _quoted(claims) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for kind, subject, amount in claims:
+        row = _CLAIM_TOTALS.get((kind, subject))
+        if row and amount is not None:
+            out.setdefault(row, _dec(amount))
+    return out
+
+
+def _quoted_totals(x: Extraction) -> dict[str, Decimal]:
+    return _quoted((c.kind, c.subject, c.amount_wan) for c in x.claims)
+
+
+def _printed_totals(x: Extraction) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for f in x.facts:
+        if f.table_kind == "T1" and f.row_code in _TOTAL_SUBJECTS and f.amount_wan is not None:
+            out.setdefault(f.row_code, _dec(f.amount_wan))
+    return out
+
+
+# Totals agree when they round to the same 0.01 万元 (a narrative quotes 万元 at 2 decimals).
+_SAME_TOTAL_SQL = "round(t.amount_wan, 2) = round(CAST(? AS DECIMAL(20, 6)), 2)"
+
+
+def _same_department(a: str | None, b: str | None) -> bool:
+    """A missing name, or one written as an abbreviation of the other: its characters in order
+    (省检察院 in 江苏省人民检察院). Another department's name never is (审计局 / 城市运行管理中心)."""
+    if not a or not b:
+        return True
+    a, b = unicodedata.normalize("NFKC", a), unicodedata.normalize("NFKC", b)
+    short, long_ = sorted((a, b), key=len)
+    rest = iter(long_)
+    return all(ch in rest for ch in short)
+
+
+def _may_pair(m, row) -> bool:
+    """Identity parts of the two halves that do not contradict each other; at least one knows the
+    place, so two documents that both lack it never meet on their figures alone."""
+    region, scope, department = row
+    if (m.region_code and region and m.region_code != region) or not (m.region_code or region):
+        return False
+    if m.unit_scope and scope and m.unit_scope != scope:
+        return False
+    return _same_department(m.department, department)
+
+
+def _key_by_totals(con, x: Extraction) -> str | None:
+    m = x.meta
+    quoted = _quoted_totals(x)
+    if not (quoted and m.fiscal_year and m.kind):
+        return None
+    conds = " AND ".join(
+        f"EXISTS (SELECT 1 FROM fact t WHERE t.filing_id = f.filing_id AND t.table_kind = 'T1' "
+        f"AND t.row_code = '{row}' AND {_SAME_TOTAL_SQL})" for row in quoted)
+    rows = con.execute(
+        f"""SELECT DISTINCT f.filing_key, f.region_code, f.unit_scope, f.department FROM filing f
+            WHERE f.is_current AND f.fiscal_year = ? AND f.kind = ?
+              AND EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id) AND {_TABLES_ONLY_SQL}
+              AND {conds}""",
+        [m.fiscal_year, m.kind, *quoted.values()]).fetchall()
+    keys = {r[0] for r in rows if _may_pair(m, r[1:])}
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _narrative_by_totals(con, x: Extraction) -> str | None:
+    """The one narrative-only filing without an identity whose quoted totals this tables document prints."""
+    m = x.meta
+    printed = _printed_totals(x)
+    if not (printed and m.fiscal_year and m.kind):
+        return None
+    rows = con.execute(
+        """SELECT f.filing_id, f.region_code, f.unit_scope, f.department,
+                  list([c.kind, c.subject, CAST(c.amount_wan AS VARCHAR)]) FROM filing f
+           JOIN claim c ON c.filing_id = f.filing_id AND c.kind IN ('amount', 'yoy')
+                       AND c.subject IN ('income_total', 'expenditure_total', 'total') AND c.amount_wan IS NOT NULL
+           WHERE f.is_current AND f.filing_key = f.filing_id AND f.fiscal_year = ? AND f.kind = ?
+             AND NOT EXISTS (SELECT 1 FROM filing_doc d WHERE d.filing_id = f.filing_id AND d.role <> 'narrative')
+           GROUP BY ALL""",
+        [m.fiscal_year, m.kind]).fetchall()
+    q2 = lambda v: Decimal(v).quantize(Decimal("0.01"))  # noqa: E731
+    hits = []
+    for fid, region, scope, department, claims in rows:
+        quoted = _quoted((k, sub, Decimal(a)) for k, sub, a in claims)
+        if (quoted and all(row in printed and q2(a) == q2(printed[row]) for row, a in quoted.items())
+                and _may_pair(m, (region, scope, department))):
+            hits.append(fid)
+    return hits[0] if len(hits) == 1 else None
 
 
 def _key_by_source_url(con, source: dict) -> str | None:
@@ -336,6 +447,9 @@ def _tables_arrow(fid: str, x: Extraction) -> pa.Table:
         "n_facts": pa.array([i.n_facts for i in t], pa.int32()),
         "note": pa.array([i.note for i in t], pa.string()),
         "sha256": pa.array([x.sha256] * len(t), pa.string()),
+        "read_method": pa.array([getattr(i, "read_method", "") for i in t], pa.string()),
+        "self_check": pa.array([getattr(i, "self_check", "") for i in t], pa.string()),
+        "self_check_detail": pa.array([getattr(i, "self_check_detail", "") for i in t], pa.string()),
     })
 
 
@@ -356,6 +470,8 @@ def _facts_arrow(fid: str, x: Extraction, base: int = 0) -> pa.Table:
         "bbox": pa.array([list(i.bbox) if i.bbox else None for i in f], pa.list_(pa.float64())),
         "ocr": pa.array([bool(getattr(i, "ocr", False)) for i in f], pa.bool_()),
         "sha256": pa.array([x.sha256] * len(f), pa.string()),
+        "read_method": pa.array([getattr(i, "read_method", "") for i in f], pa.string()),
+        "table_check": pa.array([getattr(i, "table_check", "") for i in f], pa.string()),
     })
 
 

@@ -71,6 +71,10 @@ WITH g AS (
 o AS (
     SELECT *, CASE WHEN NOT inputs_ok THEN 'insufficient_data'
                    WHEN total_printed IS NULL AND n_terms = 0 THEN 'not_applicable'
+                   -- a blank 合计 is "not printed", never 0: filled parts against it prove nothing
+                   WHEN total_printed IS NULL THEN 'insufficient_data'
+                   -- and the other way round: a printed 合计 against parts that are all blank
+                   WHEN n_terms = 0 AND NOT missing_required THEN 'insufficient_data'
                    WHEN missing_required THEN 'insufficient_data'
                    ELSE tolerance_outcome(actual - expected, tol) END AS outcome
     FROM g
@@ -84,6 +88,8 @@ SELECT filing_id, rule_id, subject, outcome,
                 || ' 万元，相差 ' || fmt_wan(abs(actual - expected)) || ' 万元，超出四舍五入容差 ' || fmt_wan(tol) || ' 万元。'
            WHEN 'not_applicable' THEN '两侧均未填列金额，无需核对。'
            ELSE CASE WHEN NOT inputs_ok THEN '所需表格未能提取，无法核对。'
+                     WHEN total_printed IS NULL THEN lhs_zh || '未填列（空白不等于 0），' || rhs_zh || ' ' || fmt_wan(actual) || ' 万元，无法核对。'
+                     WHEN n_terms = 0 AND NOT missing_required THEN lhs_zh || ' ' || fmt_wan(total_printed) || ' 万元，' || rhs_zh || '的各项均未填列（空白不等于 0），无法核对。'
                      ELSE '有一侧金额未填列或未能提取，无法核对。' END
        END AS message,
        CAST(CASE WHEN outcome IN ('pass', 'fail') THEN expected ELSE total_printed END AS DECIMAL(20, 6)) AS expected,

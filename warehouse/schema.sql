@@ -225,3 +225,36 @@ CREATE TABLE IF NOT EXISTS finding_reviews (
     source      VARCHAR,             -- cli | xlsx:<file name> | auto
     CHECK (status IN ('待核', '已核实', '已说明', '误报', '已更正'))
 );
+
+-- Narrative parts each template family requires (F3), from warehouse/template_sections.yaml;
+-- template 'national' is the 财预〔2016〕143号 minimum for a family not listed.
+CREATE TABLE IF NOT EXISTS template_section (
+    template  VARCHAR NOT NULL,
+    subject   VARCHAR NOT NULL,
+    ord       INTEGER NOT NULL,
+    car_split BOOLEAN NOT NULL,
+    PRIMARY KEY (template, subject)
+);
+
+-- How each table and cell was read (issue 13): 'profile:<id>' or 'generic', and whether the
+-- table passed its own sums before its facts were emitted ('pass', 'fail', 'unchecked'; ''
+-- in extractions older than the self-check).
+ALTER TABLE fact ADD COLUMN IF NOT EXISTS read_method VARCHAR;
+ALTER TABLE fact ADD COLUMN IF NOT EXISTS table_check VARCHAR;
+ALTER TABLE filing_table ADD COLUMN IF NOT EXISTS read_method VARCHAR;
+ALTER TABLE filing_table ADD COLUMN IF NOT EXISTS self_check VARCHAR;
+ALTER TABLE filing_table ADD COLUMN IF NOT EXISTS self_check_detail VARCHAR;
+
+-- Tables the read gate judged misread in the last check run of their filing (warehouse/
+-- read_gate.sql): the rules on them say insufficient_data, the document goes to 需人工核对.
+-- decided_by: 'self_check' (the extraction's own sums failed) or 'identities' (the
+-- within-table rules failed across many rows with unrelated differences).
+CREATE TABLE IF NOT EXISTS table_gate (
+    filing_id  VARCHAR NOT NULL,
+    table_kind VARCHAR NOT NULL,
+    decided_by VARCHAR NOT NULL,
+    reason     VARCHAR NOT NULL,
+    n_failed   INTEGER,
+    n_checked  INTEGER,
+    PRIMARY KEY (filing_id, table_kind)
+);

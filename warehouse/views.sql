@@ -60,8 +60,33 @@ SELECT * FROM filing_versions WHERE is_current;
 CREATE OR REPLACE VIEW facts_all_versions AS
 SELECT filing_id, table_kind, row_code, row_label, column_label, amount_wan,
        printed_value, printed_unit, page, bbox,
-       sha256  -- appended: the document the cell was read from (a filing may have two)
+       sha256,  -- appended: the document the cell was read from (a filing may have two)
+       read_method, table_check  -- appended (issue 13): how the cell's table was read, its self-check
 FROM fact;
+
+-- How each table of a filing was read and whether it passed its own sums (issue 13), with the
+-- read gate's verdict of the last check run (misread: its rules said insufficient_data).
+CREATE OR REPLACE VIEW table_reads AS
+SELECT t.filing_id, t.sha256, t.table_kind, t.title, t.pages, coalesce(t.read_method, '') AS read_method,
+       coalesce(t.self_check, '') AS self_check, coalesce(t.self_check_detail, '') AS self_check_detail,
+       g.filing_id IS NOT NULL AS misread, g.reason AS misread_reason
+FROM filing_table t
+LEFT JOIN table_gate g ON g.filing_id = t.filing_id AND g.table_kind = t.table_kind
+WHERE t.filing_id IN (SELECT filing_id FROM filing WHERE is_current);
+
+-- Documents a person must look at before their findings mean anything (需人工核对): a table of
+-- theirs was misread, so its rules could not judge the office.
+CREATE OR REPLACE VIEW review_needed AS
+WITH g AS (
+    SELECT filing_id, list(table_kind ORDER BY table_kind) AS tables,
+           string_agg(reason, '；' ORDER BY table_kind) AS reason
+    FROM table_gate GROUP BY filing_id
+)
+SELECT f.filing_id, f.department, f.fiscal_year, f.kind, f.template,
+       (SELECT list(d.sha256 ORDER BY d.sha256) FROM filing_doc d WHERE d.filing_id = f.filing_id) AS sha256s,
+       g.tables, g.reason
+FROM g JOIN filing f USING (filing_id)
+WHERE f.is_current;
 
 CREATE OR REPLACE VIEW facts AS
 SELECT * FROM facts_all_versions

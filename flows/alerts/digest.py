@@ -29,6 +29,7 @@ class Digest:
     n_items: int
     findings: list[dict] = field(default_factory=list)
     documents: list[dict] = field(default_factory=list)
+    review: list[dict] = field(default_factory=list)
 
 
 def sql(name: str) -> str:
@@ -47,6 +48,11 @@ def new_findings(con, since: datetime) -> list[dict]:
 
 def new_unreadable(con, known_sha256: list[str]) -> list[dict]:
     return _rows(con.execute(sql("new_documents.sql"), {"known": list(known_sha256)}))
+
+
+def review_needed(con, filing_ids: list[str]) -> list[dict]:
+    """Filings of this run whose tables were misread (需人工核对): no alert, a reading to do."""
+    return _rows(con.execute(sql("review_needed.sql"), {"filings": list(filing_ids)}))
 
 
 def at_least(severity: str | None, minimum: str) -> bool:
@@ -176,10 +182,14 @@ def _key(kind: str, parts: list[str]) -> str:
 
 
 def compose(findings: list[dict], documents: list[dict], min_severity: str, report_url: str | None = None,
-            now: datetime | None = None) -> Digest | None:
-    """One digest for one run, or None when there is nothing new worth sending."""
+            now: datetime | None = None, review: list[dict] | None = None) -> Digest | None:
+    """One digest for one run, or None when there is nothing new worth sending.
+
+    ``review``: filings whose tables were misread (需人工核对); listed apart, never as findings.
+    """
     findings = [f for f in findings if at_least(f.get("severity"), min_severity)]
-    if not findings and not documents:
+    review = list(review or [])
+    if not findings and not documents and not review:
         return None
     now = now or datetime.now(timezone.utc)
     groups = group_findings(findings)
@@ -193,6 +203,8 @@ def compose(findings: list[dict], documents: list[dict], min_severity: str, repo
         parts.append(f"{len(groups)} 项新的不一致（{checks}{len(by_dept)} 个部门）")
     if documents:
         parts.append(f"{len(documents)} 个文件无法读取")
+    if review:
+        parts.append(f"{len(review)} 份文件需人工核对")
     title = "budgetwatch 预算公开核对：" + "，".join(parts)
     lines = [
         f"# {title}",
@@ -216,17 +228,27 @@ def compose(findings: list[dict], documents: list[dict], min_severity: str, repo
             name = d.get("title") or d.get("source_url") or d["sha256"][:12]
             link = f"[{name}]({d['source_url']})" if d.get("source_url") else name
             lines.append(f"- {link}：{d['outcome']}——{d.get('outcome_detail') or ''}")
+    if review:
+        lines += ["", f"## 需人工核对（{len(review)} 份）",
+                  "以下文件的表格读取未通过自检（多处表内合计不平且差额各不相同，多为读错行列），"
+                  "相关核对一律记为“无法核对”，未作告警；请对照原文件人工核对。"]
+        for r in review:
+            name = f"{r.get('department') or '（未识别部门）'} {_filing_label(r)}"
+            link = f"[{name}]({r['source_url']})" if r.get("source_url") else name
+            lines.append(f"- {link}：{r.get('reason') or ''}")
     lines += ["", "查询全部问题：`budgetwatch sql \"SELECT * FROM finding_groups\"`；"
               "记录复核结论：`budgetwatch review 编号 --status 已核实|已说明|误报 --note 说明 --by 姓名`"]
-    keys = [f"{f['filing_id']}|{f['rule_id']}|{f['subject']}" for f in findings] + [d["sha256"] for d in documents]
+    keys = ([f"{f['filing_id']}|{f['rule_id']}|{f['subject']}" for f in findings] + [d["sha256"] for d in documents]
+            + [f"review|{r['filing_id']}" for r in review])
     return Digest(
         digest_id=_key("findings", keys),
         kind="findings",
         title=title,
         body="\n".join(lines) + "\n",
-        n_items=len(findings) + len(documents),
+        n_items=len(findings) + len(documents) + len(review),
         findings=findings,
         documents=documents,
+        review=review,
     )
 
 

@@ -180,6 +180,8 @@ def collect(con, db: Path, out: Path) -> dict:
         "rule_counts": Counter(f["rule_id"] for f in fails).most_common(),
         "documents": documents, "crawled": crawled, "coverage": coverage, "freshness": freshness,
         "rules": {r["rule_id"]: r for r in (D.optional_rows(con, "SELECT * FROM rules") or [])},
+        # 需人工核对 (issue 13): an older warehouse without the view has none
+        "review": (D.optional_rows(con, q["review_needed"]) or []) if "review_needed" in rels else [],
     }
 
 

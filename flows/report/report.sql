@@ -85,3 +85,10 @@ SELECT * FROM documents ORDER BY fetched_at DESC NULLS LAST;
 -- stable identity; 待核 when nobody reviewed it.
 SELECT filing_id, rule_id, subject, review_key, review_status, review_note, reviewed_by, reviewed_at, group_id
 FROM finding_review WHERE outcome IN ('fail', 'error', 'insufficient_data');
+
+-- name: review_needed
+-- 需人工核对：表格读取未通过自检的文件（相关核对为“无法核对”，不计入未通过）。
+-- Filings with a misread table (view review_needed): listed for a person, never as failures.
+SELECT r.filing_id, r.department, r.fiscal_year, r.kind, f.unit_scope, r.tables, r.reason, f.source_url
+FROM review_needed r JOIN filings f USING (filing_id)
+ORDER BY r.department, r.fiscal_year, r.filing_id;

@@ -1,15 +1,24 @@
 -- A2 收支总表（表1）：本年收入合计 = 各收入行之和；本年支出合计 = 各功能分类类级行之和。
 -- A2 T1: current-year income = sum of the income rows; current-year expenditure = sum of the
 --    功能分类 class (3-digit) rows. T1's amount column is 预算数, in a 决算 决算数.
+--    The national template prints 一、财政拨款收入 with its parts below it (1. 一般公共预算
+--    2. 政府性基金 3. 国有资本经营, "其中" rows): a filing that prints the parent sums the
+--    parent, not the parent and its parts twice.
 WITH amount_col AS (SELECT filing_id, CASE WHEN kind = '决算' THEN '决算数' ELSE '预算数' END AS col FROM filing),
 rows_ AS (
     SELECT x.filing_id, x.row_code, a.col, min(x.seq) AS ord FROM fact x JOIN amount_col a USING (filing_id)
     WHERE x.table_kind = 'T1' AND x.column_label = a.col
     GROUP BY ALL
 ),
+fiscal_parent AS (
+    SELECT DISTINCT x.filing_id FROM fact x JOIN amount_col a USING (filing_id)
+    WHERE x.table_kind = 'T1' AND x.column_label = a.col AND x.row_code = 'income:fiscal' AND x.amount_wan IS NOT NULL
+),
 spec AS (
     SELECT filing_id, 'income' AS subject, row_code, col, CASE WHEN row_code = 'income_current' THEN 'total' ELSE 'term' END AS role, ord
-    FROM rows_ WHERE row_code = 'income_current' OR row_code LIKE 'income:%'
+    FROM rows_ WHERE row_code = 'income_current'
+       OR (row_code LIKE 'income:%' AND NOT (row_code IN ('income:general_budget', 'income:gov_fund', 'income:state_capital')
+                                             AND filing_id IN (SELECT filing_id FROM fiscal_parent)))
     UNION ALL
     SELECT filing_id, 'expenditure', row_code, col, CASE WHEN row_code = 'expenditure_current' THEN 'total' ELSE 'term' END, ord
     FROM rows_ WHERE row_code = 'expenditure_current' OR regexp_matches(row_code, '^[0-9]{3}$')

@@ -2,11 +2,13 @@
 --    经营收入、其他收入、财政专户、非财政拨款结转等）时，两表收入总计、支出总计与各功能类相等；
 --    否则只要求表4 ≤ 表1。
 -- B3 caliber gate: T1 = T4 (totals and classes) only when T1 has no non-财政拨款 income;
---    otherwise T4 <= T1.
+--    otherwise T4 <= T1. 一、财政拨款收入 (the national template's parent of the three fund rows) is
+--    财政拨款, not other income. A row blank in both tables compares nothing: not_applicable;
+--    blank on one side only: insufficient_data (a blank is not printed, not 0).
 WITH t1_income AS (
     SELECT filing_id,
            coalesce(sum(abs(amount_wan)) FILTER (WHERE row_code LIKE 'income:%'
-                AND row_code NOT IN ('income:general_budget', 'income:gov_fund', 'income:state_capital')), 0) AS non_fiscal,
+                AND row_code NOT IN ('income:fiscal', 'income:general_budget', 'income:gov_fund', 'income:state_capital')), 0) AS non_fiscal,
            -- carry-over not split by fund: its kind is unknown
            bool_or(row_code = 'income_carryover' AND amount_wan <> 0) AND NOT bool_or(row_code LIKE 'carryover:%') AS carry_unsplit
     FROM cell WHERE table_kind = 'T1' GROUP BY filing_id
@@ -38,11 +40,13 @@ s AS (
 o AS (
     SELECT *, coalesce(t1_half, 0) + coalesce(t4_half, 0) AS tol,
            CASE WHEN NOT ok THEN 'insufficient_data'
-                WHEN k_total AND (t1 IS NULL OR t4 IS NULL) THEN 'insufficient_data'
+                WHEN t1 IS NULL AND t4 IS NULL THEN 'not_applicable'
+                -- compare only what is printed: a blank is not 0
+                WHEN t1 IS NULL OR t4 IS NULL THEN 'insufficient_data'
                 WHEN equal_gate THEN tolerance_outcome(coalesce(t4, 0) - coalesce(t1, 0), coalesce(t1_half, 0) + coalesce(t4_half, 0))
                 WHEN coalesce(t4, 0) - coalesce(t1, 0) <= coalesce(t1_half, 0) + coalesce(t4_half, 0) THEN 'pass'
                 ELSE 'fail' END AS outcome
-    FROM (SELECT *, row_code IN ('income_total', 'expenditure_total') AS k_total FROM s)
+    FROM s
 ),
 missing AS (
     SELECT filing_id, 'tables' AS row_code FROM has WHERE NOT ok
@@ -53,7 +57,9 @@ SELECT filing_id, 'B3' AS rule_id, row_code AS subject, outcome,
        || '：' || CASE outcome
            WHEN 'pass' THEN '表1 ' || fmt_wan(t1) || ' 万元，表4 ' || fmt_wan(t4) || ' 万元，符合。'
            WHEN 'fail' THEN '表1 ' || fmt_wan(t1) || ' 万元，表4 ' || fmt_wan(t4) || ' 万元，相差 ' || fmt_wan(abs(coalesce(t4, 0) - coalesce(t1, 0))) || ' 万元，超出容差 ' || fmt_wan(tol) || ' 万元。'
-           ELSE '表1 或表4 未能提取，无法比较。' END AS message,
+           WHEN 'not_applicable' THEN '两表均未填列，无需比较。'
+           ELSE CASE WHEN t1 IS NULL THEN '表1 未填列，表4 ' || fmt_wan(t4) || ' 万元'
+                     ELSE '表1 ' || fmt_wan(t1) || ' 万元，表4 未填列' END || '（空白不等于 0），无法比较。' END AS message,
        CAST(t1 AS DECIMAL(20, 6)) AS expected, CAST(t4 AS DECIMAL(20, 6)) AS actual,
        CAST(CASE WHEN outcome IN ('pass', 'fail') THEN coalesce(t4, 0) - coalesce(t1, 0) END AS DECIMAL(20, 6)) AS difference,
        CAST(CASE WHEN outcome IN ('pass', 'fail') THEN tol END AS DECIMAL(20, 6)) AS tolerance,

@@ -1,6 +1,7 @@
 -- B8 政府性基金预算支出表（表8）、国有资本经营预算支出表（表9）为空，当且仅当财政拨款收支总表（表4）
 --    相应资金为零（表4 的基金/国资收入行、结转行或资金列）。
--- B8 T8 / T9 are empty exactly when T4's government-fund / state-capital money is 0.
+-- B8 T8 / T9 are empty exactly when T4's government-fund / state-capital money is 0. A table
+--    without numbers whose columns were not mapped (note 未映射列) was not read: insufficient_data.
 WITH spec(subject, table_kind, name_zh, rows_, col) AS (VALUES
     ('T8', 'T8', '政府性基金', ['income:gov_fund', 'carryover:gov_fund'], '政府性基金预算'),
     ('T9', 'T9', '国有资本经营', ['income:state_capital', 'carryover:state_capital'], '国有资本经营预算')
@@ -22,7 +23,10 @@ o AS (
 ),
 d AS (
     SELECT *, CASE WHEN NOT has_t4 OR NOT seen THEN 'insufficient_data'
-                   WHEN (table_money = 0) = (money = 0) THEN 'pass' ELSE 'fail' END AS outcome
+                   WHEN (table_money = 0) = (money = 0) THEN 'pass'
+                   -- a table whose columns the reader could not map was not read, it is not empty
+                   WHEN table_money = 0 AND coalesce(note, '') LIKE '%未映射列%' THEN 'insufficient_data'
+                   ELSE 'fail' END AS outcome
     FROM o
 )
 SELECT filing_id, 'B8' AS rule_id, subject, outcome,
@@ -32,7 +36,9 @@ SELECT filing_id, 'B8' AS rule_id, subject, outcome,
            WHEN 'fail' THEN CASE WHEN money = 0 THEN '表4 无' || name_zh || '资金，但' || table_name || '列有支出 ' || fmt_wan(table_money) || ' 万元。'
                                  ELSE '表4 列有' || name_zh || '资金 ' || fmt_wan(money) || ' 万元，但' || table_name || '为空'
                                       || coalesce('（称“' || nullif(note, '') || '”）', '') || '。' END
-           ELSE CASE WHEN NOT has_t4 THEN '表4 未能提取，无法比较。' ELSE table_name || '未找到（见 F2），无法比较。' END END AS message,
+           ELSE CASE WHEN NOT has_t4 THEN '表4 未能提取，无法比较。'
+                     WHEN seen THEN table_name || '的列未能识别（未映射列），读不出金额，无法判断是否为空表。'
+                     ELSE table_name || '未找到（见 F2），无法比较。' END END AS message,
        CAST(money AS DECIMAL(20, 6)) AS expected, CAST(table_money AS DECIMAL(20, 6)) AS actual,
        NULL::DECIMAL(20, 6) AS difference, NULL::DECIMAL(20, 6) AS tolerance,
        to_json(struct_pack(identity := table_name || '为空 ⇔ 表4 ' || name_zh || '资金为零',

@@ -17,11 +17,12 @@ from datetime import datetime, timezone
 
 import duckdb
 
-from warehouse.db import check_files, rules_version
+from warehouse.db import HERE, check_files, rules_version
 
 log = logging.getLogger(__name__)
 
 OUTCOMES = ("pass", "fail", "not_applicable", "insufficient_data", "error")
+READ_GATE_SQL = HERE / "read_gate.sql"
 _COLUMNS = "filing_id, rule_id, subject, outcome, message, expected, actual, difference, tolerance, evidence"
 
 
@@ -42,6 +43,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
     finally:
         for v in reversed(_HELPERS):
             con.execute(f"DROP TABLE IF EXISTS temp.{v}")
+    apply_read_gate(con)
     _upsert(con, now, version, failed)
     _group_and_review(con, now)
     counts = dict(con.execute("SELECT outcome, count(*) FROM _new GROUP BY outcome ORDER BY outcome").fetchall())
@@ -78,6 +80,18 @@ def _run_each(con: duckdb.DuckDBPyConnection, failed: list[str]) -> None:
                 "INSERT INTO _new SELECT filing_id, ?, 'rule', 'error', ?, NULL, NULL, NULL, NULL, ?::JSON FROM _scope",
                 [rule_id, f"规则 {rule_id} 执行出错，结果未知：{e}", json.dumps({"error": str(e)}, ensure_ascii=False)],
             )
+
+
+def apply_read_gate(con: duckdb.DuckDBPyConnection) -> None:
+    """Post-processing of a run's findings, after every rule: a misread table alerts nobody.
+
+    warehouse/read_gate.sql records the misread tables of the filings in scope (table_gate)
+    and turns the passes and fails that cite them into insufficient_data.
+    """
+    con.execute(READ_GATE_SQL.read_text(encoding="utf-8"))
+    n = con.execute("SELECT count(*) FROM table_gate WHERE filing_id IN (SELECT filing_id FROM _scope)").fetchall()[0][0]
+    if n:
+        log.info("read gate: %d misread tables; their rules say insufficient_data", n)
 
 
 def _with_neighbours(con: duckdb.DuckDBPyConnection, filing_ids: list[str]) -> list[str]:
@@ -129,7 +143,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed:
                              AND (p.outcome = 'fail') = (n.outcome = 'fail') AND p.resolved_at IS NULL
                GROUP BY ALL""")
         con.execute(
-            f"""
+            """
             INSERT INTO finding BY NAME
             SELECT n.filing_id, n.rule_id, n.subject, r.severity, n.outcome, n.message, n.expected, n.actual,
                    n.difference, n.tolerance, n.evidence, ? AS rules_version,
