@@ -3,14 +3,13 @@ on the page, in tests/fixtures/corpus_finding_labels.tsv (python -m benchmarks.p
 --write-missing appends the new ones with '?' for a person to fill in)."""
 from __future__ import annotations
 
-import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from benchmarks.precision import DEFAULT_LABELS, LABEL_FIELDS, VERDICTS, measure, read_labels
-from tests.corpus import CORPUS
+from tests.corpus import CORPUS, extraction_cache_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,9 +32,8 @@ def test_the_labels_file_is_well_formed():
 def test_every_failing_finding_on_the_corpus_is_labelled():
     if not (CORPUS / "INDEX.tsv").exists():
         pytest.skip(f"{CORPUS} is absent (../shared not mounted)")
-    # the extraction cache is kept between runs (only files not in it are parsed)
-    cache = Path(os.environ.get("BUDGETWATCH_CORPUS_CACHE", ROOT / "data" / "corpus-cache"))
-    con, findings = measure(CORPUS, cache)
+    # the extractions the pinned corpus tests made are reused; only the other files are parsed
+    con, findings = measure(CORPUS, extraction_cache_dir())
     con.close()
     labels = read_labels(DEFAULT_LABELS)
     unlabelled = sorted({(f["path"], f["rule_id"], f["subject"]) for f in findings
