@@ -4,14 +4,12 @@ on the page, in tests/fixtures/corpus_finding_labels.tsv (python -m benchmarks.p
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from benchmarks.precision import DEFAULT_LABELS, LABEL_FIELDS, VERDICTS, measure, read_labels
 from tests.corpus import CORPUS, extraction_cache_dir
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_labels_file_is_well_formed():
