@@ -1,0 +1,104 @@
+"""Alternative readings of one table, kept by their sums (issue 13).
+
+A layout nobody described can be read more than one way: split 类 | 款 | 项 codes as printed or
+completed from the rows above, amount labels over their columns or shifted by one (a header cell
+spanning two rows), the 合计 column where the header says or where the sums put it. The first
+reading is the one the header states; another is taken only when the first fails its own sums
+(``selfcheck.is_misreading``) and the other passes: a consistent reading is never second-guessed,
+so an office's single wrong figure is never "repaired" by relabelling columns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .facts import coded_table_facts, summary_table_facts, vertical_t7_facts
+from .model import Fact
+from .selfcheck import ROW_SUMS, Verdict, check_table, score
+
+
+@dataclass
+class Reading:
+    facts: list[Fact]
+    notes: list[str]
+    how: str  # Chinese, '' for the reading the header states
+    verdict: Verdict
+
+
+def _has_split_partial_codes(region) -> bool:
+    """Some row prints a lower code level with the levels above it blank ('' | '01' | '')."""
+    for grid in region.grids:
+        code_cols = [j for j, p in enumerate(grid.header_paths)
+                     if p and ("编码" in "".join(p) or "代码" in "".join(p) or p[-1].strip() in ("类", "款", "项"))]
+        if len(code_cols) < 2:
+            continue
+        for row in grid.rows:
+            parts = [row[j].norm for j in code_cols]
+            if not parts[0] and any(parts[1:]):
+                return True
+    return False
+
+
+def _relabelled(facts: list[Fact], a: str, b: str) -> list[Fact]:
+    swap = {a: b, b: a}
+    return [Fact(**{**f.__dict__, "column_label": swap.get(f.column_label, f.column_label)}) for f in facts]
+
+
+def _total_swaps(kind: str, facts: list[Fact]) -> list[tuple[list[Fact], str]]:
+    """The 合计 (or a subtotal) label exchanged with another amount column's label."""
+    present = list(dict.fromkeys(f.column_label for f in facts))
+    out = []
+    for total, _ in ROW_SUMS.get(kind, []):
+        if total not in present:
+            continue
+        for other in present:
+            if other != total:
+                out.append((_relabelled(facts, total, other), f"“{total}”与“{other}”两列互换"))
+    return out
+
+
+def read_table(region, profile, fiscal_year: int | None) -> Reading:
+    """The facts of one amount table (T1–T10), in the reading whose sums hold."""
+    kind = region.kind
+    vertical = vertical_t7_facts(region) if kind == "T7" else None
+    if vertical:
+        return _reading(kind, *vertical, "")
+    if kind in ("T1", "T4"):
+        first = _reading(kind, *summary_table_facts(region, profile, fiscal_year), "")
+        others: list[Reading] = []
+    else:
+        carry = _has_split_partial_codes(region)
+        first = _reading(kind, *coded_table_facts(region, profile, fiscal_year, carry_codes=carry),
+                         "科目编码按类/款/项分列补全（本行只印本级编码）" if carry else "")
+        others = []
+        if carry and first.verdict.outcome == "fail":
+            others.append(_reading(kind, *coded_table_facts(region, profile, fiscal_year), "科目编码按原样拼接"))
+    if first.verdict.outcome != "fail":
+        return first
+    if kind not in ("T1", "T4"):
+        for shift in (-1, 1):
+            facts, notes = coded_table_facts(region, profile, fiscal_year, carry_codes=carry, shift=shift)
+            others.append(_reading(kind, facts, notes, f"金额列标题{'左' if shift < 0 else '右'}移一列（表头跨行错位）"))
+    for facts, how in _total_swaps(kind, first.facts):
+        others.append(_reading(kind, facts, first.notes, how))
+    # A reading may not buy its consistency by dropping printed amounts (a shift that moves a
+    # label off the table, over a name column): it must read at least the amounts the first did.
+    passing = [r for r in others if r.verdict.outcome == "pass" and _amounts(r) >= _amounts(first)]
+    if not passing:
+        return first
+    return min(passing, key=lambda r: score(r.verdict))
+
+
+def _amounts(r: Reading) -> int:
+    return sum(1 for f in r.facts if f.amount_wan is not None)
+
+
+def _reading(kind: str, facts: list[Fact], notes: list[str], how: str) -> Reading:
+    return Reading(facts, notes, how, check_table(kind, facts))
+
+
+def read_method(profile, kind: str) -> str:
+    """'profile:<id>' when the chosen template profile names this kind of table, else 'generic'."""
+    spec = getattr(profile, "tables", {}).get(kind)
+    generic = getattr(profile, "generic", False) or not profile.id or profile.id == "generic"
+    return "generic" if generic or spec is None else f"profile:{profile.id}"
+

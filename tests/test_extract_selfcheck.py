@@ -1,0 +1,234 @@
+"""Readings that prove themselves (issue 13): each table checked against its own sums before its
+facts are emitted, and the reading whose sums hold kept among the alternatives.
+
+Small HTML tables built here go through the whole extractor (extract_file: title, unit, header,
+rows, readings, self-check), so what is asserted is what the warehouse would load.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from extractors import extract_file
+from extractors.model import Fact
+from extractors.selfcheck import check_table, is_misreading
+
+HEAD = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>示例中心2026年部门预算</title></head>
+<body><p>示例中心2026年部门预算已经区人民代表大会审查批准，现予以公开。</p>"""
+
+# 支出预算总表, consistent: per row 合计 = 基本 + 项目; 201 = 20101 + 20103; 20101 = 2010101 + 2010102;
+# 合计 = 201 + 208.
+T3_ROWS = [
+    ("", "合计", "1,000.00", "700.00", "300.00"),
+    ("201", "一般公共服务支出", "800.00", "600.00", "200.00"),
+    ("20101", "人大事务", "500.00", "400.00", "100.00"),
+    ("2010101", "行政运行", "400.00", "400.00", "0.00"),
+    ("2010102", "一般行政管理事务", "100.00", "", "100.00"),
+    ("20103", "政府办公厅（室）及相关机构事务", "300.00", "200.00", "100.00"),
+    ("2010350", "事业运行", "300.00", "200.00", "100.00"),
+    ("208", "社会保障和就业支出", "200.00", "100.00", "100.00"),
+    ("20805", "行政事业单位养老支出", "200.00", "100.00", "100.00"),
+    ("2080505", "机关事业单位基本养老保险缴费支出", "200.00", "100.00", "100.00"),
+]
+
+
+def _table(title: str, header: str, rows: list[tuple[str, ...]], unit: str = "万元") -> str:
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (f'<h3>{title}</h3><p>部门/单位：示例中心<span>单位：{unit}</span></p>'
+            f'<table border="1">{header}{body}</table>')
+
+
+T3_HEADER = ('<tr><th colspan="2">功能分类科目</th><th rowspan="2">合计</th><th rowspan="2">基本支出</th>'
+             '<th rowspan="2">项目支出</th></tr><tr><th>科目编码</th><th>科目名称</th></tr>')
+
+
+def _extract(tmp_path, *tables: str):
+    path = tmp_path / "filing.html"
+    path.write_text(HEAD + "".join(tables) + "</body></html>", encoding="utf-8")
+    ex = extract_file(path)
+    assert ex.outcome in ("ok", "parse_error"), ex.outcome_detail
+    return ex
+
+
+def _cell(ex, kind: str, row: str, column: str) -> Fact:
+    hits = [f for f in ex.facts if (f.table_kind, f.row_code, f.column_label) == (kind, row, column)]
+    assert len(hits) == 1, hits
+    return hits[0]
+
+
+def _t3(ex):
+    (t,) = [t for t in ex.tables if t.table_kind == "T3"]
+    return t
+
+
+def test_consistent_table_passes_and_every_fact_says_how_it_was_read(tmp_path):
+    ex = _extract(tmp_path, _table("表 3.支出预算总表", T3_HEADER, T3_ROWS))
+    t = _t3(ex)
+    # 10 rows: 合计 = 基本 + 项目; each of 3 columns: 201, 20101, 20103, 208, 20805 = Σ children, 合计 = Σ 类
+    assert (t.read_method, t.self_check, t.self_check_detail) == (
+        "profile:wuhan-2026-budget", "pass", "28 项恒等关系全部成立")
+    assert {(f.read_method, f.table_check) for f in ex.facts if f.table_kind == "T3"} == {
+        ("profile:wuhan-2026-budget", "pass")}
+
+
+@pytest.mark.parametrize("row, column, printed", [
+    ("2010350", "合计", "300.10"),   # a 项 row's 合计: its row and its 款 break, one cell explains both
+    ("20805", "基本支出", "100.50"),  # a 款's part: its row and two column sums break
+])
+def test_one_genuine_error_passes_the_reading_and_keeps_the_printed_cell(tmp_path, row, column, printed):
+    col = {"合计": 2, "基本支出": 3, "项目支出": 4}[column]
+    rows = [tuple(printed if (r[0] == row and j == col) else c for j, c in enumerate(r)) for r in T3_ROWS]
+    ex = _extract(tmp_path, _table("表 3.支出预算总表", T3_HEADER, rows))
+    t = _t3(ex)
+    assert t.self_check == "pass"
+    assert t.self_check_detail.startswith("28 项恒等关系中 ")
+    assert "个别差异，按原表照录" in t.self_check_detail
+    f = _cell(ex, "T3", row, column)
+    assert (f.printed_value, f.amount_wan, f.table_check) == (printed, Decimal(printed), "pass")
+    assert "读法" not in t.note  # no other reading tried on a consistent table
+
+
+# 一般公共预算支出表 with its amount columns printed in another order than its header names them
+# (项目, 基本小计, 人员, 公用 under 基本小计, 人员, 公用, 项目): no reading of columns the
+# reader tries (one column's label moved, 合计 or a subtotal exchanged with another) puts it right.
+T5_HEADER = ('<tr><th colspan="2">功能分类科目</th><th rowspan="2">合计</th><th colspan="3">基本支出</th>'
+             '<th rowspan="2">项目支出</th></tr><tr><th>科目编码</th><th>科目名称</th><th>小计</th>'
+             '<th>人员经费</th><th>公用经费</th></tr>')
+T5_TRUE = [  # code, name, 合计, 基本小计, 人员, 公用, 项目
+    ("", "合计", "1,000.00", "700.00", "500.00", "200.00", "300.00"),
+    ("201", "一般公共服务支出", "800.00", "600.00", "450.00", "150.00", "200.00"),
+    ("20101", "人大事务", "800.00", "600.00", "450.00", "150.00", "200.00"),
+    ("2010101", "行政运行", "620.00", "600.00", "450.00", "150.00", "20.00"),
+    ("2010102", "一般行政管理事务", "180.00", "", "", "", "180.00"),
+    ("208", "社会保障和就业支出", "200.00", "100.00", "50.00", "50.00", "100.00"),
+    ("20805", "行政事业单位养老支出", "200.00", "100.00", "50.00", "50.00", "100.00"),
+]
+
+
+def test_misread_table_fails_its_self_check(tmp_path):
+    scrambled = [(c, n, t, p, b, pe, pu) for c, n, t, b, pe, pu, p in T5_TRUE]
+    ex = _extract(tmp_path, _table("表 5-1.一般公共预算支出表（分功能科目）", T5_HEADER, scrambled))
+    (t,) = [t for t in ex.tables if t.table_kind == "T5-1"]
+    assert t.self_check == "fail", t.self_check_detail
+    assert "表格可能读错" in t.self_check_detail
+    assert {f.table_check for f in ex.facts if f.table_kind == "T5-1"} == {"fail"}
+
+
+def test_true_order_of_the_same_table_passes(tmp_path):
+    ex = _extract(tmp_path, _table("表 5-1.一般公共预算支出表（分功能科目）", T5_HEADER, T5_TRUE))
+    (t,) = [t for t in ex.tables if t.table_kind == "T5-1"]
+    # rows: 7 合计 = 小计 + 项目, 6 小计 = 人员 + 公用; each of 5 columns: 201, 20101, 208, 合计 = Σ 类
+    assert (t.self_check, t.self_check_detail) == ("pass", "33 项恒等关系全部成立")
+
+
+def test_swapped_total_column_is_read_by_its_sums(tmp_path):
+    """支出总表 printing 基本 | 项目 | 合计 under a header that says 合计 | 基本 | 项目: the reading that
+    exchanges the labels is the one whose sums hold; it is kept and named in the note."""
+    rows = [(c, n, b, p, t) for c, n, t, b, p in T3_ROWS]
+    ex = _extract(tmp_path, _table("表 3.支出预算总表", T3_HEADER, rows))
+    t = _t3(ex)
+    assert t.self_check == "pass", t.self_check_detail
+    assert "读法：“合计”与“项目支出”两列互换" in t.note
+    assert [_cell(ex, "T3", "total", c).printed_value for c in ("合计", "基本支出", "项目支出")] == [
+        "1,000.00", "300.00", "700.00"]
+
+
+# 类 | 款 | 项 in three narrow columns, each row printing only its own level's digits.
+SPLIT_HEADER = ('<tr><th colspan="3">科目编码</th><th rowspan="2">科目名称</th><th rowspan="2">合计</th>'
+                '<th rowspan="2">基本支出</th><th rowspan="2">项目支出</th></tr>'
+                '<tr><th>类</th><th>款</th><th>项</th></tr>')
+SPLIT_ROWS = [
+    ("", "", "", "合计", "1,000.00", "700.00", "300.00"),
+    ("201", "", "", "一般公共服务支出", "800.00", "600.00", "200.00"),
+    ("", "01", "", "人大事务", "500.00", "400.00", "100.00"),
+    ("", "", "01", "行政运行", "400.00", "400.00", "0.00"),
+    ("", "", "02", "一般行政管理事务", "100.00", "", "100.00"),
+    ("", "03", "", "政府办公厅（室）及相关机构事务", "300.00", "200.00", "100.00"),
+    ("", "", "50", "事业运行", "300.00", "200.00", "100.00"),
+    ("208", "", "", "社会保障和就业支出", "200.00", "100.00", "100.00"),
+    ("", "05", "", "行政事业单位养老支出", "200.00", "100.00", "100.00"),
+    ("", "", "05", "机关事业单位基本养老保险缴费支出", "200.00", "100.00", "100.00"),
+]
+
+
+def test_three_column_codes_printing_only_their_own_level_read_to_full_codes(tmp_path):
+    ex = _extract(tmp_path, _table("表 3.支出预算总表", SPLIT_HEADER, SPLIT_ROWS))
+    codes = list(dict.fromkeys(f.row_code for f in ex.facts if f.table_kind == "T3"))
+    assert codes == ["total", "201", "20101", "2010101", "2010102", "20103", "2010350", "208", "20805", "2080505"]
+    t = _t3(ex)
+    assert (t.self_check, t.self_check_detail) == ("pass", "28 项恒等关系全部成立")
+    assert "读法：科目编码按类/款/项分列补全（本行只印本级编码）" in t.note
+
+
+def test_three_column_codes_printed_in_full_are_unchanged(tmp_path):
+    full = [("201", "01", "01", "行政运行", "400.00", "400.00", "0.00"),
+            ("201", "01", "02", "一般行政管理事务", "100.00", "", "100.00")]
+    ex = _extract(tmp_path, _table("表 3.支出预算总表", SPLIT_HEADER, full))
+    assert [f.row_code for f in ex.facts if f.column_label == "合计"] == ["2010101", "2010102"]
+    assert "读法" not in _t3(ex).note
+
+
+def test_code_and_name_in_one_cell_are_split(tmp_path):
+    header = ('<tr><th>功能分类科目</th><th>合计</th><th>基本支出</th><th>项目支出</th></tr>')
+    rows = [(f"{c} {n}" if c else n, t, b, p) for c, n, t, b, p in T3_ROWS]
+    ex = _extract(tmp_path, _table("表 3.支出预算总表", header, rows))
+    f = _cell(ex, "T3", "2010350", "合计")
+    assert (f.row_label, f.printed_value) == ("事业运行", "300.00")
+    assert (_t3(ex).self_check, _t3(ex).self_check_detail) == ("pass", "28 项恒等关系全部成立")
+
+
+def test_blank_total_is_not_printed_never_zero(tmp_path):
+    rows = [r if r[0] != "2010350" else (r[0], r[1], "", r[3], r[4]) for r in T3_ROWS]
+    ex = _extract(tmp_path, _table("表 3.支出预算总表", T3_HEADER, rows))
+    assert [f for f in ex.facts if (f.row_code, f.column_label) == ("2010350", "合计")] == []
+    assert _cell(ex, "T3", "2010350", "基本支出").amount_wan == Decimal("200.00")
+    # the blank 合计 tests nothing: one row identity and the 20103 合计 column sum fewer
+    assert (_t3(ex).self_check, _t3(ex).self_check_detail) == ("pass", "26 项恒等关系全部成立")
+
+
+def _fact(row: str, column: str, printed: str, unit: str = "万元") -> Fact:
+    return Fact("T6", row, row, column, Decimal(printed) * (Decimal("0.0001") if unit == "元" else 1),
+                printed, unit, 1, None)
+
+
+@pytest.mark.parametrize("total, personnel, public, unit, outcome, n_failed", [
+    ("10.00", "6.00", "4.00", "万元", "pass", 0),
+    ("10.00", "6.00", "4.01", "万元", "pass", 0),    # 0.01 within 3 × 0.005
+    ("10.00", "6.00", "4.02", "万元", "pass", 1),    # one failing identity only: a pass of the reading
+    ("10.0", "6.0", "4.1", "万元", "pass", 0),       # one decimal printed: 3 × 0.05
+    ("100000", "60000", "40001", "元", "pass", 0),   # 1 元 within 3 × 0.5 元
+    ("100000", "60000", "40002", "元", "pass", 1),
+    ("", "6.00", "4.00", "万元", "unchecked", 0),    # a blank 合计 tests nothing
+])
+def test_tolerance_and_outcome_on_one_row(total, personnel, public, unit, outcome, n_failed):
+    facts = [_fact("30101", c, v, unit) for c, v in (("合计", total), ("人员经费", personnel), ("公用经费", public)) if v]
+    verdict = check_table("T6", facts)
+    assert (verdict.outcome, len(verdict.failed)) == (outcome, n_failed)
+
+
+@pytest.mark.parametrize("tested, n_failed, misread", [
+    (10, 2, False),   # two identities may be an office's arithmetic
+    (10, 3, True),
+    (20, 4, False),   # not more than a fifth
+    (20, 5, True),
+    (0, 0, False),
+])
+def test_misreading_threshold(tested, n_failed, misread):
+    # failing identities that share no cell: no single wrong figure explains them
+    failed = [check_table("T6", [_fact(f"3010{i}", "合计", "10.00"), _fact(f"3010{i}", "人员经费", "1.00")]).failed[0]
+              for i in range(n_failed)]
+    assert is_misreading(tested, failed) is misread
+
+
+def test_failures_one_cell_explains_are_not_a_misreading():
+    # 30101's 合计 printed 9.00 for 10.00: its row, its parent's sum and its own children's sum
+    # break (3 of 10, more than a fifth), and that one cell is in all three.
+    rows = [("total", "10.00", None, None), ("301", "10.00", "6.00", "4.00"), ("30101", "9.00", "6.00", "4.00"),
+            ("3010101", "10.00", "6.00", "4.00")]
+    facts = [_fact(r, c, v) for r, *vals in rows for c, v in zip(("合计", "人员经费", "公用经费"), vals) if v]
+    verdict = check_table("T6", facts)
+    assert (verdict.tested, len(verdict.failed), verdict.outcome) == (10, 3, "pass")
+    facts[-2] = _fact("3010101", "人员经费", "5.00")  # a second wrong cell: no single one explains
+    verdict = check_table("T6", facts)
+    assert (len(verdict.failed), verdict.outcome) == (5, "fail")
