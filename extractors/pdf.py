@@ -23,7 +23,7 @@ from .narrative import extract_claims, narrative_pages, section_claims, staff_cl
 from .plan import page_plan
 from .prescreen import prescreen
 from .profiles import choose_profile, norm
-from .readings import read_method, read_table
+from .readings import header_unit, read_method, read_table
 from .selfcheck import FORM_VERDICT, NOTHING_READ, stamp
 from .sniff import has_eof_marker, sniff
 
@@ -156,11 +156,14 @@ def read_regions(ex: Extraction, regions: list, profile, fiscal_year: int | None
             ex.tables.extend(instances or [TableInstance("T12", region.title, region.unit or "", region.pages, 0,
                                                          "；".join(note + n + ["未找到项目申报表"]))])
             verdict = FORM_VERDICT
-        elif region.unit is None:
+        elif region.unit is None and not (unit := header_unit(region)):
             note.append("未找到“单位：万元/元”行，未读取金额")
             ex.tables.append(TableInstance(region.kind, region.title, "", region.pages, 0, "；".join(note)))
             got, verdict = [], NOTHING_READ
         else:
+            if region.unit is None:
+                region.unit = unit
+                note.append(f"单位取自表头（{unit}）")
             reading = read_table(region, profile, fiscal_year)
             got, verdict = reading.facts, reading.verdict
             n = reading.notes + ([f"读法：{reading.how}"] if reading.how else [])

@@ -9,7 +9,10 @@ so an office's single wrong figure is never "repaired" by relabelling columns.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from .amounts import normalize_cell
 
 from .facts import coded_table_facts, summary_table_facts, vertical_t7_facts
 from .model import Fact
@@ -36,6 +39,17 @@ def _has_split_partial_codes(region) -> bool:
             if not parts[0] and any(parts[1:]):
                 return True
     return False
+
+
+_HEADER_UNIT_RE = re.compile(r"(?:[(（]|单位[:：]?)(万元|千元|亿元|元)(?:[)）]|$)|^(万元|千元|亿元|元)$")
+
+
+def header_unit(region) -> str | None:
+    """The unit printed in the table's own header cells ("金额（万元）", "预算数(元)") when no
+    "单位：万元" line is printed above it; None when the header names none or more than one."""
+    units = {m.group(1) or m.group(2) for grid in region.grids for path in grid.header_paths for part in path
+             if (m := _HEADER_UNIT_RE.search(normalize_cell(part)))}
+    return units.pop() if len(units) == 1 else None
 
 
 def _relabelled(facts: list[Fact], a: str, b: str) -> list[Fact]:

@@ -232,3 +232,18 @@ def test_failures_one_cell_explains_are_not_a_misreading():
     facts[-2] = _fact("3010101", "人员经费", "5.00")  # a second wrong cell: no single one explains
     verdict = check_table("T6", facts)
     assert (len(verdict.failed), verdict.outcome) == (5, "fail")
+
+
+@pytest.mark.parametrize("header_cell, unit, amount", [
+    ("合计（元）", "元", Decimal("0.07")),
+    ("合计(千元)", "千元", Decimal("70.0")),
+    ("合计（万元）", "万元", Decimal("700.00")),
+])
+def test_unit_printed_in_the_header_when_no_unit_line(tmp_path, header_cell, unit, amount):
+    header = (f'<tr><th colspan="2">功能分类科目</th><th rowspan="2">{header_cell}</th><th rowspan="2">基本支出</th>'
+              '<th rowspan="2">项目支出</th></tr><tr><th>科目编码</th><th>科目名称</th></tr>')
+    table = _table("表 3.支出预算总表", header, T3_ROWS).replace("<span>单位：万元</span>", "")
+    ex = _extract(tmp_path, table)
+    f = _cell(ex, "T3", "total", "基本支出")  # printed 700.00
+    assert (_t3(ex).unit, f.printed_unit, f.amount_wan) == (unit, unit, amount)
+    assert f"单位取自表头（{unit}）" in _t3(ex).note
