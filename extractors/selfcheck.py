@@ -51,6 +51,8 @@ ROW_SUMS: dict[str, list[tuple[str, list[str]]]] = {
     "T7": [(p + "合计", [p + "因公出国（境）费", p + "公务用车购置及运行费/小计", p + "公务接待费"])
            for p in ("", "年初预算数/")],
     "T8": [("合计", ["基本支出", "项目支出"])],
+    # 项目支出表 (A9): each project's 合计 = its funding columns
+    "T10": [("合计", [c for c in canon.COLUMNS["T10"] if c != "合计"])],
     "T9": [("合计", ["基本支出", "项目支出"])],
 }
 # Every subtotal with parts is itself an identity wherever both sides are printed.
