@@ -77,6 +77,9 @@ class Identity:
     what: str  # Chinese, for the detail
     total: Fact
     terms: list[Fact]
+    # 'row': across the amount columns of one row (a column order read wrong shows here);
+    # 'column': down one column (类 = Σ 款, 总计 = 本年 + 结转: rows or codes read wrong show here)
+    family: str = "row"
 
     def difference(self) -> Decimal:
         return sum((t.amount_wan for t in self.terms), Decimal(0)) - self.total.amount_wan
@@ -191,11 +194,11 @@ def hierarchy_identities(facts: list[Fact]) -> list[Identity]:
             if p is None:
                 continue
             out.append(Identity(f"「{column}」列：{p} {single[p].row_label} = 其下各级科目之和",
-                                single[p], [single[k] for k in kids]))
+                                single[p], [single[k] for k in kids], "column"))
         tops = children.get(None, [])
         if ns == "" and tops and len({len(c) for c in tops}) == 1 and len(totals.get(column, [])) == 1:
             out.append(Identity(f"「{column}」列：合计 = 各{len(tops[0])}位科目之和",
-                                totals[column][0], [single[c] for c in tops]))
+                                totals[column][0], [single[c] for c in tops], "column"))
     return out
 
 
@@ -216,9 +219,10 @@ def summary_identities(facts: list[Fact]) -> list[Identity]:
                 terms.append(carry)
             elif side == "income":
                 terms += [f for code, f in rows.items() if code.startswith("carryover:")]
-            out.append(Identity(f"「{column}」列：{zh}总计 = 本年{zh}合计 + 结转", total, terms))
+            out.append(Identity(f"「{column}」列：{zh}总计 = 本年{zh}合计 + 结转", total, terms, "column"))
         if "income_total" in rows and "expenditure_total" in rows:
-            out.append(Identity(f"「{column}」列：收入总计 = 支出总计", rows["income_total"], [rows["expenditure_total"]]))
+            out.append(Identity(f"「{column}」列：收入总计 = 支出总计", rows["income_total"],
+                                [rows["expenditure_total"]], "column"))
     return out
 
 
@@ -242,11 +246,18 @@ def _one_cell_explains(failed: list[Identity]) -> bool:
     return bool(common)
 
 
-def is_misreading(tested: int, failed: list[Identity]) -> bool:
-    """More than two identities failing, more than a fifth of those tested, and no single cell to
-    blame: the reading, not the office, is wrong."""
-    n = len(failed)
-    return n > 2 and n * 5 > tested and not _one_cell_explains(failed)
+def is_misreading(tested: list[Identity], failed: list[Identity]) -> bool:
+    """More than two identities failing, more than a fifth of those tested of their family (row
+    sums or column sums: a column order read wrong breaks row sums only, while the column sums
+    of relabelled columns still hold and would dilute the share), and no single cell to blame:
+    the reading, not the office, is wrong."""
+    if _one_cell_explains(failed):
+        return False
+    for family in ("row", "column"):
+        n = sum(1 for i in failed if i.family == family)
+        if n > 2 and n * 5 > sum(1 for i in tested if i.family == family):
+            return True
+    return False
 
 
 def check_table(kind: str, facts: list[Fact]) -> Verdict:
@@ -254,7 +265,7 @@ def check_table(kind: str, facts: list[Fact]) -> Verdict:
     failed = [i for i in tested if not i.holds()]
     if not tested:
         return Verdict("unchecked", 0, [], "没有可核对的恒等关系（表内无合计或无分项）")
-    if is_misreading(len(tested), failed):
+    if is_misreading(tested, failed):
         outcome = "fail"
         detail = f"{len(tested)} 项恒等关系中 {len(failed)} 项不成立，表格可能读错（列错位或科目拆分有误）"
     elif failed:

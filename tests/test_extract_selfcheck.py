@@ -12,7 +12,7 @@ import pytest
 
 from extractors import extract_file
 from extractors.model import Fact
-from extractors.selfcheck import check_table, is_misreading
+from extractors.selfcheck import Identity, check_table, identities, is_misreading
 
 HEAD = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>示例中心2026年部门预算</title></head>
 <body><p>示例中心2026年部门预算已经区人民代表大会审查批准，现予以公开。</p>"""
@@ -207,17 +207,27 @@ def test_tolerance_and_outcome_on_one_row(total, personnel, public, unit, outcom
     assert (verdict.outcome, len(verdict.failed)) == (outcome, n_failed)
 
 
-@pytest.mark.parametrize("tested, n_failed, misread", [
-    (10, 2, False),   # two identities may be an office's arithmetic
-    (10, 3, True),
-    (20, 4, False),   # not more than a fifth
-    (20, 5, True),
-    (0, 0, False),
+def _row_failure(i: int):
+    return check_table("T6", [_fact(f"3010{i}", "合计", "10.00"), _fact(f"3010{i}", "人员经费", "1.00")]).failed[0]
+
+
+def _holding(family: str) -> list[Identity]:
+    (i,) = identities("T6", [_fact("30199", "合计", "1.00"), _fact("30199", "人员经费", "1.00")])
+    return [Identity(i.what, i.total, i.terms, family)]
+
+
+@pytest.mark.parametrize("rows_held, columns_held, n_failed, misread", [
+    (8, 0, 2, False),    # two identities may be an office's arithmetic
+    (7, 0, 3, True),
+    (16, 0, 4, False),   # not more than a fifth
+    (15, 0, 5, True),
+    (7, 40, 3, True),    # column sums that hold do not dilute failing row sums
+    (0, 0, 0, False),
 ])
-def test_misreading_threshold(tested, n_failed, misread):
+def test_misreading_threshold(rows_held, columns_held, n_failed, misread):
     # failing identities that share no cell: no single wrong figure explains them
-    failed = [check_table("T6", [_fact(f"3010{i}", "合计", "10.00"), _fact(f"3010{i}", "人员经费", "1.00")]).failed[0]
-              for i in range(n_failed)]
+    failed = [_row_failure(i) for i in range(n_failed)]
+    tested = failed + _holding("row") * rows_held + _holding("column") * columns_held
     assert is_misreading(tested, failed) is misread
 
 
