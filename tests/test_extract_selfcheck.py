@@ -257,3 +257,46 @@ def test_unit_printed_in_the_header_when_no_unit_line(tmp_path, header_cell, uni
     f = _cell(ex, "T3", "total", "基本支出")  # printed 700.00
     assert (_t3(ex).unit, f.printed_unit, f.amount_wan) == (unit, unit, amount)
     assert f"单位取自表头（{unit}）" in _t3(ex).note
+
+
+# Real filings, read in place and pinned (tests/corpus.py).
+FUZHOU = ("cities/017_福州/公安局_2026年度福州市公安局巡特警支队单位预算.pdf.pdf",
+          "1881fe43526f1ddf669b85685e562a28d7a5d86039c461ca641ae80869963b5b")
+SHANGHAI = ("cities/001_上海/2026年上海市信访局_部门预算.pdf",
+            "a4e315d795f5baa90e3471eabbee9ad241f4799bb33ba66a0e18826e105ffa2c")
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_corpus_office_gap_passes_the_reading_and_keeps_the_printed_cell():
+    """福州市公安局巡特警支队 2026, p. 10: 20402 公安 prints 7,927.40 (项目 1,370.70) over 项 rows
+    2040201 6,556.70 and 2040299 1,051.46 (项目 1,051.46): a 项 row of 319.24 is not printed. Two
+    column sums fail in an otherwise consistent table: the office's gap, not a misreading."""
+    from tests.corpus import corpus_extraction
+
+    ex = corpus_extraction(*FUZHOU)
+    (t,) = [t for t in ex.tables if t.table_kind == "T3"]
+    assert (t.pages, t.self_check) == ([10], "pass")
+    assert t.self_check_detail.startswith("32 项恒等关系中 2 项不成立（个别差异，按原表照录，由核对规则报告）；"
+                                          "例：「合计」列：20402 公安 = 其下各级科目之和，相差 -319.24 万元")
+    f = _cell(ex, "T3", "20402", "合计")
+    assert (f.printed_value, f.amount_wan, f.table_check) == ("7,927.40", Decimal("7927.40"), "pass")
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+@pytest.mark.parametrize("kind, unit, detail", [
+    ("T2", "元", "45 项恒等关系全部成立"),
+    ("T3", "元", "50 项恒等关系全部成立"),   # 类 | 款 | 项 in three columns
+    ("T5-1", "元", "50 项恒等关系全部成立"),
+    ("T6", "元", "46 项恒等关系全部成立"),
+    ("T7", "万元", "2 项恒等关系全部成立"),
+    ("T8", "元", "没有可核对的恒等关系（表内无合计或无分项）"),
+])
+def test_corpus_shanghai_tables_prove_themselves(kind, unit, detail):
+    from tests.corpus import corpus_extraction
+
+    ex = corpus_extraction(*SHANGHAI)
+    (t,) = [t for t in ex.tables if t.table_kind == kind]
+    assert (t.read_method, t.unit, t.self_check_detail) == ("profile:shanghai-budget", unit, detail)
+    assert {f.table_check for f in ex.facts if f.table_kind == kind} <= {"unchecked" if "没有" in detail else "pass"}
