@@ -84,8 +84,12 @@ def read_table(region, profile, fiscal_year: int | None) -> Reading:
         first = _reading(kind, *coded_table_facts(region, profile, fiscal_year, carry_codes=carry),
                          "科目编码按类/款/项分列补全（本行只印本级编码）" if carry else "")
         others = []
-        if carry and first.verdict.outcome == "fail":
-            others.append(_reading(kind, *coded_table_facts(region, profile, fiscal_year), "科目编码按原样拼接"))
+        if carry:
+            as_printed = _reading(kind, *coded_table_facts(region, profile, fiscal_year), "科目编码按原样拼接")
+            if [f.row_code for f in as_printed.facts] == [f.row_code for f in first.facts]:
+                first.how = ""  # no code was completed: the two readings are one
+            elif first.verdict.outcome == "fail":
+                others.append(as_printed)
     if first.verdict.outcome != "fail":
         return first
     if kind not in ("T1", "T4"):
