@@ -2,7 +2,6 @@
 export and SQL tests (the whole sample district is tests/district_run.py)."""
 from __future__ import annotations
 
-import fcntl
 from pathlib import Path
 
 
@@ -15,16 +14,14 @@ def sample_db(tmp_path_factory) -> Path:
     root = tmp_path_factory.getbasetemp() / "sample_warehouse"
     root.mkdir(exist_ok=True)
     db = root / "budget.duckdb"
-    with open(root / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / ".built").exists():
-            from demo.portal import build_site
-            from demo.server import serve
-            from flows.nightly import nightly
+    if not (root / ".built").exists():
+        from demo.portal import build_site
+        from demo.server import serve
+        from flows.nightly import nightly
 
-            with serve(build_site(profile="seed")) as base:
-                nightly(sites=["sample"], db=str(db), start_urls={"sample": base + "zwgk/czyjs/index.html"})
-            (root / ".built").write_text("ok")
+        with serve(build_site(profile="seed")) as base:
+            nightly(sites=["sample"], db=str(db), start_urls={"sample": base + "zwgk/czyjs/index.html"})
+        (root / ".built").write_text("ok")
     return db
 
 
@@ -45,29 +42,27 @@ def district_db(tmp_path_factory) -> tuple[Path, dict]:
     root = tmp_path_factory.getbasetemp() / "district_warehouse"
     root.mkdir(exist_ok=True)
     db = root / "budget.duckdb"
-    with open(root / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / ".built").exists():
-            shutil.copy(sample_db(tmp_path_factory), db)
-            con = duckdb.connect(str(db))
-            seed = con.execute("SELECT filing_id FROM filing WHERE filing_id LIKE '420104-118-2026%'").fetchone()[0]
-            _clone_filing(con, seed, "f118-2025", "a" * 64, factor="0.8", year=2025,
-                          url="http://portal.example/2025/118.pdf", published="2025-01-20")
-            _clone_filing(con, seed, "f119-2026", "b" * 64, factor="2", code="119", name="硚口区测试局",
-                          url="http://portal.example/2026/119.pdf", published="2026-01-27")
-            _clone_filing(con, seed, "f118-2026-v2", "c" * 64, version_of=seed,
-                          url="http://portal.example/2026/118-corrected.pdf", published="2026-02-10")
-            con.execute("""INSERT INTO finding SELECT * REPLACE ('f118-2026-v2' AS filing_id) FROM finding
-                           WHERE filing_id = ? AND rule_id = 'C2' AND outcome = 'fail'
-                             AND subject LIKE 'func:20103%'""", [seed])
-            con.execute("""UPDATE finding SET resolved_at = last_seen, resolved_by = 'f118-2026-v2'
-                           WHERE filing_id = ? AND rule_id = 'C2' AND outcome = 'fail'
-                             AND subject LIKE 'func:2080899%'""", [seed])
-            con.execute("""INSERT INTO finding SELECT * REPLACE ('f118-2025' AS filing_id, 'A1' AS rule_id,
-                           TIMESTAMP '2025-01-21 03:00' AS first_seen) FROM finding
-                           WHERE filing_id = ? AND subject LIKE 'func:20103%'""", [seed])
-            con.close()
-            (root / ".built").write_text(seed)
+    if not (root / ".built").exists():
+        shutil.copy(sample_db(tmp_path_factory), db)
+        con = duckdb.connect(str(db))
+        seed = con.execute("SELECT filing_id FROM filing WHERE filing_id LIKE '420104-118-2026%'").fetchone()[0]
+        _clone_filing(con, seed, "f118-2025", "a" * 64, factor="0.8", year=2025,
+                      url="http://portal.example/2025/118.pdf", published="2025-01-20")
+        _clone_filing(con, seed, "f119-2026", "b" * 64, factor="2", code="119", name="硚口区测试局",
+                      url="http://portal.example/2026/119.pdf", published="2026-01-27")
+        _clone_filing(con, seed, "f118-2026-v2", "c" * 64, version_of=seed,
+                      url="http://portal.example/2026/118-corrected.pdf", published="2026-02-10")
+        con.execute("""INSERT INTO finding SELECT * REPLACE ('f118-2026-v2' AS filing_id) FROM finding
+                       WHERE filing_id = ? AND rule_id = 'C2' AND outcome = 'fail'
+                         AND subject LIKE 'func:20103%'""", [seed])
+        con.execute("""UPDATE finding SET resolved_at = last_seen, resolved_by = 'f118-2026-v2'
+                       WHERE filing_id = ? AND rule_id = 'C2' AND outcome = 'fail'
+                         AND subject LIKE 'func:2080899%'""", [seed])
+        con.execute("""INSERT INTO finding SELECT * REPLACE ('f118-2025' AS filing_id, 'A1' AS rule_id,
+                       TIMESTAMP '2025-01-21 03:00' AS first_seen) FROM finding
+                       WHERE filing_id = ? AND subject LIKE 'func:20103%'""", [seed])
+        con.close()
+        (root / ".built").write_text(seed)
     return db, {"seed": (root / ".built").read_text()}
 
 

@@ -8,15 +8,15 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from sample_warehouse import district_db, sample_db
+
 
 pytestmark = pytest.mark.e2e
 D = Decimal
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    db, _ = district_db(tmp_path_factory)
+def con(district_db):
+    db, _ = district_db
     c = duckdb.connect(str(db), read_only=True)
     yield c
     c.close()
@@ -114,8 +114,8 @@ def test_compliance_score_is_the_mean_of_the_evaluated_dimensions(con):
         assert all(0 <= x <= 100 for x in dims)
 
 
-def test_nightly_records_its_crawl_report(tmp_path_factory):
-    con = duckdb.connect(str(sample_db(tmp_path_factory)), read_only=True)
+def test_nightly_records_its_crawl_report(sample_db):
+    con = duckdb.connect(str(sample_db), read_only=True)
     try:
         rows = con.execute("""SELECT site, partial, listing_pages >= 1, detail_pages, files_seen, files_new,
                                      files_failed, robots_status, errors FROM crawl_runs""").fetchall()

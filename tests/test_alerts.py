@@ -24,7 +24,6 @@ from demo.seed_filing import load_seed
 from demo.server import serve
 from flows.nightly import nightly
 from flows.settings import Paths
-from district_run import district_run
 
 pytestmark = pytest.mark.e2e
 
@@ -151,11 +150,11 @@ def receivers():
 
 
 @pytest.fixture(scope="module")
-def shared_cache(tmp_path_factory):
+def shared_cache(district_run):
     """The extraction cache of the session's district run (tests/district_run.py), so this
     module's warehouses never parse a document that run already parsed. Each run here still
     crawls, loads, checks and alerts for itself, into its own warehouse."""
-    site, district_db = district_run(tmp_path_factory)
+    site, district_db = district_run
     mp = pytest.MonkeyPatch()
     mp.setenv("BUDGETWATCH_CACHE_DIR", str(Paths(db=district_db).cache_dir))
     yield site

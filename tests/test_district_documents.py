@@ -5,14 +5,14 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from district_run import district_run, manifest
+from district_run import manifest
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    site, db = district_run(tmp_path_factory)
+def run(district_run):
+    site, db = district_run
     con = duckdb.connect(str(db), read_only=True)
     yield manifest(site), con
     con.close()

@@ -14,7 +14,7 @@ from collections import Counter
 import duckdb
 import pytest
 
-from district_run import district_run, ground_truth
+from district_run import ground_truth
 
 pytestmark = pytest.mark.e2e
 
@@ -24,8 +24,8 @@ KEY = ("department_code", "fiscal_year", "kind", "unit_scope", "rule_id")
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    site, db = district_run(tmp_path_factory)
+def run(district_run):
+    site, db = district_run
     con = duckdb.connect(str(db), read_only=True)
     fails = con.execute("""
         SELECT fl.department_code, fl.fiscal_year, fl.kind, fl.unit_scope, x.rule_id, x.message

@@ -14,7 +14,6 @@ import pytest
 
 from flows import export as ex
 from flows.cli import main
-from sample_warehouse import sample_db
 
 pytestmark = pytest.mark.e2e
 
@@ -22,8 +21,8 @@ DEPT = "硚口区城市运行管理中心"
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    return sample_db(tmp_path_factory)
+def db(sample_db):
+    return sample_db
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,15 @@ from parsel import Selector
 from flows.report import write_report
 from flows.report.data import evidence_sides, pivot_tables
 from flows.report.svg import hbar
-from sample_warehouse import _clone_filing, district_db
+from sample_warehouse import _clone_filing
 
 pytestmark = pytest.mark.e2e
 
 
 
 @pytest.fixture(scope="module")
-def district(tmp_path_factory):
-    db, info = district_db(tmp_path_factory)
+def district(tmp_path_factory, district_db):
+    db, info = district_db
     out = tmp_path_factory.mktemp("report_district") / "report"
     write_report(db, out)
     return {"db": db, "out": out, **info}

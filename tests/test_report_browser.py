@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import duckdb
@@ -19,7 +18,6 @@ import pytest
 from parsel import Selector
 
 from flows.report import write_report
-from district_run import district_run
 
 pytestmark = pytest.mark.e2e
 
@@ -30,10 +28,10 @@ DEPT = "硚口区城市运行管理中心"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, district_run):
     if CHROMIUM is None:
         pytest.skip("chromium 未安装（make test 会通过 apt-get 安装 Debian 的 chromium 包）")
-    _, db = district_run(tmp_path_factory)
+    _, db = district_run
     out = tmp_path_factory.mktemp("report_site")
     write_report(db, out / "report")
     con = duckdb.connect(str(db), read_only=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flows.readonly_sql import run_readonly_rows
-from sample_warehouse import district_db, sample_db
+
 
 pytestmark = pytest.mark.e2e
 
@@ -35,8 +35,8 @@ def test_readme_has_at_least_ten_canned_queries():
 
 
 @pytest.fixture(scope="module")
-def dbs(tmp_path_factory):
-    return {"seed": sample_db(tmp_path_factory), "district": district_db(tmp_path_factory)[0]}
+def dbs(sample_db, district_db):
+    return {"seed": sample_db, "district": district_db[0]}
 
 
 @pytest.mark.parametrize("title, sql", QUERIES, ids=[t.split(".")[0] for t, _ in QUERIES])

@@ -168,9 +168,9 @@ class FinalComposer:
         rows = [["收入", "", "支出", ""], ["项目", "金额", "项目", "金额"]]
         used = sorted(ct)
         for i in range(max(len(left), len(used))):
-            l = [left[i][0], p(left[i][1])] if i < len(left) else ["", ""]
-            r = [f"{cn(i + 1)}、{cat.CLASSES[used[i]]}", p(ct[used[i]])] if i < len(used) else ["", ""]
-            rows.append(l + r)
+            lhs = [left[i][0], p(left[i][1])] if i < len(left) else ["", ""]
+            rhs = [f"{cn(i + 1)}、{cat.CLASSES[used[i]]}", p(ct[used[i]])] if i < len(used) else ["", ""]
+            rows.append(lhs + rhs)
         rows.append(["本年收入合计", p(cur), "本年支出合计", p(spend)])
         rows.append(["年初财政拨款结转和结余", p(f.carry_begin), "年末财政拨款结转和结余", p(f.carry_end)])
         rows.append(["总计", p(cur + f.carry_begin), "总计", p(spend + f.carry_end)])

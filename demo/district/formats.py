@@ -14,13 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from demo.render_pdf import build_pdf
-from demo.seed_filing import table_blocks
 
 ZIP_DATE = (2026, 1, 20, 9, 30, 0)
-
-
-def _grid_rows(block: dict[str, Any]) -> list[list[str]]:
-    return [list(r) for r in block["rows"]]
 
 
 def write_pdf(filing: dict, path: Path, **render) -> None:

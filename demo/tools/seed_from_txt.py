@@ -129,20 +129,20 @@ def _fix_t11_t12(tables: dict) -> None:
 
 def parse(txt: str) -> dict:
     lines = txt.splitlines()
-    i_p2 = next(i for i, l in enumerate(lines) if l.startswith("表 1."))
-    i_p3 = next(i for i, l in enumerate(lines) if i > i_p2 and l.startswith("### 第三部分"))
-    i_p4 = next(i for i, l in enumerate(lines) if l.startswith("#### 第四部分"))
-    i_p1 = next(i for i, l in enumerate(lines) if l.startswith("## 第一部分"))
-    i_p2h = next(i for i, l in enumerate(lines) if l.startswith("## 第二部分"))
+    i_p2 = next(i for i, ln in enumerate(lines) if ln.startswith("表 1."))
+    i_p3 = next(i for i, ln in enumerate(lines) if i > i_p2 and ln.startswith("### 第三部分"))
+    i_p4 = next(i for i, ln in enumerate(lines) if ln.startswith("#### 第四部分"))
+    i_p1 = next(i for i, ln in enumerate(lines) if ln.startswith("## 第一部分"))
+    i_p2h = next(i for i, ln in enumerate(lines) if ln.startswith("## 第二部分"))
 
     # ---- part 1
-    p1 = [l.strip() for l in lines[i_p1 + 1 : i_p2h] if l.strip()]
+    p1 = [ln.strip() for ln in lines[i_p1 + 1 : i_p2h] if ln.strip()]
     part1: list[dict] = []
-    for l in p1:
-        if l.startswith("#"):
-            part1.append({"kind": "heading", "level": 2, "text": l.lstrip("# ")})
+    for ln in p1:
+        if ln.startswith("#"):
+            part1.append({"kind": "heading", "level": 2, "text": ln.lstrip("# ")})
         else:
-            part1.append({"kind": "para", "text": l})
+            part1.append({"kind": "para", "text": ln})
     part1 = _merge_items(part1)
 
     # ---- part 2
@@ -171,15 +171,15 @@ def parse(txt: str) -> dict:
         body = lines[a + 1 : b]
         k = 0
         while k < len(body):
-            l = body[k].rstrip("\n")
+            ln = body[k].rstrip("\n")
             k += 1
-            if "\t" in l:
-                cells = l.split("\t")
+            if "\t" in ln:
+                cells = ln.split("\t")
                 if cur_rows and len(cells) != len(cur_rows[-1]):
                     flush()
                 cur_rows.append(cells)
                 continue
-            s = l.strip()
+            s = ln.strip()
             if not s:
                 continue
             flush()
@@ -221,8 +221,8 @@ def parse(txt: str) -> dict:
     # ---- parts 3 and 4
     def narrative(seg: list[str]) -> list[dict]:
         items: list[dict] = []
-        for l in seg:
-            s = l.strip()
+        for ln in seg:
+            s = ln.strip()
             if not s:
                 continue
             m = re.match(r"^(#+)\s*(.+)$", s)
@@ -265,7 +265,7 @@ def parse(txt: str) -> dict:
         "toc": _toc(),
         "part_titles": {
             "1": lines[i_p1].lstrip("# ").strip(),
-            "2": next(l for l in lines if l.startswith("## 第二部分")).lstrip("# ").strip(),
+            "2": next(ln for ln in lines if ln.startswith("## 第二部分")).lstrip("# ").strip(),
             "3": lines[i_p3].lstrip("# ").strip(),
             "4": lines[i_p4].lstrip("# ").strip(),
         },
