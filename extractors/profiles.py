@@ -6,6 +6,8 @@ column labels. Adding a template is adding a YAML file.
 """
 from __future__ import annotations
 
+import logging
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,7 +18,15 @@ import yaml
 from . import canon
 from .amounts import normalize_cell
 
+log = logging.getLogger(__name__)
+
 PROFILE_DIR = Path(__file__).with_name("profiles")
+# The national-family reading (profiles/generic.yaml): always present, never switched off.
+GENERIC_ID = "generic"
+# `all` or a comma list of profile ids: those profiles do not read. Read at each document
+# (choose_profile), so that the extraction children, which take the caller's environment per
+# file (isolate.py), follow it.
+PROFILES_OFF_ENV = "BUDGETWATCH_PROFILES_OFF"
 
 # "表 5-1." / "表1、" / "部门公开表 5" / "12-1" / "公开 01 表：" (江苏 2018) printed before a title.
 _TABLE_NUMBER_RE = re.compile(r"^((部门公开表|公开表|表)?\d+(-\d+)?(?![\d年])|公开\d+表)[.、．:：]?")
@@ -174,11 +184,38 @@ def _title_text(line: str, fiscal_year: int | None) -> str:
     return text if len(text) <= 48 else ""
 
 
+def profiles_off(value: str | None = None) -> set[str]:
+    """Ids of the template profiles switched off by ``BUDGETWATCH_PROFILES_OFF`` (every one for
+    ``all``); the generic profile is never among them."""
+    raw = os.environ.get(PROFILES_OFF_ENV, "") if value is None else value
+    wanted = {part.strip() for part in raw.split(",") if part.strip()}
+    ids = {p.id for p in load_profiles()} - {GENERIC_ID}
+    if "all" in wanted:
+        return ids
+    unknown = wanted - ids - {GENERIC_ID}
+    if unknown:
+        # A misspelt id would silently leave its profile reading: say so in the log.
+        log.warning("%s names unknown profiles %s (known: %s)", PROFILES_OFF_ENV, sorted(unknown), sorted(ids))
+    return wanted & ids
+
+
+def active_profiles() -> tuple[Profile, ...]:
+    """The profiles that may read a document now: the template profiles not switched off, then
+    the generic one (last, so that a template profile scoring as well wins the tie)."""
+    off = profiles_off()
+    every = load_profiles()
+    return tuple(p for p in every if p.id != GENERIC_ID and p.id not in off) + generic_profiles(every)
+
+
+def generic_profiles(every: tuple[Profile, ...] | None = None) -> tuple[Profile, ...]:
+    return tuple(p for p in (every or load_profiles()) if p.id == GENERIC_ID)
+
+
 def choose_profile(lines: list[str], fiscal_year: int | None) -> Profile:
     # Each distinct line once: running headers, footers and repeated column headings make up
     # much of a long filing, and every profile matches every line.
     distinct = list(dict.fromkeys(line for line in lines if line.strip()))
-    return max(load_profiles(), key=lambda p: p.score(distinct, fiscal_year))
+    return max(active_profiles(), key=lambda p: p.score(distinct, fiscal_year))
 
 
 @lru_cache(maxsize=None)
