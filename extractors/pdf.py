@@ -155,7 +155,7 @@ def read_regions(ex: Extraction, regions: list, profile, fiscal_year: int | None
                 note.append("未找到“单位：万元/元”行，未读取金额")
                 ex.tables.append(TableInstance(region.kind, region.title, "", region.pages, 0, "；".join(note)))
                 continue
-            vertical = vertical_t7_facts(region) if region.kind == "T7" else None
+            vertical = vertical_t7_facts(region, profile) if region.kind == "T7" else None
             if vertical:
                 got, n = vertical
             else:

@@ -97,6 +97,10 @@ class Profile:
     # Titles of tables the template prints but no table kind reads (江苏's 财政拨款支出预算表):
     # such a title ends the open table instead of being swallowed as its continuation.
     other_titles: set[str] = field(default_factory=set)
+    # The template's own wording, beyond the national vocabulary (vocabulary.yaml): T1 / T4 row
+    # labels -> canon.ROW_KEYS key, and vertical 三公 item names -> T7 column. Off with the profile.
+    row_aliases: dict[str, str] = field(default_factory=dict)
+    t7_items: dict[str, str] = field(default_factory=dict)
 
     def is_other_title(self, line: str, fiscal_year: int | None = None) -> bool:
         text = _title_text(line, fiscal_year)
@@ -235,5 +239,7 @@ def load_profiles() -> tuple[Profile, ...]:
             drop_invisible_fills=bool(raw.get("drop_invisible_fills")),
             close_cut_frames=bool(raw.get("close_cut_frames")),
             other_titles={title_core(norm(t)) for t in raw.get("other_titles") or []} - {""},
+            row_aliases={norm(k): v for k, v in (raw.get("row_aliases") or {}).items()},
+            t7_items=dict(raw.get("t7_items") or {}),
         ))
     return tuple(out)

@@ -1,7 +1,9 @@
 """The generic national-family reading and the switch that turns template profiles off (issue 13)."""
 import pytest
 
+from extractors import canon
 from extractors.profiles import GENERIC_ID, PROFILES_OFF_ENV, active_profiles, choose_profile, load_profiles, profiles_off
+from extractors.rows import summary_row_code
 
 PROFILES = {p.id: p for p in load_profiles()}
 GENERIC = PROFILES[GENERIC_ID]
@@ -54,3 +56,32 @@ def test_choose_profile_with_profiles_off(monkeypatch, off, chosen):
 def test_choose_profile_never_picks_a_switched_off_profile(monkeypatch):
     monkeypatch.setenv(PROFILES_OFF_ENV, "jiangsu-budget")
     assert choose_profile(JIANGSU_LINES, 2019).id != "jiangsu-budget"
+
+
+# Template knowledge as data (issue 13 item 7): a template's own row labels belong to its
+# profile and read only through it; the national wording reads through every profile.
+@pytest.mark.parametrize(
+    "label, profile_id, code",
+    [
+        ("当年收入小计", "jiangsu-budget", "income_current"),
+        ("当年收入小计", GENERIC_ID, None),
+        ("一、预算拨款", "zhuhai-budget", "income:fiscal"),
+        ("一、预算拨款", GENERIC_ID, None),
+        ("上年结余、结转", "ministry-budget", "income_carryover"),
+        ("上年结余、结转", "jiangsu-budget", None),
+        ("收入合计", GENERIC_ID, "income_current"),
+        ("年初结转和结余", GENERIC_ID, "income_carryover"),
+        ("文化体育与传媒支出", GENERIC_ID, "207"),
+    ],
+)
+def test_row_aliases_follow_the_profile(label, profile_id, code):
+    assert summary_row_code(label, None, PROFILES[profile_id]) == code
+
+
+def test_vocabulary_and_profile_aliases_name_canonical_keys():
+    assert set(canon.VOCABULARY["summary_rows"].values()) <= set(canon.ROW_KEYS)
+    assert set(canon.T7_ITEM_LABELS.values()) <= set(canon.COLUMNS["T7"])
+    for p in PROFILES.values():
+        assert set(p.row_aliases.values()) <= set(canon.ROW_KEYS), p.id
+        assert set(p.t7_items.values()) <= set(canon.COLUMNS["T7"]), p.id
+    assert not PROFILES[GENERIC_ID].row_aliases  # the generic reading has only the national wording
