@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from . import canon
+from . import canon, generic
 from .amounts import normalize_cell
 
 log = logging.getLogger(__name__)
@@ -145,6 +145,7 @@ class Profile:
         canonical = {norm(c): c for c in canon.COLUMNS.get(kind, [])}
         # Try the full printed path first (an alias may name a group header such as
         # "{Y}年预算数/小计"), then the path without the generic group headers.
+        printed: list[str] = []
         for drop in (False, True):
             kept: list[str] = []
             for part in parts:
@@ -156,11 +157,16 @@ class Profile:
                     kept.append(p)
             if not kept:
                 continue
+            if not drop:
+                printed = kept
             path = "/".join(kept)
             if spec and path in spec.headers:
                 return spec.headers[path]
             if path in canonical:
                 return canonical[path]
+        if self.id == GENERIC_ID and printed:
+            # No profile wording to match: read the header words for what they say.
+            return generic.column_label(kind, printed)
         return None
 
 def _spec(kind: str, raw: dict) -> TableSpec:

@@ -85,3 +85,67 @@ def test_vocabulary_and_profile_aliases_name_canonical_keys():
         assert set(p.row_aliases.values()) <= set(canon.ROW_KEYS), p.id
         assert set(p.t7_items.values()) <= set(canon.COLUMNS["T7"]), p.id
     assert not PROFILES[GENERIC_ID].row_aliases  # the generic reading has only the national wording
+
+
+# Titles by content: number, ordinal, year and department around the national names, 预算 or 决算.
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("表1 2026年某某局部门收支总表", "T1"),
+        ("附表1-1 收入支出决算总表", "T1"),
+        ("表一 部门收入总表", "T2"),
+        ("2026年度某省高级人民法院收支预算总表", "T1"),
+        ("五、2018年度某省高级人民法院财政拨款收支预算总表", "T4"),
+        ("某某单位2024年度财政拨款收入支出决算总表", "T4"),
+        ("本年支出总体情况表", "T3"),
+        ("支出决算表", "T3"),
+        ("2026年某某局一般公共预算支出表（按功能分类科目）", "T5-1"),
+        ("一般公共预算支出表（分单位）", "T5-2"),
+        ("一般公共预算基本支出经济分类情况表", "T6"),
+        ("一般公共预算财政拨款基本支出决算表", "T6"),
+        ("行政经费及“三公”经费预算表", "T7"),
+        ("一般公共预算“三公”经费支出决算表", "T7"),
+        ("政府性基金预算财政拨款收入支出决算表", "T8"),
+        ("国有资本经营预算支出功能分类预算表", "T9"),
+        # not a table read: a narrative line, a contents line, tables outside the national core
+        ("关于2026年部门收支总表的说明", None),
+        ("一、收支总表……3", None),
+        ("财政拨款支出预算表", None),
+        ("一般公共预算机关运行经费支出预算表", None),
+        ("一般公共预算项目支出表", None),
+        ("政府采购预算表", None),
+    ],
+)
+def test_generic_titles(line, kind):
+    assert GENERIC.match_title(line, 2026) == kind
+
+
+# Header cells by content: year blocks, value markers and the national header words.
+@pytest.mark.parametrize(
+    "kind, path, label",
+    [
+        ("T1", ["收入", "预算数"], "预算数"),
+        ("T1", ["2026年预算数"], "预算数"),
+        ("T1", ["支出", "决算数"], "决算数"),
+        ("T1", ["项目"], None),
+        ("T2", ["本年收入", "一般公共预算拨款收入"], "本年收入/一般公共预算"),
+        ("T2", ["上年结转", "一般公共预算"], "上年结转结余/一般公共预算"),
+        ("T2", ["总计"], "合计"),
+        ("T2", ["经营收入"], "本年收入/事业单位经营收入"),
+        ("T3", ["基本支出", "人员支出"], "基本支出/人员经费"),
+        ("T3", ["科目编码"], None),
+        ("T3", ["年初预算数"], "年初预算数"),
+        ("T5-1", ["2026年预算数", "年初预算数", "基本支出"], "基本支出/小计"),
+        ("T5-1", ["2025年执行数", "小计"], None),
+        ("T5-1", ["上年预算数", "合计"], None),
+        ("T5-1", ["变动情况", "合计"], None),
+        ("T6", ["金额"], "合计"),
+        ("T7", ["“三公”经费合计"], "合计"),
+        ("T7", ["公务用车购置及运行维护费", "购置费"], "公务用车购置及运行费/公务用车购置费"),
+        ("T7", ["公务用车购置及运行维护费", "小计"], "公务用车购置及运行费/小计"),
+        ("T7", ["年初预算数", "公务接待费"], "年初预算数/公务接待费"),
+        ("T8", ["支出总计"], "合计"),
+    ],
+)
+def test_generic_headers(kind, path, label):
+    assert GENERIC.column_label(kind, path, 2026) == label
