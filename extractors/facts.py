@@ -290,10 +290,10 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
                 text = strip_ordinal(label)
                 if text in ("本年收入", "本年收入合计"):
                     sections[label_col] = "current"
-                elif text in ("上年结转", "上年结转结余") or summary_row_code(label, None) == "income_carryover":
+                elif text in ("上年结转", "上年结转结余") or summary_row_code(label, None, profile) == "income_carryover":
                     # 决算 T4 opens the block with 年初财政拨款结转和结余 and repeats the funds under it
                     sections[label_col] = "carryover"
-                code = summary_row_code(label, sections.get(label_col))
+                code = summary_row_code(label, sections.get(label_col), profile)
                 seen = seen_codes.setdefault(label_col, set())
                 # 福州 closes each side with 收入合计 / 支出合计 after 本年…合计 and the carry-over:
                 # there it is the grand total.
@@ -342,9 +342,9 @@ def _item_key(label: str) -> str:
     return re.sub(r"^\(\d+\)", "", text).replace("“", "").replace("”", "").replace('"', "")
 
 
-def vertical_t7_facts(region: Region) -> tuple[list[Fact], list[str]] | None:
+def vertical_t7_facts(region: Region, profile: Profile | None = None) -> tuple[list[Fact], list[str]] | None:
     """A 三公 table printed as one row per item (福州, 江苏), or None when it is not one."""
-    items = {_item_key(k): v for k, v in canon.T7_ITEM_LABELS.items()}
+    items = {_item_key(k): v for k, v in {**canon.T7_ITEM_LABELS, **(profile.t7_items if profile else {})}.items()}
     facts: list[Fact] = []
     seen: set[str] = set()
     for grid in region.grids:

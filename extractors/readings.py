@@ -73,7 +73,7 @@ def _total_swaps(kind: str, facts: list[Fact]) -> list[tuple[list[Fact], str]]:
 def read_table(region, profile, fiscal_year: int | None) -> Reading:
     """The facts of one amount table (T1–T10), in the reading whose sums hold."""
     kind = region.kind
-    vertical = vertical_t7_facts(region) if kind == "T7" else None
+    vertical = vertical_t7_facts(region, profile) if kind == "T7" else None
     if vertical:
         return _reading(kind, *vertical, "")
     if kind in ("T1", "T4"):
