@@ -300,3 +300,32 @@ def test_corpus_shanghai_tables_prove_themselves(kind, unit, detail):
     (t,) = [t for t in ex.tables if t.table_kind == kind]
     assert (t.read_method, t.unit, t.self_check_detail) == ("profile:shanghai-budget", unit, detail)
     assert {f.table_check for f in ex.facts if f.table_kind == kind} <= {"unchecked" if "没有" in detail else "pass"}
+
+
+def _summary(rows: list[tuple[str, str]]) -> list[Fact]:
+    return [Fact("T1", code, code, "预算数", Decimal(v), v, "万元", 1, None) for code, v in rows]
+
+
+@pytest.mark.parametrize("carry, expenditure_total, detail", [
+    ("10.00", "110.00", "3 项恒等关系全部成立"),   # 收入 / 支出 总计 = 本年 + 结转; 收入总计 = 支出总计
+    ("10.00", "111.00", "3 项恒等关系中 2 项不成立（个别差异，按原表照录，由核对规则报告）；"
+                        "例：「预算数」列：支出总计 = 本年支出合计 + 结转，相差 -1 万元"),
+    # no carry-over row printed: the 10.00 between 本年 and 总计 is read nowhere
+    (None, "110.00", "3 项恒等关系中 1 项不成立（个别差异，按原表照录，由核对规则报告）；"
+                     "例：「预算数」列：收入总计 = 本年收入合计 + 结转，相差 -10 万元"),
+])
+def test_summary_table_totals(carry, expenditure_total, detail):
+    rows = [("income_current", "100.00"), ("income_total", "110.00"), ("expenditure_current", "100.00"),
+            ("expenditure_carryover", "10.00"), ("expenditure_total", expenditure_total)]
+    if carry:
+        rows.append(("income_carryover", carry))
+    assert check_table("T1", _summary(rows)).detail == detail
+
+
+def test_project_table_rows_add_their_funding():
+    facts = [Fact("T10", "P1", "项目一", c, Decimal(v), v, "万元", 1, None) for c, v in (
+        ("合计", "30.00"), ("本年拨款/一般公共预算", "20.00"), ("财政拨款结转结余/一般公共预算", "5.00"),
+        ("单位资金", "5.00"))]
+    assert check_table("T10", facts).detail == "1 项恒等关系全部成立"
+    facts[0] = Fact("T10", "P1", "项目一", "合计", Decimal("31.00"), "31.00", "万元", 1, None)
+    assert check_table("T10", facts).failed[0].difference() == Decimal("-1.00")
