@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import canon
 from .amounts import normalize_cell
 
 from .facts import coded_table_facts, summary_table_facts, vertical_t7_facts
 from .model import Fact
-from .selfcheck import ROW_SUMS, Verdict, check_table, score
+from .selfcheck import ROW_SUMS, Verdict, check_table, half_unit, score
 
 
 @dataclass
@@ -70,6 +71,39 @@ def _total_swaps(kind: str, facts: list[Fact]) -> list[tuple[list[Fact], str]]:
     return out
 
 
+_SIDES = {"income": "收入", "expenditure": "支出"}
+
+
+def _carryover_by_sums(facts: list[Fact]) -> tuple[list[Fact], str] | None:
+    """收支总表 / 财政拨款收支总表 with no carry-over row read on a side whose 总计 is not its
+    本年合计: a row printed between the two, in the same column of the same side, whose label
+    the reader did not recognise ("上年结余、结转") and whose amount is exactly the gap, is the
+    carry-over. The first such row is taken (its own items follow it: "1.财政拨款结余、结转")."""
+    known = {f.row_code for f in facts if f.row_code.startswith(("income", "expenditure", "carryover"))}
+    out, said = list(facts), []
+    for side, zh in _SIDES.items():
+        if f"{side}_carryover" in known or (side == "income" and any(c.startswith("carryover:") for c in known)):
+            continue
+        for column in dict.fromkeys(f.column_label for f in facts):
+            idx = {f.row_code: i for i, f in enumerate(out) if f.column_label == column and f.amount_wan is not None}
+            if f"{side}_current" not in idx or f"{side}_total" not in idx:
+                continue
+            current, total = out[idx[f"{side}_current"]], out[idx[f"{side}_total"]]
+            gap = total.amount_wan - current.amount_wan
+            if abs(gap) <= half_unit(total) + half_unit(current):
+                continue
+            for i in range(idx[f"{side}_current"] + 1, idx[f"{side}_total"]):
+                f = out[i]
+                same_side = not (f.bbox and total.bbox) or abs(f.bbox[0] - total.bbox[0]) < 2
+                if (f.column_label == column and f.amount_wan is not None and same_side
+                        and f.row_code not in canon.ROW_KEYS and not f.row_code.isdigit()
+                        and abs(f.amount_wan - gap) <= half_unit(total) + half_unit(current) + half_unit(f)):
+                    out[i] = Fact(**{**f.__dict__, "row_code": f"{side}_carryover"})
+                    said.append(f"“{f.row_label}”{f.printed_value} 恰为{zh}总计与本年{zh}合计之差，读作结转")
+                    break
+    return (out, "；".join(dict.fromkeys(said))) if said else None
+
+
 def read_table(region, profile, fiscal_year: int | None) -> Reading:
     """The facts of one amount table (T1–T10), in the reading whose sums hold."""
     kind = region.kind
@@ -78,6 +112,11 @@ def read_table(region, profile, fiscal_year: int | None) -> Reading:
         return _reading(kind, *vertical, "")
     if kind in ("T1", "T4"):
         first = _reading(kind, *summary_table_facts(region, profile, fiscal_year), "")
+        carried = _carryover_by_sums(first.facts)
+        if carried is not None:
+            second = _reading(kind, carried[0], first.notes, carried[1])
+            if len(second.verdict.failed) < len(first.verdict.failed):
+                first = second
         others: list[Reading] = []
     else:
         carry = _has_split_partial_codes(region)

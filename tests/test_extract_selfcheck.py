@@ -329,3 +329,33 @@ def test_project_table_rows_add_their_funding():
     assert check_table("T10", facts).detail == "1 项恒等关系全部成立"
     facts[0] = Fact("T10", "P1", "项目一", "合计", Decimal("31.00"), "31.00", "万元", 1, None)
     assert check_table("T10", facts).failed[0].difference() == Decimal("-1.00")
+
+
+def test_unrecognised_row_that_closes_the_gap_is_read_as_the_carry_over(tmp_path):
+    """收支总表 whose carry-over row is worded as no vocabulary has it: the row printed between
+    本年收入合计 and 收入总计 whose amount is exactly their difference is the carry-over."""
+    header = '<tr><th colspan="2">收 入</th><th colspan="2">支 出</th></tr><tr><th>项 目</th><th>预算数</th><th>项 目</th><th>预算数</th></tr>'
+    rows = [("一、一般公共预算拨款收入", "100.00", "一、一般公共服务支出", "110.00"),
+            ("本年收入合计", "100.00", "本年支出合计", "110.00"),
+            ("以前年度结余、结转", "10.00", "", ""),
+            ("其中：财政拨款结余、结转", "10.00", "", ""),
+            ("收入总计", "110.00", "支出总计", "110.00")]
+    ex = _extract(tmp_path, _table("表 1.收支预算总表", header, rows))
+    (t,) = [t for t in ex.tables if t.table_kind == "T1"]
+    assert (t.self_check, t.self_check_detail) == ("pass", "3 项恒等关系全部成立")
+    assert "读法：“以前年度结余、结转”10.00 恰为收入总计与本年收入合计之差，读作结转" in t.note
+    f = _cell(ex, "T1", "income_carryover", "预算数")
+    assert (f.row_label, f.printed_value) == ("以前年度结余、结转", "10.00")
+
+
+def test_no_carry_over_guessed_when_no_row_closes_the_gap(tmp_path):
+    header = '<tr><th colspan="2">收 入</th><th colspan="2">支 出</th></tr><tr><th>项 目</th><th>预算数</th><th>项 目</th><th>预算数</th></tr>'
+    rows = [("一、一般公共预算拨款收入", "100.00", "一、一般公共服务支出", "110.00"),
+            ("本年收入合计", "100.00", "本年支出合计", "110.00"),
+            ("以前年度结余、结转", "9.00", "", ""),
+            ("收入总计", "110.00", "支出总计", "110.00")]
+    ex = _extract(tmp_path, _table("表 1.收支预算总表", header, rows))
+    (t,) = [t for t in ex.tables if t.table_kind == "T1"]
+    assert "读法" not in t.note
+    assert not [f for f in ex.facts if f.row_code == "income_carryover"]
+    assert t.self_check_detail.startswith("3 项恒等关系中 1 项不成立")
