@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import canon
-from .amounts import UNIT_FACTORS, normalize_cell
+from .amounts import _BLANKS as BLANKS, UNIT_FACTORS, normalize_cell
 from .model import Fact
 
 _DECIMALS_RE = re.compile(r"\.(\d+)")
@@ -260,7 +260,31 @@ def is_misreading(tested: list[Identity], failed: list[Identity]) -> bool:
     return False
 
 
+def misplaced(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+    """Cells a reading put where no printed table has them, whatever the sums say: words in an
+    amount column ("商品和服务支出" under 公用经费: a code | name | amount block read as amounts),
+    and a second cell of one printed row under a column label the row already has (two columns
+    mapped to one label). Neither occurs in any table of the corpus as its profiles read it."""
+    words = [f for f in facts if f.amount_wan is None and normalize_cell(f.printed_value) not in BLANKS]
+    seen: set[tuple] = set()
+    twice = []
+    for f in facts:  # one Fact per printed cell and label
+        key = (_row_key(f), f.column_label)
+        if key in seen:
+            twice.append(f)
+        seen.add(key)
+    return words, twice
+
+
 def check_table(kind: str, facts: list[Fact]) -> Verdict:
+    words, twice = misplaced(facts)
+    if len(words) > 2 or twice:
+        what = []
+        if twice:
+            what.append(f"{len(twice)} 个单元格与同行另一单元格同属“{twice[0].column_label}”列")
+        if len(words) > 2:
+            what.append(f"金额列中有 {len(words)} 个非金额文字（如“{words[0].printed_value}”）")
+        return Verdict("fail", 0, [], "表格可能读错（列标题与数据错位）：" + "；".join(what))
     tested = identities(kind, facts)
     failed = [i for i in tested if not i.holds()]
     if not tested:

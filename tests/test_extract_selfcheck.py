@@ -359,3 +359,22 @@ def test_no_carry_over_guessed_when_no_row_closes_the_gap(tmp_path):
     assert "读法" not in t.note
     assert not [f for f in ex.facts if f.row_code == "income_carryover"]
     assert t.self_check_detail.startswith("3 项恒等关系中 1 项不成立")
+
+
+def test_two_columns_read_under_one_label_fail_whatever_the_sums(tmp_path):
+    header = T3_HEADER.replace('<th rowspan="2">项目支出</th>', '<th rowspan="2">项目支出</th><th rowspan="2">合计</th>')
+    rows = [r + ("1.00",) for r in T3_ROWS]
+    ex = _extract(tmp_path, _table("表 3.支出预算总表", header, rows))
+    t = _t3(ex)
+    assert (t.self_check, t.self_check_detail) == (
+        "fail", "表格可能读错（列标题与数据错位）：10 个单元格与同行另一单元格同属“合计”列")
+
+
+@pytest.mark.parametrize("words, outcome", [(["办公费", "印刷费"], "pass"), (["办公费", "印刷费", "咨询费"], "fail")])
+def test_words_in_amount_columns_fail_the_reading(words, outcome):
+    facts = [_fact("30101", "合计", "10.00"), _fact("30101", "人员经费", "10.00")]
+    facts += [Fact("T6", f"3020{i}", w, "公用经费", None, w, "万元", 1, None) for i, w in enumerate(words, 1)]
+    verdict = check_table("T6", facts)
+    assert verdict.outcome == outcome
+    if outcome == "fail":
+        assert verdict.detail == "表格可能读错（列标题与数据错位）：金额列中有 3 个非金额文字（如“办公费”）"
