@@ -5,7 +5,10 @@ completed from the rows above, amount labels over their columns or shifted by on
 spanning two rows), the 合计 column where the header says or where the sums put it. The first
 reading is the one the header states; another is taken only when the first fails its own sums
 (``selfcheck.is_misreading``) and the other passes: a consistent reading is never second-guessed,
-so an office's single wrong figure is never "repaired" by relabelling columns.
+so an office's single wrong figure is never "repaired" by relabelling columns. One exception,
+on 收支总表 / 财政拨款收支总表: a row the reader did not recognise, printed where the carry-over
+stands and whose amount is exactly the gap between 总计 and 本年合计, is read as the carry-over
+(``_carryover_by_sums``): there the evidence is a printed row, not a relabelling.
 """
 from __future__ import annotations
 
