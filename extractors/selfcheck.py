@@ -246,12 +246,22 @@ def _one_cell_explains(failed: list[Identity]) -> bool:
     return bool(common)
 
 
+def _one_amount_explains(failed: list[Identity]) -> bool:
+    """True when every failing identity is off by the same amount: one figure wrong and carried
+    into the subtotals above it (an item's column raised by 1 with its 款, 类 and 合计), or one
+    unit's row raised in every column. A misreading (columns exchanged or shifted) is off by a
+    different amount in each row."""
+    first = abs(failed[0].difference()) if failed else None
+    return bool(failed) and all(abs(abs(i.difference()) - first) <= i.tolerance() + failed[0].tolerance()
+                                for i in failed)
+
+
 def is_misreading(tested: list[Identity], failed: list[Identity]) -> bool:
     """More than two identities failing, more than a fifth of those tested of their family (row
     sums or column sums: a column order read wrong breaks row sums only, while the column sums
-    of relabelled columns still hold and would dilute the share), and no single cell to blame:
-    the reading, not the office, is wrong."""
-    if _one_cell_explains(failed):
+    of relabelled columns still hold and would dilute the share), and no single cell or single
+    amount to blame: the reading, not the office, is wrong."""
+    if _one_cell_explains(failed) or _one_amount_explains(failed):
         return False
     for family in ("row", "column"):
         n = sum(1 for i in failed if i.family == family)

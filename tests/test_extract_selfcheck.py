@@ -208,7 +208,8 @@ def test_tolerance_and_outcome_on_one_row(total, personnel, public, unit, outcom
 
 
 def _row_failure(i: int):
-    return check_table("T6", [_fact(f"3010{i}", "合计", "10.00"), _fact(f"3010{i}", "人员经费", "1.00")]).failed[0]
+    # each off by a different amount (9, 8, 7 …), as a misreading is
+    return check_table("T6", [_fact(f"3010{i}", "合计", "10.00"), _fact(f"3010{i}", "人员经费", f"{i + 1}.00")]).failed[0]
 
 
 def _holding(family: str) -> list[Identity]:
@@ -239,7 +240,7 @@ def test_failures_one_cell_explains_are_not_a_misreading():
     facts = [_fact(r, c, v) for r, *vals in rows for c, v in zip(("合计", "人员经费", "公用经费"), vals) if v]
     verdict = check_table("T6", facts)
     assert (verdict.tested, len(verdict.failed), verdict.outcome) == (10, 3, "pass")
-    facts[-2] = _fact("3010101", "人员经费", "5.00")  # a second wrong cell: no single one explains
+    facts[-2] = _fact("3010101", "人员经费", "4.00")  # a second wrong cell, off by another amount
     verdict = check_table("T6", facts)
     assert (len(verdict.failed), verdict.outcome) == (5, "fail")
 
@@ -378,3 +379,17 @@ def test_words_in_amount_columns_fail_the_reading(words, outcome):
     assert verdict.outcome == outcome
     if outcome == "fail":
         assert verdict.detail == "表格可能读错（列标题与数据错位）：金额列中有 3 个非金额文字（如“办公费”）"
+
+
+@pytest.mark.parametrize("edit", [
+    # the sample district's A3 fault: 1 added to one column of an item, its 款, its 类 and 合计
+    {("2010350", 4): "101.00", ("20103", 4): "101.00", ("201", 4): "201.00", ("", 4): "301.00"},
+    # one row raised by 3 in every column (the district's A6 fault, on a unit's row)
+    {("20805", 2): "203.00", ("20805", 3): "103.00", ("20805", 4): "100.00"},
+])
+def test_one_figure_carried_into_its_subtotals_is_the_office_not_a_misreading(tmp_path, edit):
+    rows = [tuple(edit.get((r[0], j), c) for j, c in enumerate(r)) for r in T3_ROWS]
+    ex = _extract(tmp_path, _table("表 3.支出预算总表", T3_HEADER, rows))
+    t = _t3(ex)
+    assert t.self_check == "pass", t.self_check_detail
+    assert "个别差异" in t.self_check_detail
