@@ -140,9 +140,12 @@ def read_table(region, profile, fiscal_year: int | None) -> Reading:
             others.append(_reading(kind, facts, notes, f"金额列标题{'左' if shift < 0 else '右'}移一列（表头跨行错位）"))
     for facts, how in _total_swaps(kind, first.facts):
         others.append(_reading(kind, facts, first.notes, how))
-    # A reading may not buy its consistency by dropping printed amounts (a shift that moves a
-    # label off the table, over a name column): it must read at least the amounts the first did.
-    passing = [r for r in others if r.verdict.outcome == "pass" and _amounts(r) >= _amounts(first)]
+    # Another reading must prove itself: every one of at least 3 sums holds (one or two sums
+    # prove little: a code column read as 合计 can pass them), and it reads at least the amounts
+    # the first did (no consistency bought by dropping printed amounts, e.g. a shift that moves a
+    # label off the table or over a name column).
+    passing = [r for r in others if r.verdict.outcome == "pass" and not r.verdict.failed
+               and r.verdict.tested >= 3 and _amounts(r) >= _amounts(first)]
     if not passing:
         return first
     return min(passing, key=lambda r: score(r.verdict))
