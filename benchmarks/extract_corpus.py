@@ -30,7 +30,7 @@ import resource
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -296,6 +296,34 @@ def report_identities(con, rows, fid_by_path) -> float:
     return rate
 
 
+def report_self_check(rows, extractions) -> Counter:
+    """Each table's own sums (extractors/selfcheck.py): how many tables pass, fail or could not be
+    checked, every failing table, and every table read in a reading other than its header's."""
+    counts: Counter = Counter()
+    by_kind: dict[str, Counter] = defaultdict(Counter)
+    fails, alternatives = [], []
+    for r in rows:
+        ex = extractions.get(r["path"])
+        for t in ex.tables if ex else []:
+            outcome = t.self_check or "unchecked"
+            counts[outcome] += 1
+            by_kind[t.table_kind][outcome] += 1
+            if outcome == "fail":
+                fails.append(f"  {r['path']} {t.table_kind} pages {t.pages}: {t.self_check_detail}")
+            if "读法：" in t.note:
+                how = t.note[t.note.index("读法："):].split("；")[0]
+                alternatives.append(f"  {r['path']} {t.table_kind} pages {t.pages}: {how} -> {outcome}")
+    print("\n== table self-check (extractors/selfcheck.py) ==")
+    outcomes = ["pass", "fail", "unchecked"]
+    print(_table(["table"] + outcomes, [[k] + [by_kind[k][o] for o in outcomes] for k in sorted(by_kind)]
+                 + [["all"] + [counts[o] for o in outcomes]]))
+    print(f"self_check_fail: {len(fails)}")
+    print("\n".join(fails))
+    print(f"read in an alternative reading: {len(alternatives)}")
+    print("\n".join(alternatives))
+    return counts
+
+
 def _pages(evidence) -> str:
     try:
         ev = json.loads(evidence) if isinstance(evidence, str) else evidence
@@ -371,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     mismatches = report_outcomes(rows, cold)
     fill = report_fill(con, rows, cold, fid_by_path)
     ident = report_identities(con, rows, fid_by_path)
+    checked = report_self_check(rows, cold)
 
     print("\n== speed ==")
     cold_rate = cold_pages / cold_s if cold_s else 0.0
@@ -406,7 +435,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\n== summary ==")
     print(f"files {len(rows)}  outcome_mismatches {mismatches}  fill_ratio {fill:.3f}  "
-          f"identity_pass_rate {ident:.3f}  warm_rerun_pages_parsed {warm_pages}")
+          f"identity_pass_rate {ident:.3f}  warm_rerun_pages_parsed {warm_pages}  "
+          f"self_check pass {checked['pass']} fail {checked['fail']} unchecked {checked['unchecked']}")
     con.close()
     return 0
 

@@ -7,6 +7,13 @@ is joined with '/' (parent/child).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
+# The national family's printed wording, kept as data (issue 13 item 7).
+VOCABULARY: dict = yaml.safe_load(Path(__file__).with_name("vocabulary.yaml").read_text(encoding="utf-8"))
+
 TABLE_KINDS: dict[str, str] = {
     "T1": "收支预算总表",
     "T2": "收入预算总表",
@@ -141,36 +148,11 @@ for _kind in ("T3", "T5-1", "T6", "T8", "T9"):
     COLUMNS[_kind] += ["年初预算数", "调整预算数"]
 
 # A vertical 三公 table (福州, 江苏): one row per item; the item name decides the column.
-T7_ITEM_LABELS: dict[str, str] = {
-    "合计": "合计", "三公经费合计": "合计", "“三公”经费合计": "合计", "三公经费": "合计",
-    "因公出国(境)费": "因公出国（境）费", "因公出国(境)费用": "因公出国（境）费",
-    "公务用车购置及运行费": "公务用车购置及运行费/小计", "公务用车购置及运行维护费": "公务用车购置及运行费/小计",
-    "公务用车购置费": "公务用车购置及运行费/公务用车购置费",
-    "公务用车运行费": "公务用车购置及运行费/公务用车运行费",
-    "公务用车运行维护费": "公务用车购置及运行费/公务用车运行费",
-    "公务接待费": "公务接待费",
-    # 珠海 names each item as spending: "其中：（一）因公出国（境）支出"
-    "因公出国(境)支出": "因公出国（境）费", "公务用车购置及运行维护支出": "公务用车购置及运行费/小计",
-    "公务接待费支出": "公务接待费",
-}
+# The national wording; a template's own item names are its profile's ``t7_items``.
+T7_ITEM_LABELS: dict[str, str] = dict(VOCABULARY["t7_items"])
 
-# 硚口区 and look-alike spellings seen after OCR or typos (domain.md, "Amounts").
-REGION_ALIASES: dict[str, str] = {
-    "硚口区": "420104",
-    "硌口区": "420104",
-    "硃口区": "420104",
-    "桥口区": "420104",
-    # other regions of the corpus, the district before its city
-    "普陀区": "310107",
-    "上海市": "310000",
-    "深圳市": "440300",
-    "苏州市": "320500",
-    "福州市": "350100",
-    "湖州市": "330500",
-    "江苏省": "320000",
-    "武汉市": "420100",
-    "珠海市": "440400",
-}
+# Region names and look-alike spellings -> region code (vocabulary.yaml, "regions").
+REGION_ALIASES: dict[str, str] = {name: str(code) for name, code in VOCABULARY["regions"].items()}
 
 # 功能分类 类 codes and the names printed on the expenditure side of 收支总表 / 财政拨款收支总表
 # (domain.md, "Codes"; 2026 names). Used to give those rows their 3-digit code.

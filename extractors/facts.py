@@ -72,8 +72,39 @@ def _fact(kind: str, row_code: str, row_label: str, column: str, cell: Cell, uni
     )
 
 
-def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None) -> tuple[list[Fact], list[str]]:
-    if region.kind == "T2":
+def shifted(cols: Columns, shift: int) -> Columns:
+    """The amount labels moved ``shift`` columns right (negative: left), as when a header cell
+    spanning two rows stands over the wrong data column; code and name columns stay put."""
+    fixed = set(cols.codes) | {cols.name, cols.unit}
+    labels: list[str | None] = [None] * len(cols.labels)
+    for j, label in enumerate(cols.labels):
+        k = j + shift
+        if label is not None and 0 <= k < len(labels) and k not in fixed:
+            labels[k] = label
+    return Columns(labels, cols.code, cols.name, cols.unmapped, cols.codes, cols.unit)
+
+
+def _split_code(parts: list[str], last: list[str]) -> str:
+    """类 | 款 | 项 printed in three columns where a row prints only its own level's digits
+    ('' | '01' | '' under 201): the levels above come from the rows before it."""
+    last += [""] * (len(parts) - len(last))
+    level = next((i for i, p in enumerate(parts) if p), None)
+    if level is None or not all(p.isdigit() for p in parts if p):
+        return "".join(parts)
+    filled = last[:level] + parts[level:]
+    if not all(filled[:level]):
+        return "".join(parts)
+    # a row's own level ends the code: 款 rows have no 项
+    depth = max(i for i, p in enumerate(parts) if p) + 1
+    last[:] = filled[:depth] + [""] * (len(parts) - depth)
+    return "".join(filled[:depth])
+
+
+def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None, *,
+                      carry_codes: bool = False, shift: int = 0) -> tuple[list[Fact], list[str]]:
+    """``carry_codes`` and ``shift`` give the alternative readings ``readings`` tries: split codes
+    completed from the rows above, amount labels moved by a column."""
+    if region.kind == "T2" and not shift:
         vertical = vertical_t2_facts(region, profile, fiscal_year)
         if vertical:
             return vertical
@@ -82,6 +113,7 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None)
     cols: Columns | None = None
     last_unit = ""
     unit_of: list[str] = []  # per fact: the 预算单位 its row belongs to (深圳), else ""
+    last_code: list[str] = []  # 类 | 款 | 项 of the row above, for carry_codes
     for grid in region.grids:
         if any(grid.header_paths) or cols is None or len(cols.labels) != grid.n_cols:
             if not any(grid.header_paths) and cols is not None:
@@ -94,16 +126,18 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None)
                     notes.append(f"第{grid.page}页续表列数不同，已跳过")
                 continue
             cols = map_columns(grid, region.kind, profile, fiscal_year)
+            if shift:
+                cols = shifted(cols, shift)
             for u in cols.unmapped:
                 if u not in " ".join(notes):
                     notes.append(f"未映射列：{u}")
         year_col = next((j for j, p in enumerate(grid.header_paths) if p and norm(p[-1]) == "年度"), None)
         for row in grid.rows:
             parts = [row[j].norm for j in cols.codes]
-            if len(parts) > 1 and parts[0]:
+            if len(parts) > 1 and (parts[0] or carry_codes):
                 # 普陀 prints a 款 of 301 as '2' for '02' (津贴补贴) beside '01' and '08'
                 parts = parts[:1] + [p.zfill(2) if p.isdigit() and len(p) == 1 else p for p in parts[1:]]
-            code = "".join(parts)
+            code = _split_code(parts, last_code) if carry_codes and len(parts) > 1 else "".join(parts)
             label = row[cols.name].norm if cols.name is not None else ""
             if cols.unit is not None and cols.unit != cols.name and row[cols.unit].norm:
                 last_unit = row[cols.unit].norm  # a unit's own row; its 科目 rows follow
@@ -256,10 +290,10 @@ def summary_table_facts(region: Region, profile: Profile, fiscal_year: int | Non
                 text = strip_ordinal(label)
                 if text in ("本年收入", "本年收入合计"):
                     sections[label_col] = "current"
-                elif text in ("上年结转", "上年结转结余") or summary_row_code(label, None) == "income_carryover":
+                elif text in ("上年结转", "上年结转结余") or summary_row_code(label, None, profile) == "income_carryover":
                     # 决算 T4 opens the block with 年初财政拨款结转和结余 and repeats the funds under it
                     sections[label_col] = "carryover"
-                code = summary_row_code(label, sections.get(label_col))
+                code = summary_row_code(label, sections.get(label_col), profile)
                 seen = seen_codes.setdefault(label_col, set())
                 # 福州 closes each side with 收入合计 / 支出合计 after 本年…合计 and the carry-over:
                 # there it is the grand total.
@@ -308,9 +342,9 @@ def _item_key(label: str) -> str:
     return re.sub(r"^\(\d+\)", "", text).replace("“", "").replace("”", "").replace('"', "")
 
 
-def vertical_t7_facts(region: Region) -> tuple[list[Fact], list[str]] | None:
+def vertical_t7_facts(region: Region, profile: Profile | None = None) -> tuple[list[Fact], list[str]] | None:
     """A 三公 table printed as one row per item (福州, 江苏), or None when it is not one."""
-    items = {_item_key(k): v for k, v in canon.T7_ITEM_LABELS.items()}
+    items = {_item_key(k): v for k, v in {**canon.T7_ITEM_LABELS, **(profile.t7_items if profile else {})}.items()}
     facts: list[Fact] = []
     seen: set[str] = set()
     for grid in region.grids:

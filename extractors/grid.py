@@ -54,6 +54,10 @@ def _is_column_number_row(texts: list[str | None]) -> bool:
 
 # "[30101]基本工资": the 科目 code printed in brackets at the head of the name cell (珠海).
 _BRACKET_CODE_RE = re.compile(r"^\s*[\[［【](\d{3,})[\]］】]\s*(.*)$", re.S)
+# "2010350 事业运行" / "201一般公共服务支出": a 功能/经济分类 code (3, 5 or 7 digits) and its name in
+# one cell, as templates print them that have no 编码 column. The name must start with a CJK
+# character, so an amount or a year ("2026年") never matches.
+_PLAIN_CODE_RE = re.compile(r"^\s*(\d{3}(?:\d{2}){0,2})(?!\d)\s*([\u4e00-\u9fff].*)$", re.S)
 
 
 def _split_bracket_codes(grid: Grid) -> Grid:
@@ -61,13 +65,16 @@ def _split_bracket_codes(grid: Grid) -> Grid:
     so the coded-table reader sees the same columns as in the templates that print them apart."""
     for j, path in enumerate(grid.header_paths):
         cells = [row[j].norm for row in grid.rows if row[j].norm]
-        coded = sum(1 for c in cells if _BRACKET_CODE_RE.match(c))
-        if coded < 2 or coded < 0.6 * len(cells):
+        for code_re in (_BRACKET_CODE_RE, _PLAIN_CODE_RE):
+            coded = sum(1 for c in cells if code_re.match(c))
+            if coded >= 2 and coded >= 0.6 * len(cells):
+                break
+        else:
             continue
 
         def split(row: list[Cell], header: bool) -> list[Cell]:
             cell = row[j]
-            m = None if header else _BRACKET_CODE_RE.match(cell.text)
+            m = None if header else code_re.match(cell.text)
             code = Cell(m.group(1) if m else "", cell.bbox)
             name = Cell(m.group(2) if m else cell.text, cell.bbox)
             return row[:j] + [code, name] + row[j + 1:]

@@ -15,7 +15,6 @@ from pathlib import Path
 import pdfplumber
 from pypdfium2 import PdfiumError
 
-from .facts import coded_table_facts, summary_table_facts, vertical_t7_facts
 from .forms import t11_facts, t12_projects
 from .locate import locate
 from .meta import cover_is_image, ocr_cover_text, read_meta, year_and_kind
@@ -24,6 +23,8 @@ from .narrative import extract_claims, narrative_pages, section_claims, staff_cl
 from .plan import page_plan
 from .prescreen import prescreen
 from .profiles import choose_profile, norm
+from .readings import header_unit, read_method, read_table
+from .selfcheck import FORM_VERDICT, NOTHING_READ, stamp
 from .sniff import has_eof_marker, sniff
 
 log = logging.getLogger(__name__)
@@ -138,31 +139,39 @@ def _extract(path: Path, sha: str) -> Extraction:
 
 
 def read_regions(ex: Extraction, regions: list, profile, fiscal_year: int | None) -> list[Fact]:
-    """Facts of every located table, and a TableInstance per table on ``ex``; PDF, XLSX and HTML alike."""
+    """Facts of every located table, and a TableInstance per table on ``ex``; PDF, XLSX and HTML alike.
+    Every table says how it was read and whether it passed its own sums (``selfcheck``)."""
     facts: list[Fact] = []
     for region in regions:
         note = list(region.notes)
+        how = read_method(profile, region.kind)
+        first = len(ex.tables)
         if region.kind == "T11":
             got, n = t11_facts(region)
             unit = got[0].printed_unit if got else (region.unit or "")
             ex.tables.append(TableInstance("T11", region.title, unit, region.pages, len(got), "；".join(note + n)))
+            verdict = FORM_VERDICT
         elif region.kind == "T12":
             got, instances, n = t12_projects(region)
             ex.tables.extend(instances or [TableInstance("T12", region.title, region.unit or "", region.pages, 0,
                                                          "；".join(note + n + ["未找到项目申报表"]))])
+            verdict = FORM_VERDICT
+        elif region.unit is None and not (unit := header_unit(region)):
+            note.append("未找到“单位：万元/元”行，未读取金额")
+            ex.tables.append(TableInstance(region.kind, region.title, "", region.pages, 0, "；".join(note)))
+            got, verdict = [], NOTHING_READ
         else:
             if region.unit is None:
-                note.append("未找到“单位：万元/元”行，未读取金额")
-                ex.tables.append(TableInstance(region.kind, region.title, "", region.pages, 0, "；".join(note)))
-                continue
-            vertical = vertical_t7_facts(region) if region.kind == "T7" else None
-            if vertical:
-                got, n = vertical
-            else:
-                fn = summary_table_facts if region.kind in ("T1", "T4") else coded_table_facts
-                got, n = fn(region, profile, fiscal_year)
+                region.unit = unit
+                note.append(f"单位取自表头（{unit}）")
+            reading = read_table(region, profile, fiscal_year)
+            got, verdict = reading.facts, reading.verdict
+            n = reading.notes + ([f"读法：{reading.how}"] if reading.how else [])
             ex.tables.append(TableInstance(region.kind, region.title, region.unit, region.pages, len(got),
                                            "；".join(note + n)))
+        stamp(got, verdict, how)
+        for t in ex.tables[first:]:
+            t.read_method, t.self_check, t.self_check_detail = how, verdict.outcome, verdict.detail
         facts.extend(got)
     return facts
 

@@ -6,6 +6,8 @@ column labels. Adding a template is adding a YAML file.
 """
 from __future__ import annotations
 
+import logging
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -13,10 +15,18 @@ from pathlib import Path
 
 import yaml
 
-from . import canon
+from . import canon, generic
 from .amounts import normalize_cell
 
+log = logging.getLogger(__name__)
+
 PROFILE_DIR = Path(__file__).with_name("profiles")
+# The national-family reading (profiles/generic.yaml): always present, never switched off.
+GENERIC_ID = "generic"
+# `all` or a comma list of profile ids: those profiles do not read. Read at each document
+# (choose_profile), so that the extraction children, which take the caller's environment per
+# file (isolate.py), follow it.
+PROFILES_OFF_ENV = "BUDGETWATCH_PROFILES_OFF"
 
 # "表 5-1." / "表1、" / "部门公开表 5" / "12-1" / "公开 01 表：" (江苏 2018) printed before a title.
 _TABLE_NUMBER_RE = re.compile(r"^((部门公开表|公开表|表)?\d+(-\d+)?(?![\d年])|公开\d+表)[.、．:：]?")
@@ -87,6 +97,10 @@ class Profile:
     # Titles of tables the template prints but no table kind reads (江苏's 财政拨款支出预算表):
     # such a title ends the open table instead of being swallowed as its continuation.
     other_titles: set[str] = field(default_factory=set)
+    # The template's own wording, beyond the national vocabulary (vocabulary.yaml): T1 / T4 row
+    # labels -> canon.ROW_KEYS key, and vertical 三公 item names -> T7 column. Off with the profile.
+    row_aliases: dict[str, str] = field(default_factory=dict)
+    t7_items: dict[str, str] = field(default_factory=dict)
 
     def is_other_title(self, line: str, fiscal_year: int | None = None) -> bool:
         text = _title_text(line, fiscal_year)
@@ -131,6 +145,7 @@ class Profile:
         canonical = {norm(c): c for c in canon.COLUMNS.get(kind, [])}
         # Try the full printed path first (an alias may name a group header such as
         # "{Y}年预算数/小计"), then the path without the generic group headers.
+        printed: list[str] = []
         for drop in (False, True):
             kept: list[str] = []
             for part in parts:
@@ -142,11 +157,16 @@ class Profile:
                     kept.append(p)
             if not kept:
                 continue
+            if not drop:
+                printed = kept
             path = "/".join(kept)
             if spec and path in spec.headers:
                 return spec.headers[path]
             if path in canonical:
                 return canonical[path]
+        if self.id == GENERIC_ID and printed:
+            # No profile wording to match: read the header words for what they say.
+            return generic.column_label(kind, printed)
         return None
 
 def _spec(kind: str, raw: dict) -> TableSpec:
@@ -174,11 +194,38 @@ def _title_text(line: str, fiscal_year: int | None) -> str:
     return text if len(text) <= 48 else ""
 
 
+def profiles_off(value: str | None = None) -> set[str]:
+    """Ids of the template profiles switched off by ``BUDGETWATCH_PROFILES_OFF`` (every one for
+    ``all``); the generic profile is never among them."""
+    raw = os.environ.get(PROFILES_OFF_ENV, "") if value is None else value
+    wanted = {part.strip() for part in raw.split(",") if part.strip()}
+    ids = {p.id for p in load_profiles()} - {GENERIC_ID}
+    if "all" in wanted:
+        return ids
+    unknown = wanted - ids - {GENERIC_ID}
+    if unknown:
+        # A misspelt id would silently leave its profile reading: say so in the log.
+        log.warning("%s names unknown profiles %s (known: %s)", PROFILES_OFF_ENV, sorted(unknown), sorted(ids))
+    return wanted & ids
+
+
+def active_profiles() -> tuple[Profile, ...]:
+    """The profiles that may read a document now: the template profiles not switched off, then
+    the generic one (last, so that a template profile scoring as well wins the tie)."""
+    off = profiles_off()
+    every = load_profiles()
+    return tuple(p for p in every if p.id != GENERIC_ID and p.id not in off) + generic_profiles(every)
+
+
+def generic_profiles(every: tuple[Profile, ...] | None = None) -> tuple[Profile, ...]:
+    return tuple(p for p in (every or load_profiles()) if p.id == GENERIC_ID)
+
+
 def choose_profile(lines: list[str], fiscal_year: int | None) -> Profile:
     # Each distinct line once: running headers, footers and repeated column headings make up
     # much of a long filing, and every profile matches every line.
     distinct = list(dict.fromkeys(line for line in lines if line.strip()))
-    return max(load_profiles(), key=lambda p: p.score(distinct, fiscal_year))
+    return max(active_profiles(), key=lambda p: p.score(distinct, fiscal_year))
 
 
 @lru_cache(maxsize=None)
@@ -198,5 +245,7 @@ def load_profiles() -> tuple[Profile, ...]:
             drop_invisible_fills=bool(raw.get("drop_invisible_fills")),
             close_cut_frames=bool(raw.get("close_cut_frames")),
             other_titles={title_core(norm(t)) for t in raw.get("other_titles") or []} - {""},
+            row_aliases={norm(k): v for k, v in (raw.get("row_aliases") or {}).items()},
+            t7_items=dict(raw.get("t7_items") or {}),
         ))
     return tuple(out)

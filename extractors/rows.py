@@ -10,87 +10,37 @@ from __future__ import annotations
 import re
 
 from . import canon
-from .profiles import norm
+from .profiles import Profile, norm
 
 _ORDINAL_RE = re.compile(r"^(\([一二三四五六七八九十廿]+\)|[一二三四五六七八九十廿]+[、.]|\d+[、.])")
 _CODE_RE = re.compile(r"^[0-9]+$|^\d{6,}[A-Z]\d+$")
 
-# Printed label (ordinal stripped, NFKC, no whitespace) -> ROW_KEYS key. 'SECTION' labels
-# open the 本年 / 上年结转 blocks of T4, whose fund rows repeat under both.
+# Printed label (ordinal stripped, NFKC, no whitespace) -> ROW_KEYS key: the canonical names
+# and the national family's wording (vocabulary.yaml); a template's own labels are its profile's
+# ``row_aliases``. 'SECTION' labels open the 本年 / 上年结转 blocks of T4, whose fund rows repeat
+# under both.
 SUMMARY_LABELS: dict[str, str] = {norm(v): k for k, v in canon.ROW_KEYS.items() if not k.startswith("t11:")}
-SUMMARY_LABELS.update({
-    "一般公共预算拨款": "income:general_budget",
-    "一般公共预算财政拨款收入": "income:general_budget",
-    "政府性基金预算拨款": "income:gov_fund",
-    "国有资本经营预算拨款": "income:state_capital",
-    "本年收入": "income_current",
-    "上年结转": "income_carryover",
-    "本年支出": "expenditure_current",
-    "结转下年": "expenditure_carryover",
-    "结转下年支出": "expenditure_carryover",
-    # 江苏 T1
-    "当年收入小计": "income_current",
-    "当年支出小计": "expenditure_current",
-    "上年结转资金": "income_carryover",
-    "结转下年资金": "expenditure_carryover",
-    "其他资金": "income:other",
-    # 江苏, 深圳 T1
-    "财政专户管理资金": "income:special_account",
-    # 珠海 T1: the three appropriations in one 预算拨款 row
-    "预算拨款": "income:fiscal",
-    "财政专户拨款": "income:special_account",
-    "结转结余下年": "expenditure_carryover",
-    # 深圳 T1 / T4
-    "上年结余、结转": "income_carryover",
-    "一般公共预算拨款结余、结转": "carryover:general_budget",
-    "政府性基金预算拨款结余、结转": "carryover:gov_fund",
-    "国有资本经营预算拨款结余、结转": "carryover:state_capital",
-    "收入合计": "income_current",
-    "支出合计": "expenditure_current",
-    # 上海 T1 / T4 print the fund names alone under 财政拨款收入
-    "一般公共预算": "income:general_budget",
-    "政府性基金预算": "income:gov_fund",
-    "政府性基金": "income:gov_fund",  # 普陀
-    "国有资本经营预算": "income:state_capital",
-    "财政拨款": "income:fiscal",
-    # 决算 wording
-    "年初结转和结余": "income_carryover",
-    "年末结转和结余": "expenditure_carryover",
-    "年初财政拨款结转和结余": "income_carryover",  # 财政拨款收入支出决算总表
-    "年末财政拨款结转和结余": "expenditure_carryover",
-    "本年收入合计": "income_current",
-    "本年支出合计": "expenditure_current",
-    "一般公共预算财政拨款": "income:general_budget",
-    "政府性基金预算财政拨款": "income:gov_fund",
-    "国有资本经营预算财政拨款": "income:state_capital",
-    "政府性基金预算财政拨款收入": "income:gov_fund",
-    "国有资本经营预算财政拨款收入": "income:state_capital",
-    "经营收入": "income:operating",
-    "财政拨款收入合计": "income:fiscal",
-    "一般公共预算资金": "income:general_budget",
-    "政府性基金预算资金": "income:gov_fund",
-    "国有资本经营预算资金": "income:state_capital",
-})
+SUMMARY_LABELS.update({norm(label): key for label, key in canon.VOCABULARY["summary_rows"].items()})
 _FUND_KEYS = {"income:general_budget", "income:gov_fund", "income:state_capital"}
 _CLASS_BY_NAME = {norm(name): code for code, name in canon.FUNC_CLASSES.items()}
 # 类 names without their '支出', looked up after the income labels: '国有资本经营预算' on the
 # income side (普陀 三、国有资本经营预算) is the appropriation, not class 223
 _CLASS_BY_SHORT_NAME = {norm(name).removesuffix("支出"): code for code, name in canon.FUNC_CLASSES.items()}
-# 类 names before the 2019 reclassification (江苏 2017–18)
-_CLASS_BY_NAME.update({"文化体育与传媒支出": "207", "医疗卫生与计划生育支出": "210", "资源勘探信息等支出": "215",
-                       "国土海洋气象等支出": "220"})
+# 类 names before the 2019 reclassification
+_CLASS_BY_NAME.update({norm(name): str(code) for name, code in canon.VOCABULARY["class_names"].items()})
 
 
 def strip_ordinal(label: str) -> str:
     return _ORDINAL_RE.sub("", norm(label), count=1)
 
 
-def summary_row_code(label: str, section: str | None) -> str | None:
-    """Row code of a T1/T4 row label; ``section`` is 'carryover' inside T4's 上年结转 block."""
+def summary_row_code(label: str, section: str | None, profile: Profile | None = None) -> str | None:
+    """Row code of a T1/T4 row label; ``section`` is 'carryover' inside T4's 上年结转 block.
+    The reading profile's own row aliases come before the national wording."""
     text = strip_ordinal(label)
     if text in _CLASS_BY_NAME:
         return _CLASS_BY_NAME[text]
-    key = SUMMARY_LABELS.get(text)
+    key = (profile.row_aliases.get(text) if profile else None) or SUMMARY_LABELS.get(text)
     if key is None:
         return _CLASS_BY_SHORT_NAME.get(text)
     if key in _FUND_KEYS and section == "carryover":

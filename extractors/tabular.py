@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .amounts import normalize_cell
-from .grid import Cell, Grid, _is_column_number_row, _is_data_row
+from .grid import Cell, Grid, _is_column_number_row, _is_data_row, _split_bracket_codes
 from .locate import _NOTE_RE, _NUMBERED_RE, _PART_RE, _UNIT_RE, Region
 from .profiles import Profile, norm
 
@@ -58,8 +58,8 @@ def grid_from_matrix(m: Matrix, page: int) -> Grid:
                 if text not in header_paths[k]:
                     header_paths[k].append(text)
     raw = [[Cell(t or "", None) for t in r] for r in rows]
-    return Grid(page=page, bbox=(0.0, 0.0, 0.0, 0.0), header_paths=header_paths, rows=raw[first_data:],
-                raw_rows=raw)
+    return _split_bracket_codes(Grid(page=page, bbox=(0.0, 0.0, 0.0, 0.0), header_paths=header_paths,
+                                     rows=raw[first_data:], raw_rows=raw))
 
 
 # ---------------------------------------------------------------------------- regions

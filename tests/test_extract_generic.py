@@ -1,0 +1,151 @@
+"""The generic national-family reading and the switch that turns template profiles off (issue 13)."""
+import pytest
+
+from extractors import canon
+from extractors.profiles import GENERIC_ID, PROFILES_OFF_ENV, active_profiles, choose_profile, load_profiles, profiles_off
+from extractors.rows import summary_row_code
+
+PROFILES = {p.id: p for p in load_profiles()}
+GENERIC = PROFILES[GENERIC_ID]
+TEMPLATE_IDS = set(PROFILES) - {GENERIC_ID}
+
+
+@pytest.mark.parametrize(
+    "value, off",
+    [
+        ("", set()),
+        ("all", TEMPLATE_IDS),
+        ("final, jiangsu-budget", {"final", "jiangsu-budget"}),
+        ("generic", set()),  # the generic reading cannot be switched off
+        ("all,generic", TEMPLATE_IDS),
+        ("no-such-profile", set()),
+    ],
+)
+def test_profiles_off(value, off):
+    assert profiles_off(value) == off
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("", sorted(TEMPLATE_IDS) + [GENERIC_ID]),
+        ("all", [GENERIC_ID]),
+        ("jiangsu-budget,final", sorted(TEMPLATE_IDS - {"jiangsu-budget", "final"}) + [GENERIC_ID]),
+    ],
+)
+def test_active_profiles_follow_the_environment(monkeypatch, value, expected):
+    monkeypatch.setenv(PROFILES_OFF_ENV, value)
+    assert [p.id for p in active_profiles()] == expected
+
+
+# A 江苏 公开表's lines: its own markers choose its profile; with that profile off another one
+# reads it, and with every profile off the generic reading does.
+JIANGSU_LINES = ["一、2019年度江苏省委办公厅收支预算总表", "部门：江苏省委办公厅 单位：万元",
+                 "十、2019年度江苏省委办公厅一般公共预算“三公”经费、会议费、培训费支出预算表"]
+
+
+@pytest.mark.parametrize(
+    "off, chosen",
+    [("", "jiangsu-budget"), ("all", GENERIC_ID)],
+)
+def test_choose_profile_with_profiles_off(monkeypatch, off, chosen):
+    monkeypatch.setenv(PROFILES_OFF_ENV, off)
+    assert choose_profile(JIANGSU_LINES, 2019).id == chosen
+
+
+def test_choose_profile_never_picks_a_switched_off_profile(monkeypatch):
+    monkeypatch.setenv(PROFILES_OFF_ENV, "jiangsu-budget")
+    assert choose_profile(JIANGSU_LINES, 2019).id != "jiangsu-budget"
+
+
+# Template knowledge as data (issue 13 item 7): a template's own row labels belong to its
+# profile and read only through it; the national wording reads through every profile.
+@pytest.mark.parametrize(
+    "label, profile_id, code",
+    [
+        ("当年收入小计", "jiangsu-budget", "income_current"),
+        ("当年收入小计", GENERIC_ID, None),
+        ("一、预算拨款", "zhuhai-budget", "income:fiscal"),
+        ("一、预算拨款", GENERIC_ID, None),
+        ("上年结余、结转", "ministry-budget", "income_carryover"),
+        ("上年结余、结转", "jiangsu-budget", None),
+        ("收入合计", GENERIC_ID, "income_current"),
+        ("年初结转和结余", GENERIC_ID, "income_carryover"),
+        ("文化体育与传媒支出", GENERIC_ID, "207"),
+    ],
+)
+def test_row_aliases_follow_the_profile(label, profile_id, code):
+    assert summary_row_code(label, None, PROFILES[profile_id]) == code
+
+
+def test_vocabulary_and_profile_aliases_name_canonical_keys():
+    assert set(canon.VOCABULARY["summary_rows"].values()) <= set(canon.ROW_KEYS)
+    assert set(canon.T7_ITEM_LABELS.values()) <= set(canon.COLUMNS["T7"])
+    for p in PROFILES.values():
+        assert set(p.row_aliases.values()) <= set(canon.ROW_KEYS), p.id
+        assert set(p.t7_items.values()) <= set(canon.COLUMNS["T7"]), p.id
+    assert not PROFILES[GENERIC_ID].row_aliases  # the generic reading has only the national wording
+
+
+# Titles by content: number, ordinal, year and department around the national names, 预算 or 决算.
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("表1 2026年某某局部门收支总表", "T1"),
+        ("附表1-1 收入支出决算总表", "T1"),
+        ("表一 部门收入总表", "T2"),
+        ("2026年度某省高级人民法院收支预算总表", "T1"),
+        ("五、2018年度某省高级人民法院财政拨款收支预算总表", "T4"),
+        ("某某单位2024年度财政拨款收入支出决算总表", "T4"),
+        ("本年支出总体情况表", "T3"),
+        ("支出决算表", "T3"),
+        ("2026年某某局一般公共预算支出表（按功能分类科目）", "T5-1"),
+        ("一般公共预算支出表（分单位）", "T5-2"),
+        ("一般公共预算基本支出经济分类情况表", "T6"),
+        ("一般公共预算财政拨款基本支出决算表", "T6"),
+        ("行政经费及“三公”经费预算表", "T7"),
+        ("一般公共预算“三公”经费支出决算表", "T7"),
+        ("政府性基金预算财政拨款收入支出决算表", "T8"),
+        ("国有资本经营预算支出功能分类预算表", "T9"),
+        # not a table read: a narrative line, a contents line, tables outside the national core
+        ("关于2026年部门收支总表的说明", None),
+        ("一、收支总表……3", None),
+        ("财政拨款支出预算表", None),
+        ("一般公共预算机关运行经费支出预算表", None),
+        ("一般公共预算项目支出表", None),
+        ("政府采购预算表", None),
+    ],
+)
+def test_generic_titles(line, kind):
+    assert GENERIC.match_title(line, 2026) == kind
+
+
+# Header cells by content: year blocks, value markers and the national header words.
+@pytest.mark.parametrize(
+    "kind, path, label",
+    [
+        ("T1", ["收入", "预算数"], "预算数"),
+        ("T1", ["2026年预算数"], "预算数"),
+        ("T1", ["支出", "决算数"], "决算数"),
+        ("T1", ["项目"], None),
+        ("T2", ["本年收入", "一般公共预算拨款收入"], "本年收入/一般公共预算"),
+        ("T2", ["上年结转", "一般公共预算"], "上年结转结余/一般公共预算"),
+        ("T2", ["总计"], "合计"),
+        ("T2", ["经营收入"], "本年收入/事业单位经营收入"),
+        ("T3", ["基本支出", "人员支出"], "基本支出/人员经费"),
+        ("T3", ["科目编码"], None),
+        ("T3", ["年初预算数"], "年初预算数"),
+        ("T5-1", ["2026年预算数", "年初预算数", "基本支出"], "基本支出/小计"),
+        ("T5-1", ["2025年执行数", "小计"], None),
+        ("T5-1", ["上年预算数", "合计"], None),
+        ("T5-1", ["变动情况", "合计"], None),
+        ("T6", ["金额"], "合计"),
+        ("T7", ["“三公”经费合计"], "合计"),
+        ("T7", ["公务用车购置及运行维护费", "购置费"], "公务用车购置及运行费/公务用车购置费"),
+        ("T7", ["公务用车购置及运行维护费", "小计"], "公务用车购置及运行费/小计"),
+        ("T7", ["年初预算数", "公务接待费"], "年初预算数/公务接待费"),
+        ("T8", ["支出总计"], "合计"),
+    ],
+)
+def test_generic_headers(kind, path, label):
+    assert GENERIC.column_label(kind, path, 2026) == label
