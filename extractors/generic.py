@@ -90,6 +90,9 @@ def _place(kind: str, words: list[str], actual: bool) -> str | None:
     if kind == "T2":
         if leaf == "本年收入":
             return "本年收入/小计"
+        named = [w for w in words[:-1] if w in _FUNDS or w in _INCOME]
+        if leaf == "合计" and named:
+            leaf = named[-1]  # "一般公共预算资金/小计": the subtotal of that income
         if leaf == "合计":
             if "上年结转结余" in under:
                 return "上年结转结余/小计"
@@ -108,6 +111,8 @@ def _place(kind: str, words: list[str], actual: bool) -> str | None:
     if kind == "T6":
         return leaf if leaf in ("合计", "人员经费", "公用经费") else None
     if kind == "T7":
+        if leaf == "三公经费":
+            return "合计"
         if leaf == "合计" and "公务用车购置及运行费" in under:
             return _VEHICLE["公务用车购置及运行费"]
         if leaf in _VEHICLE:
