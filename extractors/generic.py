@@ -75,8 +75,9 @@ _VEHICLE = {"公务用车购置费": "公务用车购置及运行费/公务用�
 
 def _place(kind: str, words: list[str], actual: bool) -> str | None:
     if not words:
-        # the one amount column of a two-sided table ("金额", "预算数", "决算数")
-        return ("决算数" if actual else "预算数") if kind in ("T1", "T4") else ("合计" if kind == "T6" else None)
+        # the one amount column of a two-sided table ("金额", "预算数", "决算数"), or of a coded
+        # table that prints no split ("金额": 合计)
+        return ("决算数" if actual else "预算数") if kind in ("T1", "T4") else ("合计" if kind != "T2" else None)
     leaf = words[-1]
     under = set(words[:-1])
     if kind in ("T1", "T4"):
@@ -111,6 +112,10 @@ def _place(kind: str, words: list[str], actual: bool) -> str | None:
     if kind == "T6":
         return leaf if leaf in ("合计", "人员经费", "公用经费") else None
     if kind == "T7":
+        if leaf in _FUNDS and words[:-1]:
+            # Items split by fund (因公出国(境)费 / 一般公共预算 …): the canonical 三公 table is
+            # the 一般公共预算 part, as every template's T7 prints it.
+            return _place(kind, words[:-1], actual) if leaf == "一般公共预算" else None
         if leaf == "三公经费":
             return "合计"
         if leaf == "合计" and "公务用车购置及运行费" in under:

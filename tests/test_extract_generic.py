@@ -63,15 +63,21 @@ def test_choose_profile_never_picks_a_switched_off_profile(monkeypatch):
 @pytest.mark.parametrize(
     "label, profile_id, code",
     [
-        ("当年收入小计", "jiangsu-budget", "income_current"),
-        ("当年收入小计", GENERIC_ID, None),
+        ("三、其他资金", "jiangsu-budget", "income:other"),
+        ("一般公共预算拨款结余、结转", GENERIC_ID, None),
         ("一、预算拨款", "zhuhai-budget", "income:fiscal"),
         ("一、预算拨款", GENERIC_ID, None),
-        ("上年结余、结转", "ministry-budget", "income_carryover"),
-        ("上年结余、结转", "jiangsu-budget", None),
+        ("一般公共预算拨款结余、结转", "ministry-budget", "carryover:general_budget"),
+        ("一般公共预算拨款结余、结转", "jiangsu-budget", None),
+        ("上年结余、结转", GENERIC_ID, "income_carryover"),
         ("收入合计", GENERIC_ID, "income_current"),
         ("年初结转和结余", GENERIC_ID, "income_carryover"),
         ("文化体育与传媒支出", GENERIC_ID, "207"),
+        # the national rules by words: the year's subtotal and the carry-over in and out
+        ("当年支出小计", GENERIC_ID, "expenditure_current"),
+        ("上年结转资金", GENERIC_ID, "income_carryover"),
+        ("结转下年资金", GENERIC_ID, "expenditure_carryover"),
+        ("三、其他资金", GENERIC_ID, None),
     ],
 )
 def test_row_aliases_follow_the_profile(label, profile_id, code):
@@ -140,6 +146,8 @@ def test_generic_titles(line, kind):
         ("T5-1", ["上年预算数", "合计"], None),
         ("T5-1", ["变动情况", "合计"], None),
         ("T6", ["金额"], "合计"),
+        ("T5-1", ["金额"], "合计"),  # one amount column and no split
+        ("T2", ["金额"], None),
         ("T7", ["“三公”经费合计"], "合计"),
         ("T7", ["公务用车购置及运行维护费", "购置费"], "公务用车购置及运行费/公务用车购置费"),
         ("T7", ["公务用车购置及运行维护费", "小计"], "公务用车购置及运行费/小计"),
@@ -150,6 +158,9 @@ def test_generic_titles(line, kind):
         ("T2", ["上年结转和结余资金", "小计"], "上年结转结余/小计"),
         ("T2", ["其他资金", "事业收入"], "本年收入/事业收入"),
         ("T7", ["“三公”经费", "小计"], "合计"),
+        ("T7", ["总计", "一般公共预算"], "合计"),  # items split by fund: the 一般公共预算 part
+        ("T7", ["因公出国(境)费", "一般公共预算"], "因公出国（境）费"),
+        ("T7", ["因公出国(境)费", "政府性基金"], None),
         ("T7", ["“三公”经费", "公务用车购置及运行费", "购置费"], "公务用车购置及运行费/公务用车购置费"),
     ],
 )
