@@ -1,7 +1,7 @@
 """Leave one city out: how the extractor reads a template family no profile describes.
 
     python -m benchmarks.unseen [--corpus ../shared/corpus/real] [--workers 2] [--cache-dir DIR]
-                                [--only FAMILY] [--detail]
+                                [--only FAMILY] [--detail] [--baseline DIR]
 
 The text-layer PDFs of ``INDEX.tsv`` are grouped by template family: the profile that reads
 each one in the profiled run. Three configurations are extracted, each into its own cache
@@ -13,6 +13,9 @@ not change, so configurations must never share one):
     (``BUDGETWATCH_PROFILES_OFF=<id>``, DIR/off-<id>); only those files are extracted again;
 (c) ``all-off``: every profile off (``BUDGETWATCH_PROFILES_OFF=all``, DIR/off-all): the generic
     national-family reading alone.
+
+With ``--baseline DIR`` (an extraction cache of another parser version, e.g. main's), the
+profiled run is also compared with it: the regression check with every profile on.
 
 Each configuration is loaded into a DuckDB of its own and checked. Printed per family and
 overall: text-layer budget PDFs ending ``ok``, filings with all five core totals, the pass rate
@@ -221,6 +224,20 @@ def detail(run: Run, rows: list[dict], profiled: Run) -> None:
                 print(f"    identity failures ({len(fails)}): " + "; ".join(fails[:8]))
 
 
+def read_baseline(rows: list[dict], cache: Path) -> dict[str, Extraction] | None:
+    """Each row's extraction from a cache of any parser version (``<sha256>-<version>.json``)."""
+    import json
+
+    out = {}
+    for r in rows:
+        hits = sorted(cache.glob(f"{r['sha256']}-*.json"))
+        if not hits:
+            print(f"baseline {cache} lacks {r['path']}", file=sys.stderr)
+            return None
+        out[r["path"]] = Extraction.from_dict(json.loads(hits[0].read_text("utf-8")))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.unseen", description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -229,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="root of the per-configuration caches (default: a fresh temporary folder)")
     ap.add_argument("--only", default=None, help="one family (profile id) only, to iterate on")
     ap.add_argument("--detail", action="store_true", help="list, file by file, what the all-off reading misses")
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="an extraction cache of another parser version to compare the profiled run with")
     ap.add_argument("--timeout", type=float, default=300)
     args = ap.parse_args(argv)
 
@@ -269,6 +288,13 @@ def main(argv: list[str] | None = None) -> int:
     profiled = load_run("profiled", rows, profiled_ex, tmp)
     runs = [profiled, load_run("leave-one-out", rows, loo_ex, tmp), load_run("all-off", rows, off_ex, tmp)]
     overall = {run.name: report(run, groups, profiled) for run in runs}
+    base_ex = read_baseline(rows, args.baseline) if args.baseline else None
+    if base_ex:
+        # "core = profiled" here reads: the profiled run's core totals equal to the baseline's.
+        baseline = load_run("baseline", rows, base_ex, tmp)
+        report(baseline, groups, profiled)
+        profiled.name = f"profiled against the baseline {args.baseline}"
+        report(profiled, groups, baseline)
 
     rates = overall["all-off"].rates()
     print("\n== all-off against issue 13's targets ==")
