@@ -17,6 +17,9 @@ from . import canon
 _OTHER_YEAR_RE = re.compile(r"^\{Y-\d\}|^上年(?!结转|结余)|执行数|变动|增减|比上年|增长|较上年")
 _YEAR_RE = re.compile(r"^\{Y\}年度?")
 _THIS_YEAR_BUDGET_RE = re.compile(r"^\{Y\}年度?.*预算")
+# A header group that is not the table's money: a year-tagged group the vocabulary does not know,
+# and the national family's side columns (政府采购, 绩效, 资产).
+_FOREIGN_GROUP_RE = re.compile(r"^\{Y\}|政府采购|绩效|资产")
 # Words around the name that say nothing about which column it is.
 _NOISE_RE = re.compile(r"(预算数|预算|金额|数)$")
 
@@ -46,6 +49,8 @@ def column_label(kind: str, parts: list[str]) -> str | None:
     if any(_OTHER_YEAR_RE.search(p) for p in parts):
         return None
     found = [_word(p) for p in parts]
+    if any(w is None and _FOREIGN_GROUP_RE.search(p) for p, w in zip(parts, found)):
+        return None  # a group of its own ("{Y}年政府采购项目/小计"): its 小计 is no total of this table
     words = [w for w in found if w]
     if not words and "" not in found:
         return None  # no header word at all: a label or code column
@@ -126,3 +131,14 @@ def _place(kind: str, words: list[str], actual: bool) -> str | None:
     if kind in ("T8", "T9"):
         return leaf if leaf in ("合计", "基本支出", "项目支出") else None
     return None
+
+
+def settle_columns(kind: str, paths: list[list[str]], labels: list[str | None]) -> list[str | None]:
+    """Labels read one column at a time, settled against the table's other columns: a 三公 table
+    that also prints 会议费 / 培训费 and two 合计 columns (江苏: 合计 | “三公”经费 小计 …) has the
+    broader total in the column with the shorter header, 三公会议培训合计."""
+    totals = [j for j, label in enumerate(labels) if label == "合计"]
+    if kind != "T7" or len(totals) < 2 or not {"会议费", "培训费"} & set(labels):
+        return labels
+    broad = min(totals, key=lambda j: len(paths[j]))
+    return [("三公会议培训合计" if j == broad else label) for j, label in enumerate(labels)]

@@ -145,6 +145,7 @@ def test_generic_titles(line, kind):
         ("T5-1", ["2025年执行数", "小计"], None),
         ("T5-1", ["上年预算数", "合计"], None),
         ("T5-1", ["变动情况", "合计"], None),
+        ("T3", ["2026年政府采购项目", "小计"], None),  # a side group of its own, not the table's 合计
         ("T6", ["金额"], "合计"),
         ("T5-1", ["金额"], "合计"),  # one amount column and no split
         ("T2", ["金额"], None),
@@ -166,3 +167,17 @@ def test_generic_titles(line, kind):
 )
 def test_generic_headers(kind, path, label):
     assert GENERIC.column_label(kind, path, 2026) == label
+
+
+@pytest.mark.parametrize(
+    "paths, labels, settled",
+    [
+        # 江苏: 合计 covers 三公, 会议费 and 培训费; the 三公 subtotal is the canonical 合计
+        ([["合计"], ["“三公”经费", "小计"], ["会议费"]], ["合计", "合计", "会议费"], ["三公会议培训合计", "合计", "会议费"]),
+        # one 合计: nothing to settle
+        ([["“三公”经费合计"], ["会议费"]], ["合计", "会议费"], ["合计", "会议费"]),
+    ],
+)
+def test_generic_settles_two_sangong_totals(paths, labels, settled):
+    assert GENERIC.settle_columns("T7", paths, labels) == settled
+    assert PROFILES["jiangsu-budget"].settle_columns("T7", paths, labels) == labels
