@@ -140,6 +140,8 @@ def test_generic_titles(line, kind):
         ("T2", ["经营收入"], "本年收入/事业单位经营收入"),
         ("T3", ["基本支出", "人员支出"], "基本支出/人员经费"),
         ("T3", ["科目编码"], None),
+        ("T6", ["公用经费", "科目编码"], None),  # a block's code and name columns hold no amount
+        ("T6", ["公用经费", "科目名称"], None),
         ("T3", ["年初预算数"], "年初预算数"),
         ("T5-1", ["2026年预算数", "年初预算数", "基本支出"], "基本支出/小计"),
         ("T5-1", ["2025年执行数", "小计"], None),
@@ -176,8 +178,29 @@ def test_generic_headers(kind, path, label):
         ([["合计"], ["“三公”经费", "小计"], ["会议费"]], ["合计", "合计", "会议费"], ["三公会议培训合计", "合计", "会议费"]),
         # one 合计: nothing to settle
         ([["“三公”经费合计"], ["会议费"]], ["合计", "会议费"], ["合计", "会议费"]),
+        # 决算: the budget block beside the actual one is the opening budget
+        ([["预算数", "合计"], ["决算数", "合计"]], ["合计", "合计"], ["年初预算数/合计", "合计"]),
     ],
 )
 def test_generic_settles_two_sangong_totals(paths, labels, settled):
     assert GENERIC.settle_columns("T7", paths, labels) == settled
     assert PROFILES["jiangsu-budget"].settle_columns("T7", paths, labels) == labels
+
+
+@pytest.mark.parametrize(
+    "paths, labels, settled",
+    [
+        ([["科目编码"], ["金额"]], [None, "合计"], [None, "合计"]),  # the one amount column
+        # 决算 T6: two blocks side by side, each headed only 决算数
+        ([["科目名称"], ["决算数"], ["科目名称"], ["决算数"]], [None, "合计", None, "合计"], [None, None, None, None]),
+    ],
+)
+def test_generic_bare_amount_columns(paths, labels, settled):
+    assert GENERIC.settle_columns("T6", paths, labels) == settled
+
+
+def test_generic_reads_only_the_first_of_blocks_side_by_side():
+    paths = [["人员经费", "科目编码"], ["人员经费", "科目名称"], ["人员经费", "决算数"],
+             ["公用经费", "科目编码"], ["公用经费", "科目名称"], ["公用经费", "决算数"]]
+    labels = [None, None, "人员经费", None, None, "公用经费"]
+    assert GENERIC.settle_columns("T6", paths, labels) == [None, None, "人员经费", None, None, None]
