@@ -111,6 +111,9 @@ def test_vocabulary_and_profile_aliases_name_canonical_keys():
         ("一般公共预算财政拨款基本支出决算表", "T6"),
         ("行政经费及“三公”经费预算表", "T7"),
         ("一般公共预算“三公”经费支出决算表", "T7"),
+        # a 三公 title wrapped onto two lines, its first line
+        ("十一、2017年度某某院一般公共预算“三公”经费、会议费、培训费支出预", "T7"),
+        ("公开09表：一般公共预算“三公”经费、会议费、培训费", "T7"),
         ("政府性基金预算财政拨款收入支出决算表", "T8"),
         ("国有资本经营预算支出功能分类预算表", "T9"),
         # not a table read: a narrative line, a contents line, tables outside the national core
