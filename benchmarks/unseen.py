@@ -1,7 +1,8 @@
 """Leave one city out: how the extractor reads a template family no profile describes.
 
     python -m benchmarks.unseen [--corpus ../shared/corpus/real] [--workers 2] [--cache-dir DIR]
-                                [--only FAMILY] [--detail]
+                                [--only FAMILY] [--detail] [--baseline DIR]
+                                [--profiled-from DIR] [--no-leave-one-out]
 
 The text-layer PDFs of ``INDEX.tsv`` are grouped by template family: the profile that reads
 each one in the profiled run. Three configurations are extracted, each into its own cache
@@ -13,6 +14,13 @@ not change, so configurations must never share one):
     (``BUDGETWATCH_PROFILES_OFF=<id>``, DIR/off-<id>); only those files are extracted again;
 (c) ``all-off``: every profile off (``BUDGETWATCH_PROFILES_OFF=all``, DIR/off-all): the generic
     national-family reading alone.
+
+``--profiled-from DIR`` takes the profiled configuration from an existing cache of any parser
+version instead of extracting it (e.g. main's, to measure against the released reading) and
+``--no-leave-one-out`` skips (b): both to measure a change in less than a third of the time.
+
+With ``--baseline DIR`` (an extraction cache of another parser version, e.g. main's), the
+profiled run is also compared with it: the regression check with every profile on.
 
 Each configuration is loaded into a DuckDB of its own and checked. Printed per family and
 overall: text-layer budget PDFs ending ``ok``, filings with all five core totals, the pass rate
@@ -221,6 +229,20 @@ def detail(run: Run, rows: list[dict], profiled: Run) -> None:
                 print(f"    identity failures ({len(fails)}): " + "; ".join(fails[:8]))
 
 
+def read_baseline(rows: list[dict], cache: Path) -> dict[str, Extraction] | None:
+    """Each row's extraction from a cache of any parser version (``<sha256>-<version>.json``)."""
+    import json
+
+    out = {}
+    for r in rows:
+        hits = sorted(cache.glob(f"{r['sha256']}-*.json"))
+        if not hits:
+            print(f"baseline {cache} lacks {r['path']}", file=sys.stderr)
+            return None
+        out[r["path"]] = Extraction.from_dict(json.loads(hits[0].read_text("utf-8")))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.unseen", description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -229,6 +251,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="root of the per-configuration caches (default: a fresh temporary folder)")
     ap.add_argument("--only", default=None, help="one family (profile id) only, to iterate on")
     ap.add_argument("--detail", action="store_true", help="list, file by file, what the all-off reading misses")
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="an extraction cache of another parser version to compare the profiled run with")
+    ap.add_argument("--profiled-from", type=Path, default=None,
+                    help="take the profiled configuration from this cache (any parser version) instead of extracting it")
+    ap.add_argument("--no-leave-one-out", action="store_true", help="skip the leave-one-out configuration")
     ap.add_argument("--timeout", type=float, default=300)
     args = ap.parse_args(argv)
 
@@ -247,7 +274,9 @@ def main(argv: list[str] | None = None) -> int:
         got = _with_env(off, extract_all, some, corpus, root / label, args.workers, label, args.timeout)
         return got[0]
 
-    profiled_ex = extract("profiled", None, rows)
+    profiled_ex = read_baseline(rows, args.profiled_from) if args.profiled_from else extract("profiled", None, rows)
+    if profiled_ex is None:
+        return 2
     groups = families(rows, profiled_ex)
     if args.only:
         if args.only not in groups:
@@ -258,17 +287,25 @@ def main(argv: list[str] | None = None) -> int:
     print("families: " + ", ".join(f"{f} ({len(g)})" for f, g in groups.items()))
 
     loo_ex: dict[str, Extraction] = {}
-    for fam, fam_rows in groups.items():
+    for fam, fam_rows in ({} if args.no_leave_one_out else groups).items():
         if fam in (NO_FAMILY, GENERIC_ID):
             # Nothing to switch off: what read them in the profiled run reads them here.
-            loo_ex.update(extract("profiled", None, fam_rows))
+            loo_ex.update({r["path"]: profiled_ex[r["path"]] for r in fam_rows})
         else:
             loo_ex.update(extract(f"off-{fam}", fam, fam_rows))
     off_ex = extract("off-all", "all", rows)
 
     profiled = load_run("profiled", rows, profiled_ex, tmp)
-    runs = [profiled, load_run("leave-one-out", rows, loo_ex, tmp), load_run("all-off", rows, off_ex, tmp)]
+    runs = [profiled] + ([] if args.no_leave_one_out else [load_run("leave-one-out", rows, loo_ex, tmp)])
+    runs.append(load_run("all-off", rows, off_ex, tmp))
     overall = {run.name: report(run, groups, profiled) for run in runs}
+    base_ex = read_baseline(rows, args.baseline) if args.baseline else None
+    if base_ex:
+        # "core = profiled" here reads: the profiled run's core totals equal to the baseline's.
+        baseline = load_run("baseline", rows, base_ex, tmp)
+        report(baseline, groups, profiled)
+        profiled.name = f"profiled against the baseline {args.baseline}"
+        report(profiled, groups, baseline)
 
     rates = overall["all-off"].rates()
     print("\n== all-off against issue 13's targets ==")
@@ -277,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "met" if got is not None and got >= target else "NOT met"
         print(f"  {key}: {'-' if got is None else f'{100 * got:.1f}%'} (target >= {100 * target:.0f}%): {verdict}")
     if args.detail:
-        detail(runs[2], rows, profiled)
+        detail(runs[-1], rows, profiled)
     return 0
 
 

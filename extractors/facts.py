@@ -57,6 +57,7 @@ def map_columns(grid: Grid, kind: str, profile: Profile, fiscal_year: int | None
         labels.append(label)
         if label is None and joined and not joined.endswith(("单位", "项目单位")):
             unmapped.append(joined)
+    labels = profile.settle_columns(kind, grid.header_paths, labels)
     return Columns(labels, code, name, unmapped, codes, unit)
 
 

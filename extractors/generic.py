@@ -17,6 +17,10 @@ from . import canon
 _OTHER_YEAR_RE = re.compile(r"^\{Y-\d\}|^上年(?!结转|结余)|执行数|变动|增减|比上年|增长|较上年")
 _YEAR_RE = re.compile(r"^\{Y\}年度?")
 _THIS_YEAR_BUDGET_RE = re.compile(r"^\{Y\}年度?.*预算")
+# A header group that is not the table's money: a year-tagged group the vocabulary does not know,
+# and the national family's side columns (政府采购, 绩效, 资产).
+_FOREIGN_GROUP_RE = re.compile(r"^\{Y\}|政府采购|绩效|资产")
+_LABEL_COLUMN_RE = re.compile(r"编码|代码|名称|^科目|^[类款项]$|序号|行次|栏次")
 # Words around the name that say nothing about which column it is.
 _NOISE_RE = re.compile(r"(预算数|预算|金额|数)$")
 
@@ -45,7 +49,11 @@ def column_label(kind: str, parts: list[str]) -> str | None:
     of ``kind``, or None when the column holds no amount of the year read."""
     if any(_OTHER_YEAR_RE.search(p) for p in parts):
         return None
+    if any(_LABEL_COLUMN_RE.search(p) for p in parts):
+        return None  # a code or name column (决算 T6 prints code | name | amount blocks side by side)
     found = [_word(p) for p in parts]
+    if any(w is None and _FOREIGN_GROUP_RE.search(p) for p, w in zip(parts, found)):
+        return None  # a group of its own ("{Y}年政府采购项目/小计"): its 小计 is no total of this table
     words = [w for w in found if w]
     if not words and "" not in found:
         return None  # no header word at all: a label or code column
@@ -75,8 +83,9 @@ _VEHICLE = {"公务用车购置费": "公务用车购置及运行费/公务用�
 
 def _place(kind: str, words: list[str], actual: bool) -> str | None:
     if not words:
-        # the one amount column of a two-sided table ("金额", "预算数", "决算数")
-        return ("决算数" if actual else "预算数") if kind in ("T1", "T4") else ("合计" if kind == "T6" else None)
+        # the one amount column of a two-sided table ("金额", "预算数", "决算数"), or of a coded
+        # table that prints no split ("金额": 合计)
+        return ("决算数" if actual else "预算数") if kind in ("T1", "T4") else ("合计" if kind != "T2" else None)
     leaf = words[-1]
     under = set(words[:-1])
     if kind in ("T1", "T4"):
@@ -90,6 +99,9 @@ def _place(kind: str, words: list[str], actual: bool) -> str | None:
     if kind == "T2":
         if leaf == "本年收入":
             return "本年收入/小计"
+        named = [w for w in words[:-1] if w in _FUNDS or w in _INCOME]
+        if leaf == "合计" and named:
+            leaf = named[-1]  # "一般公共预算资金/小计": the subtotal of that income
         if leaf == "合计":
             if "上年结转结余" in under:
                 return "上年结转结余/小计"
@@ -108,6 +120,12 @@ def _place(kind: str, words: list[str], actual: bool) -> str | None:
     if kind == "T6":
         return leaf if leaf in ("合计", "人员经费", "公用经费") else None
     if kind == "T7":
+        if leaf in _FUNDS and words[:-1]:
+            # Items split by fund (因公出国(境)费 / 一般公共预算 …): the canonical 三公 table is
+            # the 一般公共预算 part, as every template's T7 prints it.
+            return _place(kind, words[:-1], actual) if leaf == "一般公共预算" else None
+        if leaf == "三公经费":
+            return "合计"
         if leaf == "合计" and "公务用车购置及运行费" in under:
             return _VEHICLE["公务用车购置及运行费"]
         if leaf in _VEHICLE:
@@ -116,3 +134,39 @@ def _place(kind: str, words: list[str], actual: bool) -> str | None:
     if kind in ("T8", "T9"):
         return leaf if leaf in ("合计", "基本支出", "项目支出") else None
     return None
+
+
+def settle_columns(kind: str, paths: list[list[str]], labels: list[str | None]) -> list[str | None]:
+    """Labels read one column at a time, settled against the table's other columns: a 三公 table
+    that also prints 会议费 / 培训费 and two 合计 columns (江苏: 合计 | “三公”经费 小计 …) has the
+    broader total in the column with the shorter header, 三公会议培训合计."""
+    labels = list(labels)
+    norm_paths = [[_YEAR_RE.sub("", p) for p in path] for path in paths]
+    codes = [j for j, path in enumerate(norm_paths) if any("编码" in p or "代码" in p for p in path)]
+    later = [j for j in codes if any(labels[i] for i in range(j))]
+    if later:
+        # A second code column after amount columns: blocks side by side (决算 T6: 人员经费 codes
+        # | 公用经费 codes), each row holding two items. The row's code is the first block's, so the
+        # second block's amounts would sit under another item's code: they are not read.
+        labels[later[0]:] = [None] * (len(labels) - later[0])
+    if kind not in ("T1", "T4"):
+        # A column headed only 金额 / 预算数 / 决算数 is the table's 合计 when it is its one amount
+        # column; several of them are blocks side by side (决算 T6: 人员经费 | 公用经费, each
+        # code | name | 决算数) that no header word tells apart.
+        bare = [j for j, path in enumerate(norm_paths) if labels[j] and path and all(_word(p) == "" or _word(p) == "决算数"
+                                                                                   for p in path)]
+        if len(bare) > 1:
+            for j in bare:
+                labels[j] = None
+    if kind == "T7" and any("决算" in "".join(path) for path in norm_paths):
+        # 决算 三公: the budget block beside the actual one is the opening budget (年初预算数/…)
+        for j, path in enumerate(norm_paths):
+            joined = "".join(path)
+            if labels[j] and "预算" in joined and "决算" not in joined and not labels[j].startswith("年初预算数"):
+                opening = f"年初预算数/{labels[j]}"
+                labels[j] = opening if opening in canon.COLUMNS["T7"] else None
+    totals = [j for j, label in enumerate(labels) if label == "合计"]
+    if kind != "T7" or len(totals) < 2 or not {"会议费", "培训费"} & set(labels):
+        return labels
+    broad = min(totals, key=lambda j: len(paths[j]))
+    return [("三公会议培训合计" if j == broad else label) for j, label in enumerate(labels)]

@@ -169,6 +169,12 @@ class Profile:
             return generic.column_label(kind, printed)
         return None
 
+    def settle_columns(self, kind: str, paths: list[list[str]], labels: list[str | None]) -> list[str | None]:
+        """The labels of one grid's columns, settled against each other (generic reading only: a
+        profile's aliases name each column as its template prints it)."""
+        return generic.settle_columns(kind, paths, labels) if self.id == GENERIC_ID else labels
+
+
 def _spec(kind: str, raw: dict) -> TableSpec:
     headers: dict[str, str] = {}
     for label, aliases in (raw.get("headers") or {}).items():

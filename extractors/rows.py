@@ -21,6 +21,7 @@ _CODE_RE = re.compile(r"^[0-9]+$|^\d{6,}[A-Z]\d+$")
 # under both.
 SUMMARY_LABELS: dict[str, str] = {norm(v): k for k, v in canon.ROW_KEYS.items() if not k.startswith("t11:")}
 SUMMARY_LABELS.update({norm(label): key for label, key in canon.VOCABULARY["summary_rows"].items()})
+_ROW_PATTERNS = [(re.compile(p), key) for p, key in canon.VOCABULARY["summary_row_patterns"].items()]
 _FUND_KEYS = {"income:general_budget", "income:gov_fund", "income:state_capital"}
 _CLASS_BY_NAME = {norm(name): code for code, name in canon.FUNC_CLASSES.items()}
 # 类 names without their '支出', looked up after the income labels: '国有资本经营预算' on the
@@ -41,6 +42,8 @@ def summary_row_code(label: str, section: str | None, profile: Profile | None = 
     if text in _CLASS_BY_NAME:
         return _CLASS_BY_NAME[text]
     key = (profile.row_aliases.get(text) if profile else None) or SUMMARY_LABELS.get(text)
+    if key is None:
+        key = next((k for r, k in _ROW_PATTERNS if r.match(text)), None)
     if key is None:
         return _CLASS_BY_SHORT_NAME.get(text)
     if key in _FUND_KEYS and section == "carryover":

@@ -63,15 +63,21 @@ def test_choose_profile_never_picks_a_switched_off_profile(monkeypatch):
 @pytest.mark.parametrize(
     "label, profile_id, code",
     [
-        ("当年收入小计", "jiangsu-budget", "income_current"),
-        ("当年收入小计", GENERIC_ID, None),
+        ("三、其他资金", "jiangsu-budget", "income:other"),
+        ("一般公共预算拨款结余、结转", GENERIC_ID, None),
         ("一、预算拨款", "zhuhai-budget", "income:fiscal"),
         ("一、预算拨款", GENERIC_ID, None),
-        ("上年结余、结转", "ministry-budget", "income_carryover"),
-        ("上年结余、结转", "jiangsu-budget", None),
+        ("一般公共预算拨款结余、结转", "ministry-budget", "carryover:general_budget"),
+        ("一般公共预算拨款结余、结转", "jiangsu-budget", None),
+        ("上年结余、结转", GENERIC_ID, "income_carryover"),
         ("收入合计", GENERIC_ID, "income_current"),
         ("年初结转和结余", GENERIC_ID, "income_carryover"),
         ("文化体育与传媒支出", GENERIC_ID, "207"),
+        # the national rules by words: the year's subtotal and the carry-over in and out
+        ("当年支出小计", GENERIC_ID, "expenditure_current"),
+        ("上年结转资金", GENERIC_ID, "income_carryover"),
+        ("结转下年资金", GENERIC_ID, "expenditure_carryover"),
+        ("三、其他资金", GENERIC_ID, None),
     ],
 )
 def test_row_aliases_follow_the_profile(label, profile_id, code):
@@ -105,6 +111,9 @@ def test_vocabulary_and_profile_aliases_name_canonical_keys():
         ("一般公共预算财政拨款基本支出决算表", "T6"),
         ("行政经费及“三公”经费预算表", "T7"),
         ("一般公共预算“三公”经费支出决算表", "T7"),
+        # a 三公 title wrapped onto two lines, its first line
+        ("十一、2017年度某某院一般公共预算“三公”经费、会议费、培训费支出预", "T7"),
+        ("公开09表：一般公共预算“三公”经费、会议费、培训费", "T7"),
         ("政府性基金预算财政拨款收入支出决算表", "T8"),
         ("国有资本经营预算支出功能分类预算表", "T9"),
         # not a table read: a narrative line, a contents line, tables outside the national core
@@ -134,18 +143,67 @@ def test_generic_titles(line, kind):
         ("T2", ["经营收入"], "本年收入/事业单位经营收入"),
         ("T3", ["基本支出", "人员支出"], "基本支出/人员经费"),
         ("T3", ["科目编码"], None),
+        ("T6", ["公用经费", "科目编码"], None),  # a block's code and name columns hold no amount
+        ("T6", ["公用经费", "科目名称"], None),
         ("T3", ["年初预算数"], "年初预算数"),
         ("T5-1", ["2026年预算数", "年初预算数", "基本支出"], "基本支出/小计"),
         ("T5-1", ["2025年执行数", "小计"], None),
         ("T5-1", ["上年预算数", "合计"], None),
         ("T5-1", ["变动情况", "合计"], None),
+        ("T3", ["2026年政府采购项目", "小计"], None),  # a side group of its own, not the table's 合计
         ("T6", ["金额"], "合计"),
+        ("T5-1", ["金额"], "合计"),  # one amount column and no split
+        ("T2", ["金额"], None),
         ("T7", ["“三公”经费合计"], "合计"),
         ("T7", ["公务用车购置及运行维护费", "购置费"], "公务用车购置及运行费/公务用车购置费"),
         ("T7", ["公务用车购置及运行维护费", "小计"], "公务用车购置及运行费/小计"),
         ("T7", ["年初预算数", "公务接待费"], "年初预算数/公务接待费"),
         ("T8", ["支出总计"], "合计"),
+        # a vertical 收入总表 (kind / item) and a 三公 group header
+        ("T2", ["一般公共预算资金", "小计"], "本年收入/一般公共预算"),
+        ("T2", ["上年结转和结余资金", "小计"], "上年结转结余/小计"),
+        ("T2", ["其他资金", "事业收入"], "本年收入/事业收入"),
+        ("T7", ["“三公”经费", "小计"], "合计"),
+        ("T7", ["总计", "一般公共预算"], "合计"),  # items split by fund: the 一般公共预算 part
+        ("T7", ["因公出国(境)费", "一般公共预算"], "因公出国（境）费"),
+        ("T7", ["因公出国(境)费", "政府性基金"], None),
+        ("T7", ["“三公”经费", "公务用车购置及运行费", "购置费"], "公务用车购置及运行费/公务用车购置费"),
     ],
 )
 def test_generic_headers(kind, path, label):
     assert GENERIC.column_label(kind, path, 2026) == label
+
+
+@pytest.mark.parametrize(
+    "paths, labels, settled",
+    [
+        # 江苏: 合计 covers 三公, 会议费 and 培训费; the 三公 subtotal is the canonical 合计
+        ([["合计"], ["“三公”经费", "小计"], ["会议费"]], ["合计", "合计", "会议费"], ["三公会议培训合计", "合计", "会议费"]),
+        # one 合计: nothing to settle
+        ([["“三公”经费合计"], ["会议费"]], ["合计", "会议费"], ["合计", "会议费"]),
+        # 决算: the budget block beside the actual one is the opening budget
+        ([["预算数", "合计"], ["决算数", "合计"]], ["合计", "合计"], ["年初预算数/合计", "合计"]),
+    ],
+)
+def test_generic_settles_two_sangong_totals(paths, labels, settled):
+    assert GENERIC.settle_columns("T7", paths, labels) == settled
+    assert PROFILES["jiangsu-budget"].settle_columns("T7", paths, labels) == labels
+
+
+@pytest.mark.parametrize(
+    "paths, labels, settled",
+    [
+        ([["科目编码"], ["金额"]], [None, "合计"], [None, "合计"]),  # the one amount column
+        # 决算 T6: two blocks side by side, each headed only 决算数
+        ([["科目名称"], ["决算数"], ["科目名称"], ["决算数"]], [None, "合计", None, "合计"], [None, None, None, None]),
+    ],
+)
+def test_generic_bare_amount_columns(paths, labels, settled):
+    assert GENERIC.settle_columns("T6", paths, labels) == settled
+
+
+def test_generic_reads_only_the_first_of_blocks_side_by_side():
+    paths = [["人员经费", "科目编码"], ["人员经费", "科目名称"], ["人员经费", "决算数"],
+             ["公用经费", "科目编码"], ["公用经费", "科目名称"], ["公用经费", "决算数"]]
+    labels = [None, None, "人员经费", None, None, "公用经费"]
+    assert GENERIC.settle_columns("T6", paths, labels) == [None, None, "人员经费", None, None, None]
