@@ -17,13 +17,16 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 demo: setup
 	$(BIN)/budgetwatch demo
 
-# The whole suite (CI). test-fast skips the tests marked slow (district runs, the real corpus,
-# browsers, servers): the tier to run after every change.
+# ruff, then the whole suite (CI). test-fast skips the tests marked slow (district runs, the real
+# corpus, browsers, servers) and spreads the rest over two processes: the tier to run after every
+# change. The whole suite stays in one process: its session warehouses are built once.
 test: setup-test
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 test-fast: setup-test
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -m "not slow" -n 2
 
 setup: sysdeps $(STAMP)
 
