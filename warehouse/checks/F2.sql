@@ -60,13 +60,22 @@ o AS (
     LEFT JOIN disorder x ON x.filing_id = k.filing_id
     LEFT JOIN unexplained u ON u.filing_id = k.filing_id
 )
-SELECT filing_id, 'F2' AS rule_id, subject, CASE WHEN kinds IS NULL THEN 'pass' ELSE 'fail' END AS outcome,
-       '模板表格（' || name_zh || '）：' || CASE WHEN kinds IS NULL THEN '符合。'
+SELECT filing_id, 'F2' AS rule_id, subject,
+       CASE WHEN unknown_family THEN 'not_applicable' WHEN kinds IS NULL THEN 'pass' ELSE 'fail' END AS outcome,
+       '模板表格（' || name_zh || '）：' || CASE
+           WHEN unknown_family THEN '文件属于未收录的模板，只按全国通用表式读取，无法确定该模板应有哪些表格及其顺序，不作核对。'
+           WHEN kinds IS NULL THEN '符合。'
            ELSE CASE subject WHEN 'missing' THEN '缺少 ' WHEN 'duplicate' THEN '重复出现 ' WHEN 'order' THEN '顺序错位 '
                 ELSE '空表未说明原因 ' END || array_to_string(list_transform(kinds, lambda k: table_zh(k)), '、') || '。' END AS message,
        NULL::DECIMAL(20, 6) AS expected, NULL::DECIMAL(20, 6) AS actual, NULL::DECIMAL(20, 6) AS difference, NULL::DECIMAL(20, 6) AS tolerance,
        to_json(struct_pack(identity := '模板表格齐全、按序、不重复、空表有说明', tables := kinds)) AS evidence
-FROM o
+FROM (
+    -- Read by the generic national-family profile alone: its table list is every kind of the
+    -- family, not what this filing's own template prints, so which tables are due and in what
+    -- order is unknown (a duplicate or an unexplained empty table is still a finding).
+    SELECT o.*, f.template = 'generic' AND o.subject IN ('missing', 'order') AS unknown_family
+    FROM o JOIN filing f USING (filing_id)
+)
 UNION ALL
 SELECT f.filing_id, 'F2', 'template', 'insufficient_data', '文件的模板（' || coalesce(f.template, '未识别') || '）没有表格清单，无法核对。',
        NULL, NULL, NULL, NULL, to_json(struct_pack(identity := '模板表格齐全', template := f.template))
