@@ -346,9 +346,9 @@ _HEADING_RE = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二�
 _LEAD_HEADING_RE = re.compile(r"^((?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*[^：:“”\d]{2,30})[：:]")
 _SECTIONS = (
     ("section:functions", r"职能|职责"),
-    ("section:units", r"单位构成|机构设置|机构构成|部门构成"),
+    ("section:units", r"单位构成|机构设置|机构构成|部门构成|机构编制"),
     ("section:staff", r"人员构成|人员情况|人员编制"),
-    ("section:changes", r"增减变化|增减.*原因|总体情况|总体说明"),
+    ("section:changes", r"增减变化|增减.*原因|总体情况|总体说明|预算编制说明"),
     ("section:sangong", r"三公"),
     ("section:admin_operating", r"机关运行经费"),
     ("section:procurement", r"政府采购"),
@@ -358,14 +358,33 @@ _SECTIONS = (
 )
 
 
+# A part named without a number, on a line of its own: "上海市统计局（单位）主要职能",
+# "名词解释", "单位预算编制说明" (上海). Only a short line with no sentence punctuation that ends
+# with the part's own words counts, so a sentence's wrapped last line does not.
+_BARE_HEADING_RE = re.compile(r"^[^。，；：,;:]{2,40}$")
+_PART_ONLY_RE = re.compile(r"^第[一二三四五六七八九十]+部分$")
+
+
+def _heading_lines(lines: list[str]) -> list[str]:
+    """The page's lines with a bare "第四部分" joined to the part's name on the next line."""
+    out: list[str] = []
+    for line in lines:
+        if out and _PART_ONLY_RE.match(out[-1]) and not _PART_ONLY_RE.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
 def section_claims(pages: list[tuple[int, str]]) -> list[Claim]:
     """One claim per required part whose heading is printed, at its first page."""
     claims: list[Claim] = []
     seen: set[str] = set()
     in_contents = False
+    in_glossary = False
     for number, raw in pages:
         lines = [unicodedata.normalize("NFKC", _CJK_GAP_RE.sub("", line.strip())) for line in raw.splitlines()]
-        lines = [line for line in lines if line and not _PAGE_NO_RE.match(line)]
+        lines = _heading_lines([line for line in lines if line and not _PAGE_NO_RE.match(line)])
         if any(re.fullmatch(r"目\s*录", line) for line in lines):
             in_contents = True
             continue
@@ -376,20 +395,29 @@ def section_claims(pages: list[tuple[int, str]]) -> list[Claim]:
             continue
         for line in lines:
             lead = _LEAD_HEADING_RE.match(line)
+            # the glossary's entries ("（六）机关运行经费：指…", "(四)政府采购") are not parts; a part
+            # after it (上海 prints 名词解释 before 单位预算编制说明) has a heading of the top level
+            if in_glossary and (lead or re.match(r"^[（(]", line)):
+                continue
             if lead:  # "(三) 国有资产占有使用情况：截至…": the words before the colon are the heading
                 line = lead.group(1)
             m = _HEADING_RE.match(line)
-            # not a table title, a contents line with leaders, a table row ending in an amount,
-            # or a definition ("3.“绩效指标”：设定…")
-            if not m or m.group(2).rstrip().endswith("表") or re.search(r"\.{4,}|…{2,}|\d$|[:：]", line):
+            if m:
+                name = m.group(2)
+                # not a table title, a contents line with leaders, a table row ending in an amount,
+                # or a definition ("3.“绩效指标”：设定…")
+                if name.rstrip().endswith("表") or re.search(r"\.{4,}|…{2,}|\d$|[:：]", line):
+                    continue
+                found = [s for s, words in _SECTIONS if re.search(words, name)]
+            elif _BARE_HEADING_RE.match(line) and not line.endswith("表"):
+                found = [s for s, words in _SECTIONS if re.search(f"(?:{words})(?:情况)?(?:说明)?$", line)]
+            else:
                 continue
-            for subject, words in _SECTIONS:
-                if subject not in seen and re.search(words, m.group(2)):
+            for subject in found:
+                if subject not in seen:
                     seen.add(subject)
                     claims.append(Claim(kind="section", subject=subject, label=line[:60], page=number, text=line[:200]))
-            if "section:glossary" in seen:
-                # the glossary is the last part: its entries ("（六）机关运行经费：指…") are not parts
-                return claims
+            in_glossary = in_glossary or "section:glossary" in found
     return claims
 
 

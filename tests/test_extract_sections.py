@@ -85,3 +85,25 @@ def test_contents_running_over_two_pages_do_not_count():
              (3, "九、一般公共预算“三公”经费支出情况说明\n十一、其他重要事项的情况说明\n第四部分 名词解释\n- 3 -"),
              (4, "第一部分 某局概况\n一、部门主要职能\n1、贯彻执行国家、省、市有关方针政策。\n二、部门预算单位构成\n- 4 -")]
     assert sections(pages) == {"functions": 4, "units": 4}
+
+
+def test_parts_named_without_a_number_and_a_glossary_before_the_last_part():
+    """上海 prints its parts unnumbered on lines of their own, the glossary third."""
+    pages = [(2, "目 录\n一、单位主要职能\n二、单位机构设置\n三、名词解释\n四、单位预算编制说明"),
+             (3, "上海市统计和大数据研究院（上海市统计数据管理中心）（单位）主要职能\n 主要职能包括：\n1.坚持……"),
+             (4, "上海市统计和大数据研究院（单位）机构设置\n单位设8个内设机构，包括：行政管理部。"),
+             (5, "名词解释\n（一）财政拨款收入：是市级预算主管部门……\n（七）“三公”经费：是……"),
+             (6, "单位预算编制说明\n2026年，单位收入预算 100 万元。")]
+    assert sections(pages) == {"functions": 3, "units": 4, "glossary": 5, "changes": 6}
+
+
+@pytest.mark.parametrize("text, found", [
+    # 福州: the part's number and its name on two lines
+    ("第四部分\n名词解释\n一、财政拨款收入：指……", {"glossary": 1}),
+    # a line with sentence punctuation is no heading, nor a line that only mentions the words
+    ("按照规定，本部门严格履行，主要职能", {}),
+    ("主要职能包括以下几个方面的内容和要求", {}),
+    ("二、机构编制", {"units": 1}),
+])
+def test_headings_read_by_their_words(text, found):
+    assert sections([(1, text)]) == found
