@@ -46,7 +46,10 @@ def _is_column_number_row(texts: list[str | None]) -> bool:
     vals = [v for v in (normalize_cell(t) for t in texts) if v]
     if any(v in ("栏次", "行次") for v in vals):
         return True
-    if len(vals) < 3 or not all(v.isdigit() for v in vals):
+    # "** | ** | 1 | 2": the 栏次 row marks its label columns with asterisks (湖州), so even a
+    # table of one amount column ("** | ** | 1") prints a column number that is no amount
+    starred = any(re.fullmatch(r"\s*\*+\s*", t or "") for t in texts)
+    if len(vals) < (1 if starred else 3) or not all(v.isdigit() for v in vals):
         return False
     nums = [int(v) for v in vals]
     return nums == list(range(nums[0], nums[0] + len(nums))) and nums[0] <= 2

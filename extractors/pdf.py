@@ -24,7 +24,7 @@ from .plan import page_plan
 from .prescreen import prescreen
 from .profiles import choose_profile, norm
 from .readings import header_unit, read_method, read_table
-from .selfcheck import FORM_VERDICT, NOTHING_READ, stamp
+from .selfcheck import FORM_VERDICT, NOTHING_READ, Verdict, stamp
 from .sniff import has_eof_marker, sniff
 
 log = logging.getLogger(__name__)
@@ -169,6 +169,9 @@ def read_regions(ex: Extraction, regions: list, profile, fiscal_year: int | None
             n = reading.notes + ([f"读法：{reading.how}"] if reading.how else [])
             ex.tables.append(TableInstance(region.kind, region.title, region.unit, region.pages, len(got),
                                            "；".join(note + n)))
+        if not got and region.kind not in ("T11", "T12") and _prints_amounts(region):
+            # amounts on the page, none read: the table is not empty, its reading failed
+            verdict = Verdict("fail", 0, [], "表上印有金额，但一个也未能读出（表头或列未被识别），不能当作空表")
         stamp(got, verdict, how)
         for t in ex.tables[first:]:
             t.read_method, t.self_check, t.self_check_detail = how, verdict.outcome, verdict.detail

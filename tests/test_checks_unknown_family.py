@@ -29,3 +29,27 @@ def f2(template: str, drop: str | None):
 ])
 def test_f2_expects_only_what_the_family_is_known_to_print(template, drop, expected):
     assert f2(template, drop) == expected
+
+
+def f2_empty(t8_note: str, t8_check: str):
+    """F2's empty-table aspect when 表8 has no amount read, with the note and self-check given (the
+    narrative's own "no fund" statement removed, so only the table can explain itself)."""
+    x = without_table(SEED_X, "T8")
+    x = dataclasses.replace(x, claims=[c for c in x.claims if (c.kind, c.subject) != ("no_fund", "gov_fund")])
+    x.tables.append(dataclasses.replace(next(t for t in SEED_X.tables if t.table_kind == "T8"), n_facts=0,
+                                        note=t8_note, self_check=t8_check))
+    con = checked(x)
+    try:
+        return con.execute("SELECT outcome FROM findings WHERE rule_id = 'F2' AND subject = 'empty'").fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("note, check, outcome", [
+    ("本单位 2026 年无政府性基金预算", "unchecked", "pass"),
+    ("", "unchecked", "fail"),  # empty and nothing says why
+    # amounts printed but none read: not known to be empty, so nothing to claim
+    ("", "fail", "insufficient_data"),
+])
+def test_f2_an_unread_table_is_not_an_empty_one(note, check, outcome):
+    assert f2_empty(note, check) == [(outcome,)]

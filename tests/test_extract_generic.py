@@ -207,3 +207,19 @@ def test_generic_reads_only_the_first_of_blocks_side_by_side():
              ["公用经费", "科目编码"], ["公用经费", "科目名称"], ["公用经费", "决算数"]]
     labels = [None, None, "人员经费", None, None, "公用经费"]
     assert GENERIC.settle_columns("T6", paths, labels) == [None, None, "人员经费", None, None, None]
+
+
+@pytest.mark.parametrize("cells, is_numbers", [
+    (["栏次", "1", "2"], True),
+    (["", "", "1", "2", "3"], True),
+    # 湖州 marks the label columns of its 栏次 row with asterisks, even over one amount column
+    (["**", "**", "1"], True),
+    (["**", "**", "1", "2", "3"], True),
+    (["**", "**", "12.5"], False),
+    (["", "1", "2"], False),  # two bare numbers may be amounts
+    (["合计", "1", "2", "3"], False),
+])
+def test_a_row_of_column_numbers_is_no_data(cells, is_numbers):
+    from extractors.grid import _is_column_number_row
+
+    assert _is_column_number_row(cells) is is_numbers

@@ -42,10 +42,15 @@ disorder AS (
 ),
 -- an empty fund table is explained by its own statement, or by the filing's statement that it
 -- has no such money ("没有使用政府性基金预算安排的支出，故本表以空表列示" is often in the 情况说明)
+-- tables whose printed amounts could not be read (the extraction's self-check): not known to be empty
+unread AS (
+    SELECT DISTINCT filing_id, table_kind FROM filing_table WHERE self_check = 'fail' AND coalesce(n_facts, 0) = 0
+),
 stated_empty(table_kind, subject) AS (VALUES ('T8', 'gov_fund'), ('T9', 'state_capital')),
 unexplained AS (
     SELECT s.filing_id, list(s.table_kind ORDER BY s.table_kind) AS kinds FROM seen s
     WHERE NOT s.noted AND NOT EXISTS (SELECT 1 FROM numbers n WHERE n.filing_id = s.filing_id AND n.table_kind = s.table_kind)
+      AND s.table_kind NOT IN (SELECT table_kind FROM unread r WHERE r.filing_id = s.filing_id)
       AND NOT EXISTS (SELECT 1 FROM stated_empty e JOIN claim c ON c.kind = 'no_fund' AND c.subject = e.subject
                       WHERE e.table_kind = s.table_kind AND c.filing_id = s.filing_id)
     GROUP BY s.filing_id
@@ -76,6 +81,16 @@ FROM (
     SELECT o.*, f.template = 'generic' AND o.subject IN ('missing', 'order') AS unknown_family
     FROM o JOIN filing f USING (filing_id)
 )
+WHERE NOT (subject = 'empty' AND kinds IS NULL AND filing_id IN (SELECT filing_id FROM unread))
+UNION ALL
+SELECT filing_id, 'F2', 'empty', 'insufficient_data',
+       '模板表格（空表说明）：' || array_to_string(list_transform(list(table_kind ORDER BY table_kind), lambda k: table_zh(k)), '、')
+           || ' 印有金额但未能读出，无法判断是否为空表。',
+       NULL, NULL, NULL, NULL, to_json(struct_pack(identity := '空表有说明', unread := list(table_kind ORDER BY table_kind)))
+FROM unread
+WHERE filing_id IN (SELECT filing_id FROM known)
+  AND filing_id NOT IN (SELECT filing_id FROM unexplained)
+GROUP BY filing_id
 UNION ALL
 SELECT f.filing_id, 'F2', 'template', 'insufficient_data', '文件的模板（' || coalesce(f.template, '未识别') || '）没有表格清单，无法核对。',
        NULL, NULL, NULL, NULL, to_json(struct_pack(identity := '模板表格齐全', template := f.template))
