@@ -365,10 +365,16 @@ _BARE_HEADING_RE = re.compile(r"^[^。，；：,;:]{2,40}$")
 _PART_ONLY_RE = re.compile(r"^第[一二三四五六七八九十]+部分$")
 
 
+# A part's heading run onto the end of the sentence before it by the text layer
+# ("…增幅 12.5%。第四部分 政府采购预算情况", 深圳).
+_RUN_ON_PART_RE = re.compile(r"(?<=[。；])\s*(?=第[一二三四五六七八九十]+部分)")
+
+
 def _heading_lines(lines: list[str]) -> list[str]:
-    """The page's lines with a bare "第四部分" joined to the part's name on the next line."""
+    """The page's lines with a "第四部分" heading run onto a sentence split off, and a bare
+    "第四部分" joined to the part's name on the next line."""
     out: list[str] = []
-    for line in lines:
+    for line in (part for line in lines for part in _RUN_ON_PART_RE.split(line) if part):
         if out and _PART_ONLY_RE.match(out[-1]) and not _PART_ONLY_RE.match(line):
             out[-1] += line
         else:
@@ -417,7 +423,10 @@ def section_claims(pages: list[tuple[int, str]]) -> list[Claim]:
                 if subject not in seen:
                     seen.add(subject)
                     claims.append(Claim(kind="section", subject=subject, label=line[:60], page=number, text=line[:200]))
-            in_glossary = in_glossary or "section:glossary" in found
+            # a top-level heading ("第四部分 …", "三、…", or one unnumbered) opens the glossary or
+            # ends it: a contents page the text layer did not mark leaves no glossary open
+            if not re.match(r"^[（(]", line):
+                in_glossary = "section:glossary" in found
     return claims
 
 

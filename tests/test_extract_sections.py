@@ -100,6 +100,9 @@ def test_parts_named_without_a_number_and_a_glossary_before_the_last_part():
 @pytest.mark.parametrize("text, found", [
     # 福州: the part's number and its name on two lines
     ("第四部分\n名词解释\n一、财政拨款收入：指……", {"glossary": 1}),
+    # 深圳: the text layer runs a part's heading onto the sentence before it
+    ("收入较上年增幅 12.5%。第四部分 政府采购预算情况\n2026 年……", {"procurement": 1}),
+    ("本单位无政府性基金预算支出。 第九部分 名词解释", {"glossary": 1}),
     # a line with sentence punctuation is no heading, nor a line that only mentions the words
     ("按照规定，本部门严格履行，主要职能", {}),
     ("主要职能包括以下几个方面的内容和要求", {}),
@@ -107,3 +110,10 @@ def test_parts_named_without_a_number_and_a_glossary_before_the_last_part():
 ])
 def test_headings_read_by_their_words(text, found):
     assert sections([(1, text)]) == found
+
+
+def test_a_glossary_heading_on_an_unmarked_contents_page_does_not_hide_the_parts():
+    """湖州: the contents' second page is not all headings, so its "三、名词解释" is read."""
+    pages = [(3, "二、部门预算表\n三、名词解释\n部门预算公开"),
+             (4, "一、部门概况\n（一）主要职能\n湖州市退役军人事务局机构职能是……\n（二）部门机构设置情况\n从预算单位构成看……")]
+    assert sections(pages) == {"glossary": 3, "functions": 4, "units": 4}
