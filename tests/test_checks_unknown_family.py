@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from test_checks import SEED_X, checked, without_table
+from test_checks import SEED_X, checked, with_fact, without_table
 
 
 def f2(template: str, drop: str | None):
@@ -53,3 +53,17 @@ def f2_empty(t8_note: str, t8_check: str):
 ])
 def test_f2_an_unread_table_is_not_an_empty_one(note, check, outcome):
     assert f2_empty(note, check) == [(outcome,)]
+
+
+@pytest.mark.parametrize("t1_gov_fund, outcome", [
+    (None, "pass"),  # the seed: all of 表4's one column is 一般公共预算 money
+    ("12.5", "insufficient_data"),  # 表1 shows fund income 表4's fund rows did not give: no caliber
+])
+def test_b4_one_column_t4_compares_only_when_t1_shows_no_other_funds(t1_gov_fund, outcome):
+    x = SEED_X if t1_gov_fund is None else with_fact(SEED_X, "T1", "income:gov_fund", "预算数", t1_gov_fund)
+    con = checked(x)
+    try:
+        got = con.execute("SELECT DISTINCT outcome FROM findings WHERE rule_id = 'B4'").fetchall()
+    finally:
+        con.close()
+    assert got == [(outcome,)]

@@ -223,3 +223,16 @@ def test_a_row_of_column_numbers_is_no_data(cells, is_numbers):
     from extractors.grid import _is_column_number_row
 
     assert _is_column_number_row(cells) is is_numbers
+
+
+@pytest.mark.parametrize("line, explains", [
+    ("本单位 2026 年无政府性基金预算", True),
+    ("注：本部门无相关收支项目", True),  # 江苏 公开表: the empty table's own footnote
+    ("本表无数据", True),
+    ("无线电管理支出", False),
+    ("注：本表金额单位转换时存在尾数误差", False),
+])
+def test_the_statement_that_explains_an_empty_table(line, explains):
+    from extractors.locate import _NOTE_RE
+
+    assert bool(_NOTE_RE.search(line)) is explains

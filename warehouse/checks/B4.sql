@@ -12,13 +12,21 @@ WITH t4cols AS (
                     OR column_label IN ('政府性基金预算', '国有资本经营预算', '决算数/政府性基金预算', '决算数/国有资本经营预算')), 0) AS other_funds
     FROM cell WHERE table_kind = 'T4' GROUP BY filing_id
 ),
+-- the same funds as 收支总表 (T1) prints them: a one-column T4 whose fund rows were not read is
+-- still all-funds money when T1 shows government-fund or state-capital income
+t1funds AS (
+    SELECT filing_id, coalesce(sum(abs(amount_wan)), 0) AS other_funds FROM cell
+    WHERE table_kind = 'T1' AND row_code IN ('income:gov_fund', 'income:state_capital',
+                                             'carryover:gov_fund', 'carryover:state_capital')
+    GROUP BY filing_id
+),
 has AS (
     SELECT f.filing_id, t.other_funds,
            CASE WHEN t.filing_id IS NULL OR NOT EXISTS (SELECT 1 FROM cell c WHERE c.filing_id = f.filing_id AND c.table_kind = 'T5-1')
                 THEN 'missing'
                 WHEN t.split_col IS NOT NULL THEN t.split_col
-                WHEN t.other_funds = 0 THEN coalesce(t.one_col, '预算数') ELSE 'gate' END AS t4_col
-    FROM filing f LEFT JOIN t4cols t USING (filing_id)
+                WHEN t.other_funds = 0 AND coalesce(t1.other_funds, 0) = 0 THEN coalesce(t.one_col, '预算数') ELSE 'gate' END AS t4_col
+    FROM filing f LEFT JOIN t4cols t USING (filing_id) LEFT JOIN t1funds t1 USING (filing_id)
 ),
 keys AS (
     SELECT h.filing_id, h.t4_col, 'expenditure_current' AS t4_row, 'total' AS t5_row FROM has h WHERE h.t4_col NOT IN ('missing', 'gate')
