@@ -22,9 +22,9 @@ _PART_RE = re.compile(r"^第[一二三四五六七八九十]部分")
 # not swallow it as a continuation.
 _NUMBERED_RE = re.compile(r"^(部门公开表|公开表|表)\d+(-\d+)?|^公开\d+表|^[一二三四五六七八九十]+、.{2,40}预算表$")
 # The statement that explains an empty table: a fund it has none of ("本单位无政府性基金预算"), or,
-# printed as the table's own footnote, nothing to show ("注：本部门无相关收支项目", "本表无数据").
+# printed as the table's own footnote, nothing to show ("注：本部门无相关收支项目", "本部门无该项目").
 _NOTE_RE = re.compile(r"(无|没有|未)(使用)?.{0,20}(政府性基金|国有资本经营).{0,12}(预算|支出)"
-                      r"|^(注[:：])?(本表|本部门|本单位)?(无|没有)(相关|此项|该项)?(收支|支出|收入|数据|内容)")
+                      r"|^(注[:：])?(本表|本部门|本单位)?(无|没有)(相关|此项|该项|此|该)?(收支|支出|收入|数据|内容|项目)")
 
 
 @dataclass

@@ -229,6 +229,7 @@ def test_a_row_of_column_numbers_is_no_data(cells, is_numbers):
     ("本单位 2026 年无政府性基金预算", True),
     ("注：本部门无相关收支项目", True),  # 江苏 公开表: the empty table's own footnote
     ("本表无数据", True),
+    ("注：本部门无该项目", True),
     ("无线电管理支出", False),
     ("注：本表金额单位转换时存在尾数误差", False),
 ])
