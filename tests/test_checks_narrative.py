@@ -14,6 +14,7 @@ from fixtures.warehouse.seed_extraction import SEED_SOURCE, seed_extraction
 from warehouse.checks import run_checks
 from warehouse.db import connect
 from warehouse.load import load_extraction
+from test_checks import with_claim
 
 SEED_X = seed_extraction()
 D = Decimal
@@ -31,14 +32,6 @@ def finding(con, rule_id, subject):
                        [rule_id, subject]).fetchall()
     assert len(rows) == 1, (rule_id, subject, rows)
     return rows[0]
-
-
-def with_claim(x, kind, subject, **changes):
-    x = copy.deepcopy(x)
-    c = next(c for c in x.claims if c.kind == kind and c.subject == subject)
-    for k, v in changes.items():
-        setattr(c, k, v)
-    return x
 
 
 def as_final_account(x):
