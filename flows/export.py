@@ -30,6 +30,7 @@ ZH_HEADERS = {
     "published_at_source": "发布日期来源",
     "table_kind": "表", "row_code": "行编码", "row_label": "行名称", "column_label": "列", "amount_wan": "金额（万元）",
     "printed_value": "原文数值", "printed_unit": "原文单位", "page": "页码", "bbox": "位置",
+    "read_method": "读取方式", "table_check": "表格自检",
     "income_total": "收入总计", "expenditure_total": "支出总计", "fiscal_appropriation": "财政拨款收入",
     "general_budget_appropriation": "一般公共预算拨款收入", "basic_expenditure": "基本支出",
     "project_expenditure": "项目支出", "personnel_expenditure": "人员经费", "public_expenditure": "公用经费",
