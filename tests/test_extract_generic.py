@@ -64,11 +64,14 @@ def test_choose_profile_never_picks_a_switched_off_profile(monkeypatch):
     "label, profile_id, code",
     [
         ("三、其他资金", "jiangsu-budget", "income:other"),
-        ("一般公共预算拨款结余、结转", GENERIC_ID, None),
         ("一、预算拨款", "zhuhai-budget", "income:fiscal"),
         ("一、预算拨款", GENERIC_ID, None),
+        # a fund's own carry-over row, first seen in 深圳, is national wording (vocabulary.yaml):
+        # 深圳 is read by the generic profile and keeps its 表4 carry-over
+        ("一般公共预算拨款结余、结转", GENERIC_ID, "carryover:general_budget"),
         ("一般公共预算拨款结余、结转", "ministry-budget", "carryover:general_budget"),
-        ("一般公共预算拨款结余、结转", "jiangsu-budget", None),
+        ("一般公共预算拨款结余、结转", "jiangsu-budget", "carryover:general_budget"),
+        ("政府性基金预算拨款结转", GENERIC_ID, "carryover:gov_fund"),
         ("上年结余、结转", GENERIC_ID, "income_carryover"),
         ("收入合计", GENERIC_ID, "income_current"),
         ("年初结转和结余", GENERIC_ID, "income_carryover"),
