@@ -8,10 +8,8 @@ import dataclasses
 import pytest
 
 from extractors.model import Claim
-from fixtures.warehouse.seed_extraction import SEED_SOURCE, seed_extraction
-from warehouse.checks import run_checks
-from warehouse.db import connect
-from warehouse.load import load_extraction
+from fixtures.warehouse.seed_extraction import seed_extraction
+from test_checks import checked
 
 PARTS = ("functions", "units", "staff", "changes", "sangong", "admin_operating", "procurement", "assets",
          "performance", "glossary")
@@ -21,13 +19,6 @@ SEED_X = seed_extraction()
 SEED_X = dataclasses.replace(SEED_X, claims=SEED_X.claims + [
     Claim(kind="section", subject=f"section:{p}", label=p, page=20 + i, text=p) for i, p in enumerate(PARTS)])
 CAR = ("sangong:vehicle_purchase", "sangong:vehicle_operation")
-
-
-def checked(x):
-    con = connect(":memory:")
-    load_extraction(con, x, SEED_SOURCE)
-    run_checks(con)
-    return con
 
 
 def with_template(x, template):

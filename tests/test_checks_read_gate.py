@@ -13,9 +13,7 @@ from decimal import Decimal
 import pytest
 
 from fixtures.warehouse.seed_extraction import SEED_SOURCE, seed_extraction
-from warehouse.checks import run_checks
-from warehouse.db import connect
-from warehouse.load import load_extraction
+from test_checks import checked
 
 SEED_X = seed_extraction()
 D = Decimal
@@ -51,13 +49,6 @@ def with_self_check(x, table_kind, verdict, detail=""):
         if f.table_kind == table_kind:
             f.table_check, f.read_method = verdict, "generic"
     return x
-
-
-def checked(x):
-    con = connect(":memory:")
-    load_extraction(con, x, SEED_SOURCE)
-    run_checks(con)
-    return con
 
 
 def outcomes(con, rule_id):
