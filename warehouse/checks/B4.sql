@@ -28,18 +28,47 @@ has AS (
                 WHEN t.other_funds = 0 AND coalesce(t1.other_funds, 0) = 0 THEN coalesce(t.one_col, '预算数') ELSE 'gate' END AS t4_col
     FROM filing f LEFT JOIN t4cols t USING (filing_id) LEFT JOIN t1funds t1 USING (filing_id)
 ),
+-- 口径：有的模板（如财政部、武汉 2026 格式）表5-1 只列本年财政拨款安排的支出，表4 本年支出还含上年结转
+-- 安排的支出。表5-1 合计恰等于表4 本年一般公共预算拨款、且两者之差恰为结转时，按本年拨款口径核对合计，
+-- 各功能类（结转在各类间的分布未印出）无从比较。
+-- Caliber: some templates print T5-1 on the current-appropriation caliber while T4's 本年支出 also
+-- spends the carry-over. When T5-1's total equals T4's current general-budget income exactly and
+-- T4 - T5-1 is exactly that carry-over, the total is checked on that caliber and the classes,
+-- whose carry-over split is not printed, are not comparable.
+caliber AS (
+    SELECT h.filing_id, h.t4_col,
+           CASE WHEN cur.amount_wan IS NOT NULL AND co.amount_wan > 0
+                 AND abs(t5.amount_wan - cur.amount_wan) <= coalesce(t5.half_unit, 0) + coalesce(cur.half_unit, 0)
+                 AND abs(ex.amount_wan - t5.amount_wan - co.amount_wan)
+                     <= coalesce(ex.half_unit, 0) + coalesce(t5.half_unit, 0) + coalesce(co.half_unit, 0)
+                 AND abs(ex.amount_wan - t5.amount_wan) > coalesce(ex.half_unit, 0) + coalesce(t5.half_unit, 0)
+                THEN cur.row_code END AS current_row,
+           co.amount_wan AS carryover
+    FROM has h
+    JOIN cell ex ON ex.filing_id = h.filing_id AND ex.table_kind = 'T4' AND ex.row_code = 'expenditure_current' AND ex.column_label = h.t4_col
+    JOIN cell t5 ON t5.filing_id = h.filing_id AND t5.table_kind = 'T5-1' AND t5.row_code = 'total' AND t5.column_label = '合计'
+    LEFT JOIN cell cur ON cur.filing_id = h.filing_id AND cur.table_kind = 'T4' AND cur.column_label = h.t4_col
+         AND cur.row_code = CASE WHEN h.t4_col IN ('预算数', '决算数') THEN 'income:general_budget' ELSE 'income_current' END
+    LEFT JOIN cell co ON co.filing_id = h.filing_id AND co.table_kind = 'T4' AND co.column_label = h.t4_col
+         AND co.row_code = CASE WHEN h.t4_col IN ('预算数', '决算数') THEN 'carryover:general_budget' ELSE 'income_carryover' END
+    WHERE h.t4_col NOT IN ('missing', 'gate')
+),
 keys AS (
-    SELECT h.filing_id, h.t4_col, 'expenditure_current' AS t4_row, 'total' AS t5_row FROM has h WHERE h.t4_col NOT IN ('missing', 'gate')
+    SELECT h.filing_id, h.t4_col, coalesce(k.current_row, 'expenditure_current') AS t4_row, 'total' AS t5_row
+    FROM has h LEFT JOIN caliber k USING (filing_id) WHERE h.t4_col NOT IN ('missing', 'gate')
     UNION
     SELECT c.filing_id, h.t4_col, c.row_code, c.row_code FROM cell c JOIN has h USING (filing_id)
     WHERE h.t4_col NOT IN ('missing', 'gate') AND regexp_matches(c.row_code, '^[0-9]{3}$')
+      AND NOT EXISTS (SELECT 1 FROM caliber k WHERE k.filing_id = c.filing_id AND k.current_row IS NOT NULL)
       AND ((c.table_kind = 'T4' AND c.column_label = h.t4_col) OR (c.table_kind = 'T5-1' AND c.column_label = '合计'))
 ),
 terms AS (
     SELECT k.filing_id, 'B4' AS rule_id, CASE WHEN k.t5_row = 'total' THEN 'total' ELSE 'class:' || k.t5_row END AS subject,
            'total' AS role, a.amount_wan, a.half_unit, coalesce(a.ev, missing_ev('T4', k.t4_row, k.t4_col)) AS ev,
            k.t5_row = 'total' AS required, true AS inputs_ok,
-           '表4 一般公共预算与表5-1：' || CASE WHEN k.t5_row = 'total' THEN '本年支出合计' ELSE '功能类 ' || k.t5_row END AS what,
+           '表4 一般公共预算与表5-1：' || CASE WHEN k.t5_row <> 'total' THEN '功能类 ' || k.t5_row
+                WHEN k.t4_row = 'expenditure_current' THEN '本年支出合计'
+                ELSE '本年一般公共预算拨款（表5-1 按本年拨款口径编列，不含上年结转安排的支出）' END AS what,
            '表4「' || k.t4_col || '」' AS lhs_zh, '表5-1 合计' AS rhs_zh, 0 AS ord
     FROM keys k
     LEFT JOIN cell a ON a.filing_id = k.filing_id AND a.table_kind = 'T4' AND a.row_code = k.t4_row AND a.column_label = k.t4_col
@@ -55,3 +84,10 @@ terms AS (
     FROM has h WHERE h.t4_col IN ('missing', 'gate')
 )
 SELECT * FROM sum_identity(terms)
+UNION ALL
+SELECT k.filing_id, 'B4', 'classes', 'not_applicable',
+       '表4 一般公共预算与表5-1：各功能类：表5-1 按本年财政拨款编列，表4 本年支出另含上年结转 ' || fmt_wan(k.carryover)
+           || ' 万元安排的支出，结转在各功能类间的分布未印出，无法逐类比较。',
+       NULL, NULL, NULL, NULL,
+       to_json(struct_pack(identity := '表4 各功能类 = 表5-1 各功能类', caliber := '表5-1 不含上年结转'))
+FROM caliber k WHERE k.current_row IS NOT NULL
