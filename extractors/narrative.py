@@ -105,7 +105,8 @@ class _Builder:
 def _amount_claims(b: _Builder) -> None:
     simple = [
         # a budget's 收支总预算; a 决算's "2024 年度收入支出总计 9859.38 万元" (or 收支总计, 收、支总计)
-        ("total", r"(?<!财政拨款)(?:收支总预算|收入支出总计|收、?支总计)(?:为)?\s*" + AMT),
+        # and 江苏's "2017 年度收入、支出预算总计 17996.68 万元"
+        ("total", r"(?<!财政拨款)(?:收支总预算|收入支出总计|收、?支总计|收入、?支出预算总计)(?:为)?\s*" + AMT),
         ("fiscal_appropriation", r"财政拨款(?:收支总预算|收入支出总计|收、?支总计)(?:为)?\s*" + AMT),
         ("income_total", r"(?:预算收入|收入预算总计)(?:为)?\s*" + AMT),
         ("expenditure_total", r"(?:支出预算总计|年支出预算)(?:为)?\s*" + AMT),
@@ -151,6 +152,8 @@ _YOY_SUBJECTS = (
     (r"公务接待费", "sangong:reception"),
     (r"收支总预算", "total"),
     (r"(?<!财政拨款)(?:收入支出总计|收、?支总计)", "total"),
+    # 江苏: "收入、支出预算总计 X 万元，与上年相比收、支预算总计各增加 Y 万元"
+    (r"(?<!财政拨款)(?:收入、?支出|收、?支)预算总计", "total"),
     (r"财政拨款(?:收入支出总计|收、?支总计)", "fiscal_appropriation"),
     (r"本年预算", "general_budget"),
     (r"一般公共预算当年", "general_budget"),
@@ -296,11 +299,16 @@ def _procurement_claims(b: _Builder) -> None:
             b.add(mm, kind="amount", subject=f"procurement:{subject}", amount_wan=_dec(mm.group(1)))
 
 
+# "没有政府性基金预算", or the fund table's own paragraph giving its spending as 0 万元
+# (江苏: "政府性基金支出预算支出 0 万元"); a 0 followed by other digits is an amount, not none.
+_ZERO_SPENDING = r"(?:预算)?(?:财政拨款)?支出(?:预算)?(?:支出)?(?:安排)?(?:为)?\s*0(?:\.0+)?\s*万元"
+
+
 def _no_fund_claims(b: _Builder) -> None:
     for subject, word in (("gov_fund", "政府性基金"), ("state_capital", "国有资本经营")):
-        for m in re.finditer(r"(没有|无)(使用)?[^。]{0,6}" + word + r"预算", b.t.text):
+        m = re.search(r"(没有|无)(使用)?[^。]{0,6}" + word + r"预算", b.t.text) or re.search(word + _ZERO_SPENDING, b.t.text)
+        if m:
             b.add(m, kind="no_fund", subject=subject, label=m.group(0))
-            break
 
 
 # Head counts of 人员构成 ("编制人数 24 人 … 在职实有人数 16 人"): the first count quoted is the

@@ -35,6 +35,17 @@ def strip_ordinal(label: str) -> str:
     return _ORDINAL_RE.sub("", norm(label), count=1)
 
 
+def _wrapped_class(label: str, text: str) -> str | None:
+    """A numbered 类 row whose name wraps onto the next line or page ("八、社会保障和就" / "业支出"):
+    the head names the class when it begins exactly one class name and no income label."""
+    if len(text) < 4 or text == norm(label):
+        return None
+    codes = [code for name, code in _CLASS_BY_NAME.items() if name.startswith(text)]
+    if len(set(codes)) != 1 or any(k.startswith(text) for k in SUMMARY_LABELS):
+        return None
+    return codes[0]
+
+
 def summary_row_code(label: str, section: str | None, profile: Profile | None = None) -> str | None:
     """Row code of a T1/T4 row label; ``section`` is 'carryover' inside T4's 上年结转 block.
     The reading profile's own row aliases come before the national wording."""
@@ -45,7 +56,7 @@ def summary_row_code(label: str, section: str | None, profile: Profile | None = 
     if key is None:
         key = next((k for r, k in _ROW_PATTERNS if r.match(text)), None)
     if key is None:
-        return _CLASS_BY_SHORT_NAME.get(text)
+        return _CLASS_BY_SHORT_NAME.get(text) or _wrapped_class(label, text)
     if key in _FUND_KEYS and section == "carryover":
         return key.replace("income:", "carryover:")
     return key

@@ -233,7 +233,11 @@ def test_a_row_of_column_numbers_is_no_data(cells, is_numbers):
     ("注：本部门无相关收支项目", True),  # 江苏 公开表: the empty table's own footnote
     ("本表无数据", True),
     ("注：本部门无该项目", True),
+    # 普陀 决算 表7: the reason first, then "故本表无数据"
+    ("说明：中共上海市普陀区委社会工作部本年度没有财政拨款“三公”经费支出，故本表无数据。", True),
+    ("本部门本年度没有政府性基金预算财政拨款收入，此表为空表。", True),
     ("无线电管理支出", False),
+    ("注：本表反映部门本年度“三公”经费支出预决算情况。", False),
     ("注：本表金额单位转换时存在尾数误差", False),
 ])
 def test_the_statement_that_explains_an_empty_table(line, explains):

@@ -108,12 +108,16 @@ def yoy(text, fiscal_year=2026):
      [("fiscal_appropriation", D("0.3"), D("0"), None, "持平", 2023)]),
     ("2024 年度收、支总计 600.50 万元。比 2023 年度决算数增加 12.30 万元，增长 2.09%，主要原因是人员经费正常增长。",
      [("total", D("600.50"), D("12.30"), D("2.09"), "增加", 2023)]),
+    # 江苏 2017: "收入、支出预算总计" and, after 相比, "收、支预算总计各增加"
+    ("江苏省人大常委会办公厅 2017 年度收入、支出预算总计 13649.07 万元，与上年相比收、支预算总计各增加 844.15万元，增长 6.59%。",
+     [("total", D("13649.07"), D("844.15"), D("6.59"), "增加", 2016)]),
     # a change without a percentage still states its direction and size
     ("2026 年财政拨款“三公”经费预算 5.58 万元，较 2025 年年初预算增加 0.00 万元。",
      [("sangong:total", D("5.58"), D("0.00"), None, "增加", 2025)]),
 ])
 def test_yoy_from_its_own_sentence(text, expected):
-    assert yoy(text, 2024 if "2024 年度" in text or "2024年度" in text else 2026) == expected
+    fy = next((y for y in (2024, 2017) if f"{y} 年度" in text or f"{y}年度" in text), 2026)
+    assert yoy(text, fy) == expected
 
 
 def amounts(text, fiscal_year=2024):
@@ -187,3 +191,22 @@ def test_suzhou_numbered_class_names_are_the_tables_names():
 def test_final_account_claims_of_real_filings(source, kind, subject, amount):
     ex = corpus_extraction(*source)
     assert [c.amount_wan for c in ex.claims if c.kind == kind and c.subject == subject] == [amount]
+
+
+def no_fund(text):
+    return sorted((c.subject, c.label) for c in extract_claims([(20, text)], [], 2017) if c.kind == "no_fund")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("本单位没有使用政府性基金预算拨款安排的支出，故本表无数据。", [("gov_fund", "没有使用政府性基金预算")]),
+    # 江苏 2017–2018: the fund table's own paragraph states its spending as 0 万元
+    ("七、政府性基金支出预算表情况说明本表反映江苏省高级人民法院 2017 年政府性基金支出预算安排情况。"
+     "江苏省高级人民法院 2017 年政府性基金支出预算支出 0 万元。",
+     [("gov_fund", "政府性基金支出预算支出 0 万元")]),
+    ("2018 年国有资本经营预算财政拨款支出为 0.00 万元。", [("state_capital", "国有资本经营预算财政拨款支出为 0.00 万元")]),
+    # an amount that begins with 0 is money, not none
+    ("2017 年政府性基金支出预算支出 0.50 万元。", []),
+    ("2017 年政府性基金支出预算支出 1,200.00 万元。", []),
+])
+def test_no_fund_statements(text, expected):
+    assert no_fund(text) == expected
