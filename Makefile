@@ -17,16 +17,17 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 demo: setup
 	$(BIN)/budgetwatch demo
 
-# ruff, then the whole suite (CI). test-fast skips the tests marked slow (district runs, the real
-# corpus, browsers, servers) and spreads the rest over two processes: the tier to run after every
-# change. The whole suite stays in one process: its session warehouses are built once.
+# ruff, then the whole suite (CI), on two processes: tests/conftest.py keeps the tests of one
+# expensive session build (the district crawl, the real corpus) on one process (loadgroup).
+# test-fast skips the tests marked slow (district runs, the real corpus, browsers, servers): the
+# tier to run after every change.
 test: setup-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 test-fast: setup-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -m "not slow" -n 2
+	$(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadgroup
 
 setup: sysdeps $(STAMP)
 

@@ -9,6 +9,9 @@ Callers open the warehouses read-only, or restore what they change (see each bui
 """
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 import district_run as _district
@@ -19,11 +22,30 @@ from layouts import cq  # noqa: F401  (the pinned 重庆 detail pages, a session
 # server take seconds to minutes each: they are in `make test`, not in `make test-fast`.
 SLOW_BY_NATURE = ("e2e", "corpus", "deploy")
 
+# Under pytest-xdist (`make test` and `make test-fast` run on two processes) each process has
+# its own Prefect home: two temporary Prefect servers on one SQLite database lock each other out.
+if os.environ.get("PYTEST_XDIST_WORKER") and "PREFECT_HOME" not in os.environ:
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix=f"bw-prefect-{os.environ['PYTEST_XDIST_WORKER']}-")
+
+
+def _xdist_group(item) -> str | None:
+    """The tests that share one expensive build stay on one process (`--dist loadgroup`): the
+    district crawl of `district_run` is built once, and the real corpus is extracted once
+    (tests/corpus.py caches by content; two processes would extract the same files twice)."""
+    if "district_run" in getattr(item, "fixturenames", ()):
+        return "district_run"
+    if item.get_closest_marker("corpus"):
+        return "corpus"
+    return None
+
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if any(item.get_closest_marker(m) for m in SLOW_BY_NATURE):
             item.add_marker(pytest.mark.slow)
+        group = _xdist_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
