@@ -22,6 +22,9 @@ class Columns:
     # All code columns, left to right: one ('2010350') or three (上海: 类 '201' | 款 '03' | 项 '50').
     codes: list[int] = field(default_factory=list)
     unit: int | None = None  # a 预算单位 column (深圳): the name of the unit each row belongs to
+    # A 项目名称 column beside the 单位名称 one (项目支出表 without project codes, 湖州): the row is
+    # a project, not its unit.
+    project: int | None = None
 
 
 _CODE_PART_LEAVES = {"类", "款", "项"}
@@ -31,7 +34,7 @@ def map_columns(grid: Grid, kind: str, profile: Profile, fiscal_year: int | None
     labels: list[str | None] = []
     code = name = None
     codes: list[int] = []
-    unit = None
+    unit = project = None
     unmapped = []
     has_name = any("名称" in norm(p) for path in grid.header_paths for p in path)
     for j, path in enumerate(grid.header_paths):
@@ -53,12 +56,25 @@ def map_columns(grid: Grid, kind: str, profile: Profile, fiscal_year: int | None
             name = j
             labels.append(None)
             continue
+        if kind == "T10" and project is None and leaf == "项目名称":
+            project = j
+            labels.append(None)
+            continue
         label = profile.column_label(kind, path, fiscal_year)
         labels.append(label)
         if label is None and joined and not joined.endswith(("单位", "项目单位")):
             unmapped.append(joined)
     labels = profile.settle_columns(kind, grid.header_paths, labels)
-    return Columns(labels, code, name, unmapped, codes, unit)
+    return Columns(labels, code, name, unmapped, codes, unit, project)
+
+
+def _project_row_code(label: str, project: str, last_unit: str, seen: dict[str, int]) -> tuple[str, str]:
+    """Row code and label of a project row that prints no project code: 'project:<单位>/<项目>'.
+    A unit prints many projects, so the unit's name alone would merge them; the unit name is
+    blank on its later rows in some layouts. A name printed twice gets '#2', '#3', ..."""
+    key = f"project:{label or last_unit}/{project}"
+    seen[key] = seen.get(key, 0) + 1
+    return (key if seen[key] == 1 else f"{key}#{seen[key]}"), project
 
 
 def _fact(kind: str, row_code: str, row_label: str, column: str, cell: Cell, unit: str, page: int) -> Fact | None:
@@ -82,7 +98,7 @@ def shifted(cols: Columns, shift: int) -> Columns:
         k = j + shift
         if label is not None and 0 <= k < len(labels) and k not in fixed:
             labels[k] = label
-    return Columns(labels, cols.code, cols.name, cols.unmapped, cols.codes, cols.unit)
+    return Columns(labels, cols.code, cols.name, cols.unmapped, cols.codes, cols.unit, cols.project)
 
 
 def _split_code(parts: list[str], last: list[str]) -> str:
@@ -115,6 +131,8 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None,
     last_unit = ""
     unit_of: list[str] = []  # per fact: the 预算单位 its row belongs to (深圳), else ""
     last_code: list[str] = []  # 类 | 款 | 项 of the row above, for carry_codes
+    project_unit = ""  # the 单位名称 of the last project row that printed one
+    projects_seen: dict[str, int] = {}
     for grid in region.grids:
         if any(grid.header_paths) or cols is None or len(cols.labels) != grid.n_cols:
             if not any(grid.header_paths) and cols is not None:
@@ -154,9 +172,13 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None,
                 last_unit = label  # one row per unit (收入总表)
             if code and not is_code(code) and not label:
                 code, label = "", code  # a label printed in the code column ("合 计")
+            project = row[cols.project].norm if cols.project is not None else ""
             if code and is_code(code):
                 row_code = code
-            elif is_total_label(label) or is_total_label(code) or not label:
+            elif project and not is_total_label(project) and not is_total_label(label):
+                project_unit = label or project_unit
+                row_code, label = _project_row_code(label, project, project_unit, projects_seen)
+            elif is_total_label(label) or is_total_label(code) or is_total_label(project) or not label:
                 row_code = canon.TOTAL
             else:
                 row_code = label
