@@ -65,3 +65,21 @@ def test_huzhou_unit_funds_total_is_the_sum_of_its_projects(rel, sha, total, pro
     assert all(code.startswith("project:") for code in by_row)
     assert sum(by_row.values()) == Decimal(total)
     assert {k: by_row[f"project:{k}"] for k in projects} == {k: Decimal(v) for k, v in projects.items()}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("rel, sha, total, general_budget, gov_fund", [
+    ("cities/079_湖州/2026年湖州市卫生健康委员会部门预算.pdf",
+     "8369e431c4ed0d14948f2da23e2540dec082b93ff149cf3cd3cbbde7598aaed4", "51856.41", "15858.46", "27600.00"),
+    ("cities/079_湖州/2026年湖州市交通运输局部门预算.pdf",
+     "8775f0cc5f8abb289c15e9a8d4686b5fedad15f7c3b581340e6a41d8917e9102", "171462.41", "24815.52", "139963.40"),
+])
+def test_huzhou_project_table_reads_every_fund_column(rel, sha, total, general_budget, gov_fund):
+    """湖州 prints 总计 | 一般公共预算 | 政府性基金 | ... without the 本年拨款 group: read through its
+    profile, each project's 总计 is checked against its funds (the table's self-check)."""
+    ex = corpus_extraction(rel, sha)
+    totals = {f.column_label: f.printed_value for f in ex.facts if f.table_kind == "T10" and f.row_code == "total"}
+    assert {k: totals.get(k) for k in ("合计", "本年拨款/一般公共预算", "本年拨款/政府性基金预算")} == {
+        "合计": total, "本年拨款/一般公共预算": general_budget, "本年拨款/政府性基金预算": gov_fund}
+    t10 = next(t for t in ex.tables if t.table_kind == "T10")
+    assert t10.self_check == "pass"
