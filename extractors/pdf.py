@@ -22,7 +22,7 @@ from .model import Extraction, Fact, TableInstance
 from .narrative import extract_claims, narrative_pages, section_claims, staff_claims
 from .plan import page_plan
 from .prescreen import prescreen
-from .profiles import choose_profile, norm
+from .profiles import GENERIC_ID, choose_profile, generic_profiles, norm
 from .readings import header_unit, read_method, read_table
 from .selfcheck import FORM_VERDICT, NOTHING_READ, Verdict, stamp
 from .sniff import has_eof_marker, sniff
@@ -100,6 +100,24 @@ def _extract(path: Path, sha: str) -> Extraction:
 
     fiscal_year, _, _ = year_and_kind(texts[:3], texts[3:])
     profile = choose_profile([line for t in texts for line in t.splitlines()], fiscal_year)
+    ex = _read_pdf(path, ex, pages, profile, fiscal_year)
+    if ex.outcome == "parse_error" and profile.id != GENERIC_ID:
+        # A profile only adds aliases to the national family's reading. A template profile
+        # chosen by its markers that reads none of the core tables (another city's profile on
+        # an unseen template: 苏州 read as 江苏) must not hide what the generic reading finds.
+        fallback = _read_pdf(path, Extraction(sha256=sha, outcome="ok", media_type=media_type, pages=len(pages)),
+                             pages, generic_profiles()[0], fiscal_year)
+        if fallback.outcome == "ok":
+            log.info("%s: profile %s read no core table; the generic reading does", path.name, profile.id)
+            fallback.outcome_detail += f"（模板 {profile.id} 未能读出核心表，改用通用读法）"
+            return fallback
+    return ex
+
+
+def _read_pdf(path: Path, ex: Extraction, pages: list, profile, fiscal_year: int | None) -> Extraction:
+    """Tables, meta and narrative of a text-layer PDF read through ``profile``, into ``ex``."""
+    texts = [p.text for p in pages]
+    all_text = "".join(texts)
     table_pages, titled = page_plan(pages, profile, fiscal_year)
     says_budget = fiscal_year is not None or "收支总表" in all_text.replace(" ", "")
     if not titled and says_budget:

@@ -244,3 +244,30 @@ def test_the_statement_that_explains_an_empty_table(line, explains):
     from extractors.locate import _NOTE_RE
 
     assert bool(_NOTE_RE.search(line)) is explains
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_a_foreign_profile_that_reads_no_core_table_yields_to_the_generic_reading(monkeypatch):
+    """苏州 with its own profile off: 江苏's markers win the profile choice but its reading finds no
+    收支总表 / 支出总表 (parse_error); the generic reading of the same file reads all nine tables."""
+    from pathlib import Path
+
+    from corpus import corpus_file
+    from extractors import extract_file
+
+    path = corpus_file("cities/006_苏州/2026年苏州市数据局部门预算.pdf",
+                       "46f6c0744764fadc2b6559dc6cfdffb9e2f3214837270c784c68a52f41633d91")
+    monkeypatch.setenv(PROFILES_OFF_ENV, "suzhou-budget")
+    assert choose_profile([line for line in _first_lines(path)], 2026).id == "jiangsu-budget"
+    ex = extract_file(Path(path))
+    assert (ex.outcome, ex.meta.template) == ("ok", GENERIC_ID)
+    assert ex.outcome_detail.endswith("（模板 jiangsu-budget 未能读出核心表，改用通用读法）")
+    assert [(t.table_kind, t.self_check) for t in ex.tables if t.table_kind in ("T1", "T3")] == [
+        ("T1", "pass"), ("T3", "pass")]
+
+
+def _first_lines(path):
+    from extractors.prescreen import prescreen
+
+    return [line for p in prescreen(path) for line in p.text.splitlines()]
