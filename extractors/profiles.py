@@ -140,7 +140,8 @@ class Profile:
 
     def column_label(self, kind: str, parts: list[str], fiscal_year: int | None) -> str | None:
         """Canonical column label for a header path, or None when the column is not an amount column."""
-        ignore = [re.compile(p.replace("{Y}", str(fiscal_year or ""))) for p in self.ignore_header_parts]
+        ignore = [re.compile(p.replace("{Y}", str(fiscal_year or "")))
+                  for p in self.ignore_header_parts + canon.VOCABULARY["table_group_headers"]]
         spec = self.tables.get(kind)
         canonical = {norm(c): c for c in canon.COLUMNS.get(kind, [])}
         # Try the full printed path first (an alias may name a group header such as

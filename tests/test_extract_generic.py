@@ -271,3 +271,35 @@ def _first_lines(path):
     from extractors.prescreen import prescreen
 
     return [line for p in prescreen(path) for line in p.text.splitlines()]
+
+
+# The national group headers that restate the table's title (表8 本年政府性基金预算支出 …) are
+# dropped in every profile, not only where a profile lists them: 湖州 and 苏州 read no 表8 before.
+@pytest.mark.parametrize("profile_id", ["huzhou-budget", "suzhou-budget", "jiangsu-budget", GENERIC_ID])
+@pytest.mark.parametrize("kind, path, label", [
+    ("T8", ["本年政府性基金预算支出", "合计"], "合计"),
+    ("T8", ["本年政府性基金预算支出", "基本支出"], "基本支出"),
+    ("T8", ["本年政府性基金预算支出", "项目支出"], "项目支出"),
+    ("T9", ["本年国有资本经营预算支出", "项目支出"], "项目支出"),
+    ("T6", ["本年一般公共预算基本支出", "人员经费"], "人员经费"),
+    # a group of another year is no such header: its columns stay unread
+    ("T8", ["上年政府性基金预算支出", "合计"], None),
+])
+def test_national_table_group_headers_are_dropped_in_every_profile(profile_id, kind, path, label):
+    assert PROFILES[profile_id].column_label(kind, path, 2026) == label
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("rel, sha, total", [
+    ("cities/079_湖州/2026年湖州市卫生健康委员会部门预算.pdf",
+     "8369e431c4ed0d14948f2da23e2540dec082b93ff149cf3cd3cbbde7598aaed4", "27600.00"),
+    ("cities/006_苏州/2026年苏州市水务局部门预算.pdf",
+     "590ce1f04d039c6f5288aac6a638f41a542f222bca001100daeb4e6980ba2952", "44,003.26"),
+])
+def test_fund_table_under_its_group_header_is_read(rel, sha, total):
+    from corpus import corpus_extraction
+
+    ex = corpus_extraction(rel, sha)
+    t8 = {(f.row_code, f.column_label): f.printed_value for f in ex.facts if f.table_kind == "T8"}
+    assert (t8[("total", "合计")], t8[("total", "项目支出")]) == (total, total)
+    assert next(t.self_check for t in ex.tables if t.table_kind == "T8") == "pass"
