@@ -68,11 +68,11 @@ def map_columns(grid: Grid, kind: str, profile: Profile, fiscal_year: int | None
     return Columns(labels, code, name, unmapped, codes, unit, project)
 
 
-def _project_row_code(label: str, project: str, last_unit: str, seen: dict[str, int]) -> tuple[str, str]:
+def _project_row_code(unit: str, project: str, seen: dict[str, int]) -> tuple[str, str]:
     """Row code and label of a project row that prints no project code: 'project:<单位>/<项目>'.
-    A unit prints many projects, so the unit's name alone would merge them; the unit name is
-    blank on its later rows in some layouts. A name printed twice gets '#2', '#3', ..."""
-    key = f"project:{label or last_unit}/{project}"
+    A unit prints many projects, so the unit's name alone would merge them. A name printed
+    twice gets '#2', '#3', ..."""
+    key = f"project:{unit}/{project}"
     seen[key] = seen.get(key, 0) + 1
     return (key if seen[key] == 1 else f"{key}#{seen[key]}"), project
 
@@ -176,8 +176,8 @@ def coded_table_facts(region: Region, profile: Profile, fiscal_year: int | None,
             if code and is_code(code):
                 row_code = code
             elif project and not is_total_label(project) and not is_total_label(label):
-                project_unit = label or project_unit
-                row_code, label = _project_row_code(label, project, project_unit, projects_seen)
+                project_unit = label or project_unit  # some layouts print a unit on its first row only
+                row_code, label = _project_row_code(project_unit, project, projects_seen)
             elif is_total_label(label) or is_total_label(code) or is_total_label(project) or not label:
                 row_code = canon.TOTAL
             else:
