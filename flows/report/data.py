@@ -5,7 +5,6 @@ import json
 import os
 import re
 from collections import defaultdict
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -197,12 +196,3 @@ def pivot_tables(facts: list[dict]) -> list[dict]:
 def _kind_order(kind: str):
     m = re.match(r"T(\d+)(?:-(\d+))?$", kind)
     return (int(m.group(1)), int(m.group(2) or 0)) if m else (999, kind)
-
-
-def yoy(this, last):
-    """(Δ, % or None) of two amounts; no percentage from a zero or missing base."""
-    if this is None or last is None:
-        return None, None
-    d = Decimal(str(this)) - Decimal(str(last))
-    pct = (d / Decimal(str(last)) * 100) if Decimal(str(last)) != 0 else None
-    return d, pct
