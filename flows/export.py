@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from warehouse import dictionary
+from warehouse import comments as dictionary
 
 PUBLIC_VIEWS = ["documents", "filings", "facts", "filing_totals", "findings"]
 # Further views exported when the warehouse has them.

@@ -8,13 +8,14 @@ import duckdb
 import yaml
 
 from extractors import canon
+from warehouse.comments import apply as apply_comments
 
 HERE = Path(__file__).resolve().parent
 SCHEMA_VERSION = "1"
 # The file must stay readable by DuckDB 1.5.x (other tools and users' notebooks lag behind
 # the writer). DuckDB only applies this when it creates the file.
 STORAGE_COMPATIBILITY_VERSION = "v1.5.0"
-SQL_FILES = ("schema.sql", "crawls.sql", "policy.sql", "views.sql", "aggregates.sql", "reviews.sql", "groups.sql")
+SQL_FILES = ("schema.sql", "outbox.sql", "crawls.sql", "policy.sql", "views.sql", "aggregates.sql", "reviews.sql", "groups.sql")
 
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -38,8 +39,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         _load_rules(con)
         _load_reference(con)
         # after the views: CREATE OR REPLACE drops a view's comments
-        from warehouse.dictionary import apply as apply_comments
-
         apply_comments(con)
         con.execute(
             "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?), ('rules_version', ?)",

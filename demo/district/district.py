@@ -24,6 +24,7 @@ from demo.district.faults import catalogue as fault_catalogue
 from demo.district.final import FINAL_APPROVALS, FinalComposer, final_departments, final_of
 from demo.district.final import summary as final_summary
 from demo.district.model import YEARS, DeptYear, Project, dept_year
+from demo.entries import Attachment, PortalFiling, seed_filings
 from warehouse.db import approval_dates
 
 DEFAULT_SEED = 2026
@@ -91,8 +92,6 @@ def _long_projects(dy: DeptYear, n: int = 36) -> None:
 
 
 def district(seed: int = DEFAULT_SEED, epoch: int = 0) -> District:
-    from demo.portal import Attachment, PortalFiling, seed_filings
-
     src = _src_hash()
     faults = fault_catalogue()
     depts = cat.departments()

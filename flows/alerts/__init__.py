@@ -11,8 +11,9 @@ import logging
 import os
 
 from flows.alerts.digest import Digest, compose, compose_run_failed, new_findings, new_unreadable
-from flows.alerts.outbox import deliver_pending, enqueue, ensure_outbox, target_label
+from flows.alerts.outbox import deliver_pending, enqueue, ensure_outbox, send, target_label
 from flows.settings import ALERT_URLS_SECRET, alert_urls, resolve_db, split_urls
+from warehouse.publish import publishing
 
 log = logging.getLogger("budgetwatch.alerts")
 
@@ -38,8 +39,6 @@ def resolve_alert_urls() -> list[str]:
 
 def alert_failed_run(flow, flow_run, state) -> None:
     """Flow on_failure / on_crashed hook: tell the targets the run failed (through the outbox)."""
-    from flows.runs import open_for_update
-
     urls = resolve_alert_urls()
     if not urls:
         return
@@ -49,7 +48,7 @@ def alert_failed_run(flow, flow_run, state) -> None:
     opened = False
     try:
         # Through the outbox, so a target that is down now gets it with the next run.
-        with open_for_update(db, timeout=120) as con:
+        with publishing(db, timeout=120) as con:
             opened = True
             enqueue(con, digest, urls)
             deliver_pending(con, urls)
@@ -59,7 +58,5 @@ def alert_failed_run(flow, flow_run, state) -> None:
             return
         # The warehouse may be why the run failed: send directly, without the outbox.
         log.error("cannot open the outbox in %s (%s); sending the failure alert directly", db, exc)
-        from flows.alerts.outbox import send
-
         for url in urls:
             send(url, digest.title, digest.body)
