@@ -30,6 +30,7 @@ from html import escape
 from pathlib import Path
 
 from demo.district.district import DEFAULT_SEED, district
+from flows.settings import demo_cache_dir
 from demo.entries import COLUMN, Attachment, PortalFiling, seed_filings  # noqa: F401  (the portal's content model)
 
 # Bump when the site's HTML, layout or manifest changes for the same filings.
@@ -56,7 +57,7 @@ PROFILES = ("district", "seed")
 def attachment_cache() -> Path:
     """Rendered attachments by content key, shared by every build root (tests build into
     temporary folders and still render each PDF once per machine)."""
-    return Path(os.environ.get("BUDGETWATCH_DEMO_CACHE") or BUILD_ROOT / "cache")
+    return demo_cache_dir() or BUILD_ROOT / "cache"
 
 
 def site_content(profile: str = "district", epoch: int = 0, seed: int | None = None):
