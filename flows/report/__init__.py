@@ -66,7 +66,7 @@ def collect(con, db: Path, out: Path) -> dict:
     q = D.queries()
     rels = D.relations(con)
     filings = D.rows(con, q["all_filings"])
-    primary = {f["filing_id"]: f for f in D.rows(con, q["primary_filings"])}
+    primary = {f["filing_id"]: f for f in D.rows(con, q["primary"])}
     totals = {t["filing_id"]: t for t in D.rows(con, q["totals"])}
     by_id = {f["filing_id"]: f for f in filings}
     for f in filings:

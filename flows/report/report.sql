@@ -7,7 +7,7 @@ SELECT f.*, d.fetched_at, d.pages, d.outcome AS doc_outcome, k.dept_key, k.dept_
 FROM filing_versions f LEFT JOIN documents d USING (sha256) JOIN filing_departments k USING (filing_id)
 ORDER BY k.dept_key, f.fiscal_year DESC, f.kind, f.unit_scope, f.published_at DESC NULLS LAST;
 
--- name: primary_filings
+-- name: primary
 -- What the district sums count: the view primary_filings (warehouse/aggregates.sql) decides.
 SELECT * FROM primary_filings;
 
