@@ -99,14 +99,6 @@ CLAIM_KINDS: dict[str, str] = {
     "the number of people is carried in amount_wan",
 }
 
-SANGONG_ECON_CODES = {
-    "30212": "abroad",
-    "30217": "reception",
-    "30231": "vehicle_operation",
-    "30913": "vehicle_purchase",
-    "31013": "vehicle_purchase",
-}
-
 # Appended (the names above are a contract): columns of templates other than Wuhan's budget.
 # 上海's 财务收支预算总表 splits each expenditure row into 基本 (人员 / 公用) and 项目.
 COLUMNS["T1"] += ["基本支出/人员经费", "基本支出/公用经费", "项目支出"]

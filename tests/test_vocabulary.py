@@ -45,6 +45,10 @@ def test_sangong_items_are_the_t7_item_columns(con):
     got = con.execute("SELECT subject, column_label FROM sangong_item ORDER BY subject").fetchall()
     assert ("sangong:abroad", "因公出国（境）费") in got and len(got) == 6
     assert {col for _, col in got} <= set(canon.COLUMNS["T7"])
+    assert {f"年初预算数/{col}" for _, col in got} <= set(canon.COLUMNS["T7"])  # D2's opening-budget columns
+    econ = dict(con.execute("SELECT subject, econ_codes FROM sangong_item WHERE len(econ_codes) > 0").fetchall())
+    assert econ == {"sangong:abroad": ["30212"], "sangong:vehicle_purchase": ["30913", "31013"],
+                    "sangong:vehicle_operation": ["30231"], "sangong:reception": ["30217"]}
 
 
 def test_approval_dates_of_the_portal_are_the_warehouse_defaults(con):

@@ -112,8 +112,9 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM function_class")
     con.executemany("INSERT INTO function_class VALUES (?, ?)", list(canon.FUNC_CLASSES.items()))
     con.execute("DELETE FROM sangong_item")
-    con.executemany("INSERT INTO sangong_item VALUES (?, ?, ?)",
-                    [(i["subject"], i["column"], i["name"]) for i in canon.VOCABULARY["sangong_items"]])
+    con.executemany("INSERT INTO sangong_item VALUES (?, ?, ?, ?)",
+                    [(i["subject"], i["column"], i["name"], [str(c) for c in i.get("econ_codes") or []])
+                     for i in canon.VOCABULARY["sangong_items"]])
     con.executemany("INSERT OR IGNORE INTO approval_dates VALUES (?, ?, ?, ?, ?)",
                     [(str(d["region_code"]), d["fiscal_year"], d["kind"], d["approved_on"],
                       "default (sample district): replace with the 人代会 date") for d in approval_dates()])

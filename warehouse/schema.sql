@@ -190,7 +190,8 @@ CREATE TABLE IF NOT EXISTS function_class (
 CREATE TABLE IF NOT EXISTS sangong_item (
     subject      VARCHAR PRIMARY KEY,
     column_label VARCHAR NOT NULL,
-    name_zh      VARCHAR NOT NULL
+    name_zh      VARCHAR NOT NULL,
+    econ_codes   VARCHAR[] NOT NULL   -- 基本支出 经济分类 codes of the item (B7); [] for none
 );
 
 -- Name look-alikes resolved to official region codes (extractors.canon.REGION_ALIASES), for D4.
