@@ -206,3 +206,14 @@ def test_district_totals_of_the_report_are_the_primary_filings_summed_in_sql(dis
     shown = [cells(tr)[:6] for tr in page(district, "index.html").css("#district-table tr")[1:]]
     assert shown == [[str(y), str(n)] + [f"{v:,.2f}" for v in amounts] for y, n, *amounts in sql]
     assert [r[0] for r in sql] == [2026, 2025]
+
+
+def test_a_warehouse_without_the_aggregate_views_is_refused_in_chinese(district, tmp_path):
+    db = tmp_path / "old.duckdb"
+    shutil.copy(district["db"], db)
+    con = duckdb.connect(str(db))
+    con.execute("DROP VIEW sangong_by_department")
+    con.execute("DROP VIEW year_on_year")
+    con.close()
+    with pytest.raises(RuntimeError, match="缺少视图 year_on_year.*budgetwatch check"):
+        write_report(db, tmp_path / "r")

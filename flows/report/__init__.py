@@ -19,6 +19,8 @@ from flows.report.svg import fmt_amount, hbar
 
 log = logging.getLogger(__name__)
 UNNAMED = "（未识别部门）"
+# What the report sums and compares is read from these views (warehouse/aggregates.sql).
+NEEDED_VIEWS = ("filing_departments", "primary_filings", "department_totals", "district_totals", "year_on_year")
 
 
 def write_report(db: Path, out: Path) -> Path:
@@ -65,6 +67,10 @@ def write_report(db: Path, out: Path) -> Path:
 def collect(con, db: Path, out: Path) -> dict:
     q = D.queries()
     rels = D.relations(con)
+    missing = sorted(set(NEEDED_VIEWS) - rels)
+    if missing:  # a warehouse written by an older budgetwatch, not migrated since
+        raise RuntimeError(f"数据仓库缺少视图 {'、'.join(missing)}（由旧版本写入）；请先运行 budgetwatch check 升级数据仓库，"
+                           "再生成报告")
     filings = D.rows(con, q["all_filings"])
     primary = {f["filing_id"]: f for f in D.rows(con, q["primary"])}
     totals = {t["filing_id"]: t for t in D.rows(con, q["totals"])}
