@@ -26,120 +26,21 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
-from datetime import date
 from html import escape
 from pathlib import Path
-from typing import Callable, Iterable
+
+from demo.district.district import DEFAULT_SEED, district
+from flows.settings import demo_cache_dir
+from demo.entries import COLUMN, Attachment, PortalFiling, seed_filings  # noqa: F401  (the portal's content model)
 
 # Bump when the site's HTML, layout or manifest changes for the same filings.
 GENERATOR_VERSION = "3"
 
 DEMO_DIR = Path(__file__).resolve().parent
 BUILD_ROOT = DEMO_DIR / "_build"
-COLUMN = "zwgk/czyjs"
 PER_PAGE = 20
 PORTAL_NAME = "硚口区人民政府"
 COLUMN_NAME = "财政预决算"
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """One attachment file of a detail page.
-
-    ``write(path)`` produces the file; ``source_key`` identifies its content for the
-    build cache (e.g. a hash of the data and of the renderer that make it).
-    """
-
-    file_name: str  # 'P020260126381234567890.pdf', as TRS names uploads
-    link_text: str  # the department's own file name shown as the link text
-    source_key: str
-    write: Callable[[Path], object] = field(compare=False, repr=False)
-    expected_outcome: str = "ok"  # the documents.outcome extraction should give it
-
-
-@dataclass(frozen=True)
-class PortalFiling:
-    """One entry of the 财政预决算 column: a detail page and its attachments."""
-
-    department: str
-    department_code: str
-    fiscal_year: int
-    kind: str  # '预算' | '决算'
-    unit_scope: str  # '部门' | '单位'
-    title: str  # '硚口区城市运行管理中心2026年部门预算公开'
-    published_at: str  # 'YYYY-MM-DD', printed as 发布日期
-    doc_id: int  # the NNNNNNN of tYYYYMMDD_NNNNNNN.html, unique in the site
-    attachments: tuple[Attachment, ...] = ()
-    region_code: str = "420104"
-    body: str = ""  # article paragraph; a default sentence is written when empty
-    body_html: str = ""  # tables published on the page itself (trusted markup from demo.district)
-    first_published: str = ""  # a corrected re-publication keeps the URL of its first date
-    absolute_links: bool = False  # root-relative links instead of relative ones
-    variant: str = "wuhan"
-
-    @property
-    def path_date(self) -> date:
-        return date.fromisoformat(self.first_published or self.published_at)
-
-    @property
-    def folder(self) -> str:
-        return self.path_date.strftime("%Y%m")
-
-    @property
-    def detail_name(self) -> str:
-        return f"t{self.path_date:%Y%m%d}_{self.doc_id:07d}.html"
-
-    @property
-    def detail_path(self) -> str:
-        return f"/{COLUMN}/{self.folder}/{self.detail_name}"
-
-    def cache_key(self) -> dict:
-        d = {k: getattr(self, k) for k in (
-            "department", "department_code", "fiscal_year", "kind", "unit_scope", "title",
-            "published_at", "doc_id", "region_code", "body", "body_html", "first_published", "absolute_links",
-            "variant")}
-        d["attachments"] = [(a.file_name, a.link_text, a.source_key, a.expected_outcome) for a in self.attachments]
-        return d
-
-
-# ---------------------------------------------------------------- the seed filing
-
-def _sha256_files(paths: Iterable[Path]) -> str:
-    h = hashlib.sha256()
-    for p in paths:
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def seed_filings() -> list[PortalFiling]:
-    """The walking skeleton's portal content: the seed filing, published 2026-01-26."""
-    from demo import render_pdf, seed_filing, line_breaking
-
-    source_key = _sha256_files([
-        seed_filing.SEED_PATH, Path(render_pdf.__file__), Path(line_breaking.__file__), Path(seed_filing.__file__),
-    ])
-    return [
-        PortalFiling(
-            department="硚口区城市运行管理中心",
-            department_code="118",
-            fiscal_year=2026,
-            kind="预算",
-            unit_scope="部门",
-            title="硚口区城市运行管理中心2026年部门预算公开",
-            published_at="2026-01-26",
-            doc_id=1000001,
-            attachments=(
-                Attachment(
-                    file_name="P020260126381234567890.pdf",
-                    link_text="硚口区城市运行管理中心2026年部门预算.pdf",
-                    source_key=source_key,
-                    write=render_pdf.build_seed_pdf,
-                ),
-            ),
-        )
-    ]
 
 
 # ---------------------------------------------------------------- build
@@ -156,7 +57,7 @@ PROFILES = ("district", "seed")
 def attachment_cache() -> Path:
     """Rendered attachments by content key, shared by every build root (tests build into
     temporary folders and still render each PDF once per machine)."""
-    return Path(os.environ.get("BUDGETWATCH_DEMO_CACHE") or BUILD_ROOT / "cache")
+    return demo_cache_dir() or BUILD_ROOT / "cache"
 
 
 def site_content(profile: str = "district", epoch: int = 0, seed: int | None = None):
@@ -165,7 +66,6 @@ def site_content(profile: str = "district", epoch: int = 0, seed: int | None = N
         return seed_filings(), [], {"profile": "seed"}
     if profile != "district":
         raise ValueError(f"unknown sample site profile {profile!r} (one of {', '.join(PROFILES)})")
-    from demo.district.district import DEFAULT_SEED, district
 
     d = district(DEFAULT_SEED if seed is None else seed, epoch)
     return d.filings, d.ground_truth, {"profile": "district", **d.meta}

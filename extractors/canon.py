@@ -14,21 +14,7 @@ import yaml
 # The national family's printed wording, kept as data (issue 13 item 7).
 VOCABULARY: dict = yaml.safe_load(Path(__file__).with_name("vocabulary.yaml").read_text(encoding="utf-8"))
 
-TABLE_KINDS: dict[str, str] = {
-    "T1": "收支预算总表",
-    "T2": "收入预算总表",
-    "T3": "支出预算总表",
-    "T4": "财政拨款收支预算总表",
-    "T5-1": "一般公共预算支出表（分功能科目）",
-    "T5-2": "一般公共预算支出表（分单位）",
-    "T6": "一般公共预算基本支出表",
-    "T7": "一般公共预算“三公”经费支出表",
-    "T8": "政府性基金预算支出表",
-    "T9": "国有资本经营预算支出表",
-    "T10": "项目支出表",
-    "T11": "部门整体支出绩效目标表",
-    "T12": "项目支出绩效目标表",
-}
+TABLE_KINDS: dict[str, str] = {str(k): v for k, v in VOCABULARY["tables"].items()}
 
 TOTAL = "total"  # the 合计 / 总计 row of a table
 
@@ -113,14 +99,6 @@ CLAIM_KINDS: dict[str, str] = {
     "the number of people is carried in amount_wan",
 }
 
-SANGONG_ECON_CODES = {
-    "30212": "abroad",
-    "30217": "reception",
-    "30231": "vehicle_operation",
-    "30913": "vehicle_purchase",
-    "31013": "vehicle_purchase",
-}
-
 # Appended (the names above are a contract): columns of templates other than Wuhan's budget.
 # 上海's 财务收支预算总表 splits each expenditure row into 基本 (人员 / 公用) and 项目.
 COLUMNS["T1"] += ["基本支出/人员经费", "基本支出/公用经费", "项目支出"]
@@ -154,34 +132,5 @@ T7_ITEM_LABELS: dict[str, str] = dict(VOCABULARY["t7_items"])
 # Region names and look-alike spellings -> region code (vocabulary.yaml, "regions").
 REGION_ALIASES: dict[str, str] = {name: str(code) for name, code in VOCABULARY["regions"].items()}
 
-# 功能分类 类 codes and the names printed on the expenditure side of 收支总表 / 财政拨款收支总表
-# (domain.md, "Codes"; 2026 names). Used to give those rows their 3-digit code.
-FUNC_CLASSES: dict[str, str] = {
-    "201": "一般公共服务支出",
-    "202": "外交支出",
-    "203": "国防支出",
-    "204": "公共安全支出",
-    "205": "教育支出",
-    "206": "科学技术支出",
-    "207": "文化旅游体育与传媒支出",
-    "208": "社会保障和就业支出",
-    "210": "卫生健康支出",
-    "211": "节能环保支出",
-    "212": "城乡社区支出",
-    "213": "农林水支出",
-    "214": "交通运输支出",
-    "215": "资源勘探工业信息等支出",
-    "216": "商业服务业等支出",
-    "217": "金融支出",
-    "219": "援助其他地区支出",
-    "220": "自然资源海洋气象等支出",
-    "221": "住房保障支出",
-    "222": "粮油物资储备支出",
-    "223": "国有资本经营预算支出",
-    "224": "灾害防治及应急管理支出",
-    "227": "预备费",
-    "229": "其他支出",
-    "231": "债务还本支出",
-    "232": "债务付息支出",
-    "233": "债务发行费用支出",
-}
+# 功能分类 类 codes and their names (vocabulary.yaml, "function_classes").
+FUNC_CLASSES: dict[str, str] = {str(k): v for k, v in VOCABULARY["function_classes"].items()}

@@ -24,6 +24,8 @@ import threading
 import warnings
 from pathlib import Path
 
+from flows import settings
+
 from .model import Extraction
 from .ocr import OCR_ADDRESS_SPACE_MB
 
@@ -33,7 +35,7 @@ log = logging.getLogger(__name__)
 # inherited by every child.
 warnings.filterwarnings("ignore", message=r".* found in sys\.modules after import of package", category=RuntimeWarning)
 
-CHILD_ENV = "BUDGETWATCH_EXTRACT_CHILD"  # 'forkserver' (default) or 'subprocess'
+CHILD_ENV = settings.EXTRACT_CHILD_ENV  # 'forkserver' (default) or 'subprocess'
 CHILD_NAME = "bw-extract"  # the children's /proc comm: what `ps -o comm` and `top` show
 _PRELOAD = ["extractors.isolate", "extractors.pdf"]
 _ctx = None
@@ -93,7 +95,7 @@ def _fork_server():
     """multiprocessing's forkserver context with the extractors preloaded, or None where a child
     process of this kind cannot be started."""
     global _ctx
-    if os.environ.get(CHILD_ENV, "forkserver") != "forkserver":
+    if settings.extract_child() != "forkserver":
         return None
     if multiprocessing.current_process().daemon or "forkserver" not in multiprocessing.get_all_start_methods():
         return None

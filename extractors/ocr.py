@@ -18,7 +18,6 @@ says how many were.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import resource
 import tempfile
@@ -26,6 +25,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+
+from flows import settings
 
 from .model import Extraction
 
@@ -275,8 +276,8 @@ def ocr_document(path: Path, extract: Callable[[Path, str], Extraction], sha: st
     if _active:  # the sandwich itself came out textless: never OCR it again
         return _scanned(sha, media_type, n_pages, "OCR 没有识别出可用的文字。")
     started = time.perf_counter()
-    limit = min(n_pages, int(os.environ.get("BUDGETWATCH_OCR_PAGES") or MAX_PAGES))
-    budget_s = float(os.environ.get("BUDGETWATCH_OCR_SECONDS") or TIME_BUDGET_S)
+    limit = min(n_pages, settings.ocr_pages(MAX_PAGES))
+    budget_s = settings.ocr_seconds(TIME_BUDGET_S)
     probe_failed = False
     ocr_pages: list[OcrPage] = []
     low_dpi: list[float] = []

@@ -7,13 +7,14 @@ column labels. Adding a template is adding a YAML file.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from flows import settings
 
 from . import canon, generic
 from .amounts import normalize_cell
@@ -26,7 +27,7 @@ GENERIC_ID = "generic"
 # `all` or a comma list of profile ids: those profiles do not read. Read at each document
 # (choose_profile), so that the extraction children, which take the caller's environment per
 # file (isolate.py), follow it.
-PROFILES_OFF_ENV = "BUDGETWATCH_PROFILES_OFF"
+PROFILES_OFF_ENV = settings.PROFILES_OFF_ENV
 
 # "表 5-1." / "表1、" / "部门公开表 5" / "12-1" / "公开 01 表：" (江苏 2018) printed before a title.
 _TABLE_NUMBER_RE = re.compile(r"^((部门公开表|公开表|表)?\d+(-\d+)?(?![\d年])|公开\d+表)[.、．:：]?")
@@ -204,7 +205,7 @@ def _title_text(line: str, fiscal_year: int | None) -> str:
 def profiles_off(value: str | None = None) -> set[str]:
     """Ids of the template profiles switched off by ``BUDGETWATCH_PROFILES_OFF`` (every one for
     ``all``); the generic profile is never among them."""
-    raw = os.environ.get(PROFILES_OFF_ENV, "") if value is None else value
+    raw = settings.profiles_off() if value is None else value
     wanted = {part.strip() for part in raw.split(",") if part.strip()}
     ids = {p.id for p in load_profiles()} - {GENERIC_ID}
     if "all" in wanted:

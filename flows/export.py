@@ -17,34 +17,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from warehouse import comments as dictionary
+
 PUBLIC_VIEWS = ["documents", "filings", "facts", "filing_totals", "findings"]
 # Further views exported when the warehouse has them.
 OPTIONAL_VIEWS = ["rules", "coverage"]
 
-# Chinese headers for Excel, where staff read them.
-ZH_HEADERS = {
-    "sha256": "文件SHA256", "source_url": "来源地址", "fetched_at": "抓取时间", "media_type": "文件类型",
-    "pages": "页数", "outcome": "结果", "outcome_detail": "说明", "filing_id": "公开文件ID",
-    "region_code": "行政区划代码", "department": "部门", "department_code": "部门编码", "unit_scope": "部门/单位",
-    "fiscal_year": "年度", "kind": "预算/决算", "template": "模板", "published_at": "发布日期",
-    "published_at_source": "发布日期来源",
-    "table_kind": "表", "row_code": "行编码", "row_label": "行名称", "column_label": "列", "amount_wan": "金额（万元）",
-    "printed_value": "原文数值", "printed_unit": "原文单位", "page": "页码", "bbox": "位置",
-    "read_method": "读取方式", "table_check": "表格自检",
-    "income_total": "收入总计", "expenditure_total": "支出总计", "fiscal_appropriation": "财政拨款收入",
-    "general_budget_appropriation": "一般公共预算拨款收入", "basic_expenditure": "基本支出",
-    "project_expenditure": "项目支出", "personnel_expenditure": "人员经费", "public_expenditure": "公用经费",
-    "sangong_total": "三公经费合计", "sangong_abroad": "因公出国（境）费", "sangong_vehicle_purchase": "公务用车购置费",
-    "sangong_vehicle_operation": "公务用车运行费", "sangong_reception": "公务接待费",
-    "gov_fund_expenditure": "政府性基金支出", "rule_id": "规则", "severity": "严重程度", "message": "说明",
-    "expected": "一方数值", "actual": "另一方数值", "difference": "差额", "tolerance": "容差", "evidence": "证据",
-    "first_seen": "首次发现", "last_seen": "最近发现", "subject": "核对对象", "rules_version": "规则版本",
-    "status": "状态", "resolved_at": "解决时间", "resolved_by": "由哪个版本解决", "group_id": "核对组",
-    "filing_key": "公开文件标识（各版本相同）", "version": "版本", "is_current": "当前版本",
-    "loaded_at": "入库时间", "superseded_at": "被取代时间", "documents": "所含文件", "title_zh": "规则说明", "title_en": "规则说明（英文）", "family": "类别", "implemented": "已实现",
-}
-ZH_SHEETS = {"documents": "文档", "filings": "公开文件", "facts": "数据", "filing_totals": "主要合计",
-             "findings": "核对结果", "rules": "规则", "coverage": "覆盖情况"}
+# Chinese sheet names and headers for Excel, where staff read them: the data dictionary's
+# (warehouse/dictionary.yaml, "sheets" and "headers"), beside each column's description.
+ZH_HEADERS: dict[str, str] = dictionary.spec()["headers"]
+ZH_SHEETS: dict[str, str] = dictionary.spec()["sheets"]
 EXCEL_MAX_ROWS = 1_048_576
 
 

@@ -25,7 +25,7 @@ from extractors.model import PARSER_VERSION, Extraction
 from flows.alerts import alert_failed_run, compose, deliver_pending, enqueue, resolve_alert_urls
 from flows.pipeline import Document, Progress, extract_cached, extract_one, from_crawl_items
 from flows.runners import make_task_runner, runner_name
-from flows.runs import open_for_update, summary_text, update_warehouse, utcnow
+from flows.runs import summary_text, update_warehouse, utcnow
 from flows.settings import Paths, alert_min_severity, raw_url, report_url, resolve_db
 from flows.summary import findings_table, run_markdown
 
@@ -144,7 +144,7 @@ def extract_documents(docs: list[Document], cache_dir: str, timeout_s: float = 3
 @task(name="load-check-publish", cache_policy=NO_CACHE)
 def load_check_publish(db: str, docs: list[Document], extractions: dict, urls: list[str],
                        min_severity: str, report: str | None, crawled_since: datetime | None = None) -> dict:
-    """Load and check; write the run's digest to the outbox in the same session, then publish."""
+    """Load and check; write the run's digest to the outbox and send it in the same session, then publish."""
 
     def write_digest(con, delta: dict) -> dict:
         digest = compose(delta["new_findings"], delta["new_unreadable"], min_severity, report,
@@ -155,6 +155,9 @@ def load_check_publish(db: str, docs: list[Document], extractions: dict, urls: l
                "alerts_queued": queued}
         if crawled_since is not None:
             out.update(quiet_site_alarm(con, crawled_since, urls))
+        # sent in the same session, so the delivery marks are published with the load: one copy
+        out["alerts"] = deliver_pending(con, urls) if urls else {"delivered": 0, "failed": 0, "unconfigured": 0,
+                                                                   "errors": []}
         return out
 
     return update_warehouse(Path(db), docs, extractions, on_checked=write_digest)
@@ -170,15 +173,6 @@ def quiet_site_alarm(con, since: datetime, urls: list[str]) -> dict:
     queued = enqueue(con, digest, urls) if digest else 0
     return {"quiet_sites": quiet, "quiet_digest": None if digest is None else {
         "digest_id": digest.digest_id, "title": digest.title, "body": digest.body}, "alerts_queued_quiet": queued}
-
-
-@task(name="deliver-alerts", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def deliver_alerts(db: str, urls: list[str]) -> dict:
-    """Send what the outbox holds (this run's digest and any earlier one that failed)."""
-    if not urls:
-        return {"delivered": 0, "failed": 0, "unconfigured": 0, "errors": []}
-    with open_for_update(Path(db)) as con:
-        return deliver_pending(con, urls)
 
 
 @task(name="write-report", cache_policy=NO_CACHE)
@@ -241,7 +235,6 @@ def nightly(
     # (seconds per hundred documents, several times per call).
     run = load_check_publish(str(paths.db), docs, quote(extracted["extractions"]), urls, min_severity, report_url(),
                              crawled_since)
-    run["alerts"] = deliver_alerts(str(paths.db), urls)
     run["alert_targets"] = len(urls)
     try:  # the data is published already; a report that fails to render must not fail the run
         run["report"] = refresh_report(str(paths.db), str(paths.data_dir / "report"))

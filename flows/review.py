@@ -8,9 +8,9 @@ written in one transaction on a staging copy published atomically (warehouse.pub
 from __future__ import annotations
 
 import getpass
-import os
 from pathlib import Path
 
+from flows import settings
 from warehouse.reviews import STATUSES, ReviewError, Target, record, resolve, set_status
 
 SHEET = "核对发现"
@@ -18,7 +18,7 @@ KEY_COLUMN, STATUS_COLUMN, NOTE_COLUMN = "编号", "状态", "备注"
 
 
 def default_reviewer() -> str:
-    return os.environ.get("BUDGETWATCH_REVIEWER") or getpass.getuser()
+    return settings.reviewer() or getpass.getuser()
 
 
 def review_one(db: Path, key: str, status: str, note: str | None, by: str) -> list[Target]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 
+from flows import settings
+
 RUNNERS = ("threads", "dask")
 
 
 def runner_name(choice: str | None = None) -> str:
-    name = (choice or os.environ.get("BUDGETWATCH_TASK_RUNNER") or "threads").strip().lower()
+    name = (choice or settings.task_runner()).strip().lower()
     if name not in RUNNERS:
         raise ValueError(f"未知的任务执行器 {name!r}（可选：{'、'.join(RUNNERS)}）")
     return name
@@ -21,11 +23,11 @@ def runner_name(choice: str | None = None) -> str:
 
 def make_task_runner(choice: str | None = None, workers: int | None = None):
     name = runner_name(choice)
-    workers = workers or int(os.environ.get("BUDGETWATCH_WORKERS", "0")) or max(1, os.cpu_count() or 1)
+    workers = workers or settings.workers() or max(1, os.cpu_count() or 1)
     if name == "dask":
         from prefect_dask import DaskTaskRunner
 
-        address = os.environ.get("BUDGETWATCH_DASK_ADDRESS")
+        address = settings.dask_address()
         if address:
             return DaskTaskRunner(address=address)
         # One thread per worker process: each task already waits on its own extraction child.

@@ -7,8 +7,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
+from flows.alerts import new_findings, new_unreadable
+from flows.alerts.digest import review_needed
 from flows.pipeline import Document, extract_all, load_all, run_checks
 from flows.settings import Paths
+from warehouse.crawls import load_crawl_reports
+from warehouse.publish import publishing
 
 
 def utcnow() -> datetime:
@@ -21,8 +25,6 @@ def open_for_update(db: Path, timeout: float | None = None) -> Iterator:
     """The connection a run writes through: a staging copy of the warehouse, published by an
     atomic rename on a clean exit (warehouse.publish). Readers keep the previous file until
     then; a failed run publishes nothing. A second writer waits for the first (or `timeout`)."""
-    from warehouse.publish import publishing
-
     with publishing(db, timeout=timeout) as con:
         yield con
 
@@ -33,10 +35,6 @@ def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_check
     `on_checked(con, delta)` runs in the same session before it closes (the nightly flow
     writes its alert digest to the outbox there, so a digest is published with its findings).
     """
-    from flows.alerts import new_findings, new_unreadable
-    from flows.alerts.digest import review_needed
-    from warehouse.crawls import load_crawl_reports
-
     since = utcnow()
     with open_for_update(db) as con:
         known_docs = [r[0] for r in con.execute("SELECT sha256 FROM doc").fetchall()]

@@ -1,4 +1,12 @@
-"""Where budgetwatch keeps its files and how it alerts, resolved from flags and the environment."""
+"""Every setting budgetwatch reads from the environment, in one module (issue 15).
+
+Each is read when it is used, not at import: the extraction children of the fork server and
+Dask workers see the environment of the moment. This module imports nothing of the project, so
+every layer (extractors, warehouse, spiders, demo, flows) may read its settings here.
+Left elsewhere: BUDGETWATCH_SITES (flows/nightly.py, the extraction-path work), the environment
+a child process is given (extractors/isolate.py, spiders/run.py) and Prefect's own defaults
+(flows/prefect_env.py), which are written, not read.
+"""
 from __future__ import annotations
 
 import os
@@ -74,3 +82,79 @@ class Paths:
         for d in (self.data_dir, self.raw_dir, self.cache_dir):
             d.mkdir(parents=True, exist_ok=True)
         return self
+
+
+def env(name: str, default: str = "") -> str:
+    """One variable, stripped; `default` when unset or blank."""
+    return os.environ.get(name, "").strip() or default
+
+
+def alert_urls_configured() -> bool:
+    """Whether BUDGETWATCH_ALERT_URLS is set at all (set and empty: no targets, no Secret block)."""
+    return os.environ.get("BUDGETWATCH_ALERT_URLS") is not None
+
+
+def prefect_ui_url() -> str | None:
+    """The Prefect UI, for links to a failed run (PREFECT_UI_URL)."""
+    return env("PREFECT_UI_URL") or None
+
+
+def reviewer() -> str | None:
+    """Who records a review when --by is not given (BUDGETWATCH_REVIEWER)."""
+    return env("BUDGETWATCH_REVIEWER") or None
+
+
+def task_runner() -> str:
+    """threads (default) or dask (BUDGETWATCH_TASK_RUNNER)."""
+    return env("BUDGETWATCH_TASK_RUNNER", "threads").lower()
+
+
+def workers() -> int:
+    """Extraction threads (BUDGETWATCH_WORKERS); 0 means one per CPU."""
+    return int(env("BUDGETWATCH_WORKERS", "0"))
+
+
+def dask_address() -> str | None:
+    """An existing Dask scheduler (BUDGETWATCH_DASK_ADDRESS); None starts a local cluster."""
+    return env("BUDGETWATCH_DASK_ADDRESS") or None
+
+
+# Extraction (read per document, in the extraction child).
+EXTRACT_CHILD_ENV = "BUDGETWATCH_EXTRACT_CHILD"
+PROFILES_OFF_ENV = "BUDGETWATCH_PROFILES_OFF"
+
+
+def extract_child() -> str:
+    """How an extraction child starts: forkserver (default) or subprocess (BUDGETWATCH_EXTRACT_CHILD)."""
+    return env(EXTRACT_CHILD_ENV, "forkserver")
+
+
+def profiles_off() -> str:
+    """Template profiles switched off, a comma list or 'all' (BUDGETWATCH_PROFILES_OFF)."""
+    return env(PROFILES_OFF_ENV)
+
+
+def ocr_pages(default: int) -> int:
+    """At most this many pages OCR'd per document (BUDGETWATCH_OCR_PAGES)."""
+    return int(env("BUDGETWATCH_OCR_PAGES") or default)
+
+
+def ocr_seconds(default: float) -> float:
+    """OCR time budget per document (BUDGETWATCH_OCR_SECONDS)."""
+    return float(env("BUDGETWATCH_OCR_SECONDS") or default)
+
+
+def test_crash_at() -> str | None:
+    """Test hook: the publish step at which to kill the process (BUDGETWATCH_TEST_CRASH_AT)."""
+    return env("BUDGETWATCH_TEST_CRASH_AT") or None
+
+
+def crawl_contact() -> str:
+    """The contact URL in the crawler's User-Agent (BUDGETWATCH_CONTACT)."""
+    return env("BUDGETWATCH_CONTACT", "https://github.com/budgetwatch")
+
+
+def demo_cache_dir() -> Path | None:
+    """Where the sample portal keeps rendered attachments (BUDGETWATCH_DEMO_CACHE)."""
+    value = env("BUDGETWATCH_DEMO_CACHE")
+    return Path(value) if value else None

@@ -13,9 +13,9 @@ NEWSPIDER_MODULE = "spiders.sites"
 # Name the project and a contact so a portal's operators can reach us instead
 # of blocking an anonymous client.
 # A deployment sets BUDGETWATCH_CONTACT to its operator's e-mail or page.
-import os as _os  # noqa: E402  (beside the setting it serves)
+from flows.settings import crawl_contact as _contact  # noqa: E402  (beside the setting it serves)
 
-BUDGETWATCH_CONTACT = _os.environ.get("BUDGETWATCH_CONTACT", "https://github.com/budgetwatch")
+BUDGETWATCH_CONTACT = _contact()
 USER_AGENT = f"budgetwatch/0.1 (+{BUDGETWATCH_CONTACT}; fiscal-oversight research)"
 
 ROBOTSTXT_OBEY = True

@@ -122,3 +122,54 @@ def test_nightly_records_its_crawl_report(sample_db):
     finally:
         con.close()
     assert rows == [("sample", False, True, 1, 1, 1, 0, "ok", {})]
+
+
+def test_primary_filings_one_department_filing_else_each_unit(district_db, tmp_path):
+    """The one rule of primary_filings: a 部门 filing counts instead of its units' (a unit joins the
+    department its code starts with); a department that files only 单位 versions counts each unit."""
+    import shutil
+
+    from sample_warehouse import _clone_filing
+
+    db = tmp_path / "budget.duckdb"
+    shutil.copy(district_db[0], db)
+    c = duckdb.connect(str(db))
+    try:
+        for fid, sha, code, name, year, scope in (
+                ("u120001", "1" * 64, "120001", "甲单位", 2026, "单位"),
+                ("u120002", "2" * 64, "120002", "乙单位", 2026, "单位"),
+                ("d121", "3" * 64, "121", "丙部门", 2026, "部门"),
+                ("u121001", "4" * 64, "121001", "丙部门本级", 2026, "单位"),
+                ("u121001-2025", "5" * 64, "121001", "丙部门本级", 2025, "单位")):
+            _clone_filing(c, "f119-2026", fid, sha, code=code, name=name, year=year,
+                          url=f"http://portal.example/{fid}.pdf", published="2026-01-28")
+            c.execute("UPDATE filing SET unit_scope = ? WHERE filing_id = ?", [scope, fid])
+        rows = c.execute("""SELECT fiscal_year, dept_key, filing_id FROM primary_filings
+                            WHERE filing_id NOT LIKE 'f11%' ORDER BY 1, 2, 3""").fetchall()
+        depts = c.execute("""SELECT fiscal_year, dept_key, len(filing_ids) FROM department_totals
+                             WHERE dept_key NOT LIKE '%-11_' ORDER BY 1, 2""").fetchall()
+    finally:
+        c.close()
+    assert rows == [(2025, "420104-121", "u121001-2025"),
+                    (2026, "420104-120001", "u120001"), (2026, "420104-120002", "u120002"),
+                    (2026, "420104-121", "d121")]
+    assert depts == [(2025, "420104-121", 1), (2026, "420104-120001", 1), (2026, "420104-120002", 1),
+                     (2026, "420104-121", 1)]
+
+
+@pytest.mark.parametrize("measure, year, amount, prior, change, pct", [
+    ("sangong_total", 2026, D("0.2"), D("0.16"), D("0.04"), D("25.0000")),
+    ("income_total", 2026, D("564.25"), D("451.40"), D("112.85"), D("25.0000")),
+    ("income_total", 2025, D("451.40"), None, None, None),
+])
+def test_year_on_year_of_a_department(con, measure, year, amount, prior, change, pct):
+    row = one(con, """SELECT amount_wan, prior_amount_wan, change_wan, change_pct FROM year_on_year
+                      WHERE subject_kind = 'department' AND subject = '420104-118' AND kind = '预算'
+                        AND measure = ? AND fiscal_year = ?""", measure, year)
+    assert row == (amount, prior, change, pct)
+
+
+def test_year_on_year_of_a_function_class(con):
+    row = one(con, """SELECT amount_wan, prior_amount_wan, change_wan, change_pct FROM year_on_year
+                      WHERE subject_kind = 'function_class' AND subject = '201' AND fiscal_year = 2026""")
+    assert row == (D("1217.25"), D("324.60"), D("892.65"), D("275.0000"))

@@ -190,3 +190,30 @@ def test_report_while_the_nightly_flow_holds_a_connection(district, tmp_path):
     finally:
         writer.close()
     assert "1,692.75" in index.read_text("utf-8")
+
+
+def test_district_totals_of_the_report_are_the_primary_filings_summed_in_sql(district):
+    """The report reads what it sums from the warehouse: its district table equals the totals of
+    `primary_filings` added up directly, year by year."""
+    con = duckdb.connect(str(district["db"]), read_only=True)
+    try:
+        sql = con.execute("""SELECT p.fiscal_year, count(DISTINCT p.dept_key), sum(t.income_total),
+                                    sum(t.expenditure_total), sum(t.basic_expenditure), sum(t.project_expenditure)
+                             FROM primary_filings p JOIN filing_totals t USING (filing_id)
+                             WHERE p.kind = '预算' GROUP BY 1 ORDER BY 1 DESC""").fetchall()
+    finally:
+        con.close()
+    shown = [cells(tr)[:6] for tr in page(district, "index.html").css("#district-table tr")[1:]]
+    assert shown == [[str(y), str(n)] + [f"{v:,.2f}" for v in amounts] for y, n, *amounts in sql]
+    assert [r[0] for r in sql] == [2026, 2025]
+
+
+def test_a_warehouse_without_the_aggregate_views_is_refused_in_chinese(district, tmp_path):
+    db = tmp_path / "old.duckdb"
+    shutil.copy(district["db"], db)
+    con = duckdb.connect(str(db))
+    con.execute("DROP VIEW sangong_by_department")
+    con.execute("DROP VIEW year_on_year")
+    con.close()
+    with pytest.raises(RuntimeError, match="缺少视图 year_on_year.*budgetwatch check"):
+        write_report(db, tmp_path / "r")

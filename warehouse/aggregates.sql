@@ -4,18 +4,69 @@
 -- per department and year, 三公 with its change, shares, personnel cost per head, projects,
 -- rule coverage per filing, and a compliance score per department. Amounts in 万元.
 
--- One filing per department × year × kind, so district sums never count a department twice:
--- the 部门 filing where there is one (it already contains its units), else each 单位 filing.
--- `filings` holds current versions only, so a corrected re-publication replaces its original.
+-- 部门归属：每份申报（含历史版本）属于哪个部门（dept_key = 区划-部门编码）。未识别编码的申报并入同区划
+-- 同名且有编码的部门；单位预算的编码以某部门编码开头时归入该部门；仍无编码的按名称单独成组并标记
+-- code_missing，绝不静默合并。
+-- The department each filing (every version) belongs to, dept_key = region-department code. A filing
+-- whose code was not recognised joins the same region's department that prints the same name with a
+-- code; a 单位 filing whose code starts with a 部门 filing's code belongs to that department; a filing
+-- still without a code stands alone, keyed by its name, and is marked code_missing (never merged).
+CREATE OR REPLACE VIEW filing_departments AS
+WITH named AS (
+    SELECT region_code, department, mode(department_code) AS department_code
+    FROM filing_versions WHERE department_code IS NOT NULL GROUP BY ALL
+),
+coded AS (
+    SELECT f.filing_id, f.region_code, f.unit_scope, f.department,
+           coalesce(f.department_code, n.department_code) AS code
+    FROM filing_versions f
+    LEFT JOIN named n ON n.region_code IS NOT DISTINCT FROM f.region_code AND n.department = f.department
+),
+depts AS (SELECT DISTINCT region_code, code FROM coded WHERE coalesce(unit_scope, '部门') = '部门' AND code IS NOT NULL),
+parent AS (
+    SELECT c.filing_id, arg_max(d.code, length(d.code)) AS code
+    FROM coded c JOIN depts d ON d.region_code IS NOT DISTINCT FROM c.region_code
+     AND c.unit_scope = '单位' AND length(c.code) > length(d.code) AND starts_with(c.code, d.code)
+    GROUP BY c.filing_id
+)
+SELECT c.filing_id,
+       coalesce(c.region_code, '') || '-' || coalesce(p.code, c.code, 'x' || left(md5(coalesce(c.department, '')), 8)) AS dept_key,
+       coalesce(p.code, c.code) AS dept_code,
+       c.code IS NULL AS code_missing
+FROM coded c LEFT JOIN parent p USING (filing_id);
+
+-- 汇总口径（全区合计、同比、合规得分都只用这一份）：每个部门每年度每类（预算/决算）——
+--   有部门预算（含下属单位）时只取一份部门预算；没有时取其各单位预算，每个单位一份。
+--   同一部门（或单位）有多份时：先取印有收支总计的（只载入“情况说明”的文件不算），再取发布日期最新的，
+--   再取抓取时间最新的。只看当前版本：更正后重新发布的文件取代原文件。
+-- The one rule for what aggregates count (district totals, year-on-year, compliance scores):
+--   per department (dept_key), fiscal year and kind, the 部门 filing where there is one (it already
+--   contains its units), else each of its 单位 filings, one per unit. Where a department (or unit) has
+--   several, the one that prints its totals wins (a narrative-only file loaded on its own does not),
+--   then the latest published, then the latest fetched. Current versions only.
 CREATE OR REPLACE VIEW primary_filings AS
-SELECT f.*
-FROM filings f
-WHERE f.unit_scope = '部门'
-   OR f.unit_scope IS NULL
-   OR NOT EXISTS (SELECT 1 FROM filings d
-                  WHERE d.unit_scope = '部门' AND d.region_code IS NOT DISTINCT FROM f.region_code
-                    AND d.fiscal_year = f.fiscal_year AND d.kind = f.kind
-                    AND left(coalesce(f.department_code, ''), 3) = d.department_code);
+WITH f AS (
+    SELECT f.*, k.dept_key, coalesce(f.unit_scope, '部门') = '部门' AS is_dept,
+           t.income_total IS NOT NULL OR t.expenditure_total IS NOT NULL AS has_totals,
+           d.fetched_at
+    FROM filings f
+    JOIN filing_departments k USING (filing_id)
+    LEFT JOIN filing_totals t USING (filing_id)
+    LEFT JOIN documents d USING (sha256)
+),
+ranked AS (
+    SELECT f.*,
+           bool_or(is_dept) OVER (PARTITION BY dept_key, fiscal_year, kind) AS dept_filed,
+           row_number() OVER (
+               PARTITION BY dept_key, fiscal_year, kind, is_dept,
+                            CASE WHEN NOT is_dept THEN coalesce(department_code, department) END
+               ORDER BY has_totals DESC, published_at DESC NULLS LAST, fetched_at DESC NULLS LAST,
+                        filing_id DESC) AS rn
+    FROM f
+)
+SELECT * EXCLUDE (is_dept, has_totals, fetched_at, dept_filed, rn)
+FROM ranked
+WHERE rn = 1 AND (is_dept OR NOT dept_filed);
 
 -- A filing's amounts by 功能分类: 支出总表 (T3, all funds) where printed, else the
 -- 一般公共预算支出表 (T5-1). The first printing of a code wins if a table repeats it.
@@ -73,20 +124,75 @@ FROM primary_filings p
 JOIN filing_totals t USING (filing_id)
 LEFT JOIN filing_staff s USING (filing_id);
 
--- 三公 by department and year, with the change against the same department's filing of the
--- year before (same kind: 预算 against 预算, 决算 against 决算).
+-- A department's totals per year and kind: its primary filings added up (one 部门 filing, or its
+-- 单位 filings). A figure no filing prints stays NULL.
+CREATE OR REPLACE VIEW department_totals AS
+SELECT p.region_code, p.dept_key, any_value(k.dept_code) AS department_code,
+       arg_max(p.department, coalesce(p.unit_scope, '部门') = '部门') AS department, p.fiscal_year, p.kind,
+       list(p.filing_id ORDER BY p.filing_id) AS filing_ids,
+       sum(t.income_total) AS income_total, sum(t.expenditure_total) AS expenditure_total,
+       sum(t.basic_expenditure) AS basic_expenditure, sum(t.project_expenditure) AS project_expenditure,
+       sum(t.personnel_expenditure) AS personnel_expenditure, sum(t.public_expenditure) AS public_expenditure,
+       sum(t.sangong_total) AS sangong_total, sum(t.sangong_abroad) AS sangong_abroad,
+       sum(t.sangong_vehicle_purchase) AS sangong_vehicle_purchase,
+       sum(t.sangong_vehicle_operation) AS sangong_vehicle_operation, sum(t.sangong_reception) AS sangong_reception,
+       sum(t.gov_fund_expenditure) AS gov_fund_expenditure
+FROM primary_filings p
+JOIN filing_departments k USING (filing_id)
+LEFT JOIN filing_totals t USING (filing_id)
+GROUP BY p.region_code, p.dept_key, p.fiscal_year, p.kind;
+
+-- The district per year and kind: its departments' totals added up.
+CREATE OR REPLACE VIEW district_totals AS
+SELECT region_code, fiscal_year, kind, count(*) AS departments,
+       sum(income_total) AS income_total, sum(expenditure_total) AS expenditure_total,
+       sum(basic_expenditure) AS basic_expenditure, sum(project_expenditure) AS project_expenditure,
+       sum(sangong_total) AS sangong_total, sum(gov_fund_expenditure) AS gov_fund_expenditure
+FROM department_totals
+GROUP BY ALL;
+
+-- Every amount that is compared with the year before, in long form: a department's totals and the
+-- district's spending by 功能分类 类.
+CREATE OR REPLACE VIEW annual_amounts AS
+SELECT 'department' AS subject_kind, region_code, dept_key AS subject, department AS subject_name,
+       fiscal_year, kind, measure, amount_wan
+FROM (UNPIVOT (SELECT region_code, dept_key, department, fiscal_year, kind, income_total, expenditure_total,
+                      basic_expenditure, project_expenditure, personnel_expenditure, public_expenditure,
+                      sangong_total, gov_fund_expenditure FROM department_totals)
+      ON income_total, expenditure_total, basic_expenditure, project_expenditure, personnel_expenditure,
+         public_expenditure, sangong_total, gov_fund_expenditure
+      INTO NAME measure VALUE amount_wan)
+UNION ALL
+SELECT 'function_class', region_code, code, name, fiscal_year, kind, 'expenditure', amount_wan
+FROM district_function_totals WHERE level = '类' AND amount_wan IS NOT NULL;
+
+-- 同比：本年与上年同口径（同一部门或科目、同为预算或决算、同一指标）的增减额与增减率；上年为 0 或缺失时
+-- 不计增减率。全仓库只在此处计算同比。
+-- Year on year: each amount against the same subject's amount of the year before (same kind and
+-- measure); no percentage from a zero or missing base. The only year-on-year computation.
+CREATE OR REPLACE VIEW year_on_year AS
+SELECT c.subject_kind, c.region_code, c.subject, c.subject_name, c.fiscal_year, c.kind, c.measure,
+       c.amount_wan, p.amount_wan AS prior_amount_wan,
+       c.amount_wan - p.amount_wan AS change_wan,
+       CAST(100 * (c.amount_wan - p.amount_wan) / nullif(p.amount_wan, 0) AS DECIMAL(12, 4)) AS change_pct
+FROM annual_amounts c
+LEFT JOIN annual_amounts p
+       ON p.subject_kind = c.subject_kind AND p.region_code IS NOT DISTINCT FROM c.region_code
+      AND p.subject = c.subject AND p.kind = c.kind AND p.measure = c.measure
+      AND p.fiscal_year = c.fiscal_year - 1;
+
+-- 三公 by department and year, with the change against the same department's year before
+-- (same kind: 预算 against 预算, 决算 against 决算), from year_on_year.
 CREATE OR REPLACE VIEW sangong_by_department AS
-SELECT d.region_code, d.department_code, d.department, d.fiscal_year, d.kind, d.filing_id,
-       t.sangong_total, t.sangong_abroad, t.sangong_vehicle_purchase, t.sangong_vehicle_operation, t.sangong_reception,
-       prev.sangong_total AS prior_sangong_total,
-       d.sangong_total - prev.sangong_total AS change_wan,
-       CAST(100 * (d.sangong_total - prev.sangong_total) / nullif(prev.sangong_total, 0) AS DECIMAL(9, 2)) AS change_pct
-FROM department_years d
-JOIN filing_totals t USING (filing_id)
-LEFT JOIN department_years prev
-       ON prev.region_code IS NOT DISTINCT FROM d.region_code AND prev.department_code = d.department_code
-      AND prev.kind = d.kind AND prev.unit_scope IS NOT DISTINCT FROM d.unit_scope
-      AND prev.fiscal_year = d.fiscal_year - 1;
+SELECT d.region_code, d.department_code, d.department, d.fiscal_year, d.kind,
+       CASE WHEN len(d.filing_ids) = 1 THEN d.filing_ids[1] END AS filing_id,
+       d.sangong_total, d.sangong_abroad, d.sangong_vehicle_purchase, d.sangong_vehicle_operation, d.sangong_reception,
+       y.prior_amount_wan AS prior_sangong_total, y.change_wan,
+       CAST(y.change_pct AS DECIMAL(9, 2)) AS change_pct
+FROM department_totals d
+LEFT JOIN year_on_year y
+       ON y.subject_kind = 'department' AND y.measure = 'sangong_total' AND y.subject = d.dept_key
+      AND y.fiscal_year = d.fiscal_year AND y.kind = d.kind;
 
 -- The project list: rows of 项目支出表 (T10) that are projects, not totals, units or
 -- categories (those carry 'total' or a code of at most 9 digits).

@@ -7,12 +7,15 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from extractors import canon
+from warehouse.comments import apply as apply_comments
+
 HERE = Path(__file__).resolve().parent
 SCHEMA_VERSION = "1"
 # The file must stay readable by DuckDB 1.5.x (other tools and users' notebooks lag behind
 # the writer). DuckDB only applies this when it creates the file.
 STORAGE_COMPATIBILITY_VERSION = "v1.5.0"
-SQL_FILES = ("schema.sql", "crawls.sql", "policy.sql", "views.sql", "aggregates.sql", "reviews.sql", "groups.sql")
+SQL_FILES = ("schema.sql", "outbox.sql", "crawls.sql", "policy.sql", "views.sql", "aggregates.sql", "reviews.sql", "groups.sql")
 
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -30,13 +33,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Idempotent: every statement is CREATE IF NOT EXISTS / CREATE OR REPLACE."""
     con.begin()
     try:
+        con.execute(table_zh_macro())
         for name in SQL_FILES:
             con.execute((HERE / name).read_text(encoding="utf-8"))
         _load_rules(con)
         _load_reference(con)
         # after the views: CREATE OR REPLACE drops a view's comments
-        from warehouse.dictionary import apply as apply_comments
-
         apply_comments(con)
         con.execute(
             "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?), ('rules_version', ?)",
@@ -63,6 +65,8 @@ def rules_version() -> str:
     h.update((HERE / "template_orders.yaml").read_bytes())
     h.update((HERE / "template_sections.yaml").read_bytes())
     h.update((HERE / "read_gate.sql").read_bytes())
+    # table names and region aliases of the messages and of D4
+    h.update((HERE.parent / "extractors" / "vocabulary.yaml").read_bytes())
     for rule_id, p in check_files().items():
         h.update(rule_id.encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:12]
@@ -81,12 +85,39 @@ def _load_rules(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("INSERT INTO rule VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
-def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Reference tables the checks read: region aliases (D4) and each template's tables (F2)."""
-    from extractors import canon
+def _sql_text(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
 
+
+def table_zh_macro() -> str:
+    """The macro table_zh as a plain CASE over the vocabulary's table names: a macro that looked
+    them up in a table would be a subquery, which DuckDB refuses inside lambdas (B9, F2)."""
+    cases = " ".join(f"WHEN {_sql_text(k)} THEN {_sql_text(f'表{k[1:]} {name}')}" for k, name in canon.TABLE_KINDS.items())
+    return f"CREATE OR REPLACE MACRO table_zh(k) AS CASE k {cases} ELSE k END"
+
+
+def approval_dates() -> list[dict]:
+    """The default 人大 approval dates (warehouse/approval_dates.yaml)."""
+    return yaml.safe_load((HERE / "approval_dates.yaml").read_text(encoding="utf-8")) or []
+
+
+def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Reference tables the checks read: the shared vocabulary (table names, 功能分类 类, 三公
+    items, region aliases for D4), each template's tables (F2) and the default approval dates (F1)."""
     con.execute("DELETE FROM region_alias")
     con.executemany("INSERT INTO region_alias VALUES (?, ?)", list(canon.REGION_ALIASES.items()))
+    con.execute("DELETE FROM table_kind")
+    con.executemany("INSERT INTO table_kind VALUES (?, ?, ?)",
+                    [(k, name, i) for i, (k, name) in enumerate(canon.TABLE_KINDS.items())])
+    con.execute("DELETE FROM function_class")
+    con.executemany("INSERT INTO function_class VALUES (?, ?)", list(canon.FUNC_CLASSES.items()))
+    con.execute("DELETE FROM sangong_item")
+    con.executemany("INSERT INTO sangong_item VALUES (?, ?, ?, ?)",
+                    [(i["subject"], i["column"], i["name"], [str(c) for c in i.get("econ_codes") or []])
+                     for i in canon.VOCABULARY["sangong_items"]])
+    con.executemany("INSERT OR IGNORE INTO approval_dates VALUES (?, ?, ?, ?, ?)",
+                    [(str(d["region_code"]), d["fiscal_year"], d["kind"], d["approved_on"],
+                      "default (sample district): replace with the 人代会 date") for d in approval_dates()])
     con.execute("DELETE FROM template_table")
     rows = []
     for p in sorted((HERE.parent / "extractors" / "profiles").glob("*.yaml")):

@@ -100,14 +100,9 @@ SELECT filing_id, rule_id, subject, outcome,
                            expected := total_ev, actual := coalesce(term_ev, []))) AS evidence
 FROM o;
 
--- Chinese table names for messages (extractors.canon.TABLE_KINDS, Wuhan numbering).
-CREATE OR REPLACE MACRO table_zh(k) AS
-    CASE k WHEN 'T1' THEN '表1 收支预算总表' WHEN 'T2' THEN '表2 收入预算总表' WHEN 'T3' THEN '表3 支出预算总表'
-           WHEN 'T4' THEN '表4 财政拨款收支预算总表' WHEN 'T5-1' THEN '表5-1 一般公共预算支出表（分功能科目）'
-           WHEN 'T5-2' THEN '表5-2 一般公共预算支出表（分单位）' WHEN 'T6' THEN '表6 一般公共预算基本支出表'
-           WHEN 'T7' THEN '表7 一般公共预算“三公”经费支出表' WHEN 'T8' THEN '表8 政府性基金预算支出表'
-           WHEN 'T9' THEN '表9 国有资本经营预算支出表' WHEN 'T10' THEN '表10 项目支出表'
-           WHEN 'T11' THEN '表11 部门整体支出绩效目标表' WHEN 'T12' THEN '表12 项目支出绩效目标表' ELSE k END;
+-- table_zh(k): the Chinese table name for messages ("表5-1 一般公共预算支出表（分功能科目）"). It is
+-- written by warehouse/db.py from extractors/vocabulary.yaml ("tables") before this file runs, so
+-- the names have one source; an unknown kind is shown as it is.
 
 -- Evidence for a cell that is missing (blank or not extracted), same shape as cell.ev.
 CREATE OR REPLACE MACRO missing_ev(tk, rc, col) AS

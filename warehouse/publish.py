@@ -43,6 +43,8 @@ from typing import Iterator
 
 import duckdb
 
+from flows import settings
+
 log = logging.getLogger(__name__)
 
 CRASH_ENV = "BUDGETWATCH_TEST_CRASH_AT"
@@ -54,7 +56,7 @@ class WarehouseBusy(RuntimeError):
 
 def crash_point(name: str) -> None:
     """Test hook: SIGKILL this process when BUDGETWATCH_TEST_CRASH_AT names this point."""
-    if os.environ.get(CRASH_ENV) == name:
+    if settings.test_crash_at() == name:
         log.warning("test crash at %s", name)
         os.kill(os.getpid(), signal.SIGKILL)
 

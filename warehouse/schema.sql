@@ -164,8 +164,9 @@ ALTER TABLE filing_table ADD COLUMN IF NOT EXISTS sha256 VARCHAR;
 ALTER TABLE finding ADD COLUMN IF NOT EXISTS resolved_at TIMESTAMP;
 ALTER TABLE finding ADD COLUMN IF NOT EXISTS resolved_by VARCHAR;
 
--- 人大 approval dates of the budgets (F1). Defaults below are the sample district's
--- (硚口区 420104); a deployment overwrites them with the dates of its own 人代会.
+-- 人大 approval dates of the budgets (F1). db.py adds the defaults of warehouse/approval_dates.yaml
+-- (the sample district's, 硚口区 420104) where a date is not set yet; a deployment overwrites them
+-- with the dates of its own 人代会.
 CREATE TABLE IF NOT EXISTS approval_dates (
     region_code VARCHAR NOT NULL,
     fiscal_year INTEGER NOT NULL,
@@ -174,10 +175,24 @@ CREATE TABLE IF NOT EXISTS approval_dates (
     source      VARCHAR,
     PRIMARY KEY (region_code, fiscal_year, kind)
 );
-INSERT OR IGNORE INTO approval_dates VALUES
-    ('420104', 2024, '预算', DATE '2024-01-09', 'default (sample district): replace with the 人代会 date'),
-    ('420104', 2025, '预算', DATE '2025-01-08', 'default (sample district): replace with the 人代会 date'),
-    ('420104', 2026, '预算', DATE '2026-01-06', 'default (sample district): replace with the 人代会 date');
+
+-- The shared vocabulary (extractors/vocabulary.yaml), loaded by db.py at every migration so that
+-- SQL reads the same names as Python: table kinds, 功能分类 类, 三公 items.
+CREATE TABLE IF NOT EXISTS table_kind (
+    table_kind VARCHAR PRIMARY KEY,
+    name_zh    VARCHAR NOT NULL,
+    ordinal    INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS function_class (
+    code    VARCHAR PRIMARY KEY,
+    name_zh VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sangong_item (
+    subject      VARCHAR PRIMARY KEY,
+    column_label VARCHAR NOT NULL,
+    name_zh      VARCHAR NOT NULL,
+    econ_codes   VARCHAR[] NOT NULL   -- 基本支出 经济分类 codes of the item (B7); [] for none
+);
 
 -- Name look-alikes resolved to official region codes (extractors.canon.REGION_ALIASES), for D4.
 CREATE TABLE IF NOT EXISTS region_alias (

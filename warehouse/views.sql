@@ -144,15 +144,7 @@ FROM f;
 -- 三公 table items. A blank item of a T7 whose 合计 is printed counts as 0 (the 合计 row
 -- accounts for it, see A8); without a printed 合计 a blank item stays unknown (NULL).
 CREATE OR REPLACE VIEW t7_item AS
-WITH cols AS (
-    SELECT * FROM (VALUES
-        ('sangong:total', '合计'),
-        ('sangong:abroad', '因公出国（境）费'),
-        ('sangong:vehicle', '公务用车购置及运行费/小计'),
-        ('sangong:vehicle_purchase', '公务用车购置及运行费/公务用车购置费'),
-        ('sangong:vehicle_operation', '公务用车购置及运行费/公务用车运行费'),
-        ('sangong:reception', '公务接待费')) AS t(subject, column_label)
-),
+WITH cols AS (SELECT subject, column_label FROM sangong_item),
 t7 AS (
     SELECT filing_id,
            max(amount_wan) FILTER (WHERE column_label = '合计') AS total_printed

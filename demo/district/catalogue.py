@@ -10,21 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extractors import canon
+
 REGION_CODE = "420104"
 REGION = "硚口区"
 CITY_REGION = "武汉市硚口区"
 
-# 类 names (T1 / T4 expenditure rows print these; canon.FUNC_CLASSES agrees)
-CLASSES = {
-    "201": "一般公共服务支出", "203": "国防支出", "204": "公共安全支出", "205": "教育支出",
-    "206": "科学技术支出", "207": "文化旅游体育与传媒支出", "208": "社会保障和就业支出",
-    "210": "卫生健康支出", "211": "节能环保支出", "212": "城乡社区支出", "213": "农林水支出",
-    "214": "交通运输支出", "215": "资源勘探工业信息等支出", "216": "商业服务业等支出",
-    "217": "金融支出", "219": "援助其他地区支出", "220": "自然资源海洋气象等支出",
-    "221": "住房保障支出", "222": "粮油物资储备支出", "223": "国有资本经营预算支出",
-    "224": "灾害防治及应急管理支出", "227": "预备费", "229": "其他支出", "231": "债务还本支出",
-    "232": "债务付息支出", "233": "债务发行费用支出",
-}
+# 类 names (T1 / T4 expenditure rows print these, in this order): the national list of
+# extractors/vocabulary.yaml, less 202 外交支出, which no district spends.
+CLASSES = {code: name for code, name in canon.FUNC_CLASSES.items() if code != "202"}
 
 KUAN = {
     "20101": "人大事务", "20102": "政协事务", "20103": "政府办公厅（室）及相关机构事务",

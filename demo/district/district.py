@@ -24,11 +24,15 @@ from demo.district.faults import catalogue as fault_catalogue
 from demo.district.final import FINAL_APPROVALS, FinalComposer, final_departments, final_of
 from demo.district.final import summary as final_summary
 from demo.district.model import YEARS, DeptYear, Project, dept_year
+from demo.entries import Attachment, PortalFiling, seed_filings
+from warehouse.db import approval_dates
 
 DEFAULT_SEED = 2026
 
-# Dates the 区人民代表大会 approved each year's budget (the 20-day rule counts from them).
-APPROVALS = {2024: date(2024, 1, 9), 2025: date(2025, 1, 8), 2026: date(2026, 1, 6)}
+# Dates the 区人民代表大会 approved each year's budget (the 20-day rule counts from them): the
+# warehouse's defaults (warehouse/approval_dates.yaml), so F1 judges the portal by the same dates.
+APPROVALS = {d["fiscal_year"]: d["approved_on"] for d in approval_dates()
+             if str(d["region_code"]) == cat.REGION_CODE and d["kind"] == "预算"}
 WINDOW_DAYS = 20
 
 # (department, year) → how that filing is published. Everything else: the Wuhan 12-table PDF.
@@ -88,8 +92,6 @@ def _long_projects(dy: DeptYear, n: int = 36) -> None:
 
 
 def district(seed: int = DEFAULT_SEED, epoch: int = 0) -> District:
-    from demo.portal import Attachment, PortalFiling, seed_filings
-
     src = _src_hash()
     faults = fault_catalogue()
     depts = cat.departments()

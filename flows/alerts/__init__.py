@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 
 from flows.alerts.digest import Digest, compose, compose_run_failed, new_findings, new_unreadable
-from flows.alerts.outbox import deliver_pending, enqueue, ensure_outbox, target_label
-from flows.settings import ALERT_URLS_SECRET, alert_urls, resolve_db, split_urls
+from flows.alerts.outbox import deliver_pending, enqueue, ensure_outbox, send, target_label
+from flows.settings import (ALERT_URLS_SECRET, alert_urls, alert_urls_configured, prefect_ui_url, resolve_db,
+                            split_urls)
+from warehouse.publish import publishing
 
 log = logging.getLogger("budgetwatch.alerts")
 
@@ -22,7 +23,7 @@ __all__ = ["Digest", "compose", "compose_run_failed", "new_findings", "new_unrea
 
 def resolve_alert_urls() -> list[str]:
     urls = alert_urls()
-    if urls or os.environ.get("BUDGETWATCH_ALERT_URLS") is not None:
+    if urls or alert_urls_configured():
         return urls
     try:
         from prefect.blocks.system import Secret
@@ -38,18 +39,16 @@ def resolve_alert_urls() -> list[str]:
 
 def alert_failed_run(flow, flow_run, state) -> None:
     """Flow on_failure / on_crashed hook: tell the targets the run failed (through the outbox)."""
-    from flows.runs import open_for_update
-
     urls = resolve_alert_urls()
     if not urls:
         return
-    ui = os.environ.get("PREFECT_UI_URL") or None
+    ui = prefect_ui_url()
     digest = compose_run_failed(str(flow_run.id), flow_run.name, (state.message or "")[:1000], ui)
     db = resolve_db((flow_run.parameters or {}).get("db"))
     opened = False
     try:
         # Through the outbox, so a target that is down now gets it with the next run.
-        with open_for_update(db, timeout=120) as con:
+        with publishing(db, timeout=120) as con:
             opened = True
             enqueue(con, digest, urls)
             deliver_pending(con, urls)
@@ -59,7 +58,5 @@ def alert_failed_run(flow, flow_run, state) -> None:
             return
         # The warehouse may be why the run failed: send directly, without the outbox.
         log.error("cannot open the outbox in %s (%s); sending the failure alert directly", db, exc)
-        from flows.alerts.outbox import send
-
         for url in urls:
             send(url, digest.title, digest.body)

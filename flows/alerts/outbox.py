@@ -16,7 +16,7 @@ import apprise
 from flows.alerts.digest import Digest
 
 log = logging.getLogger("budgetwatch.alerts")
-HERE = Path(__file__).resolve().parent
+OUTBOX_SQL = Path(__file__).resolve().parents[2] / "warehouse" / "outbox.sql"
 
 
 def utcnow() -> datetime:
@@ -24,10 +24,9 @@ def utcnow() -> datetime:
 
 
 def ensure_outbox(con) -> None:
-    from warehouse.dictionary import apply as apply_comments
-
-    con.execute((HERE / "outbox.sql").read_text(encoding="utf-8"))
-    apply_comments(con, only=["alert_outbox"])
+    """The outbox table in a connection that is not a warehouse (a warehouse has it from its
+    schema, warehouse/outbox.sql)."""
+    con.execute(OUTBOX_SQL.read_text(encoding="utf-8"))
 
 
 def target_key(url: str) -> str:
@@ -47,7 +46,6 @@ def target_label(url: str) -> str:
 
 def enqueue(con, digest: Digest, urls: list[str], now: datetime | None = None) -> int:
     """Write the digest for every target; a digest already written is left as it is."""
-    ensure_outbox(con)
     now = now or utcnow()
     rows = [
         (digest.digest_id, target_key(u), target_label(u), digest.kind, now, digest.title, digest.body, digest.n_items)
@@ -103,9 +101,8 @@ def send(url: str, title: str, body: str) -> tuple[bool, str | None]:
 def deliver_pending(con, urls: list[str], now: datetime | None = None) -> dict:
     """Send every pending digest, oldest first, to the targets still configured.
 
-    Each success is committed before the next send, so a crash afterwards cannot send it again.
+    In a run's write session (flows.nightly), so the marks are published with the run's load.
     """
-    ensure_outbox(con)
     by_key = {target_key(u): u for u in urls}
     pending = con.execute(
         """SELECT digest_id, target, target_label, title, body FROM alert_outbox

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
-from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -20,6 +19,8 @@ from flows.report.svg import fmt_amount, hbar
 
 log = logging.getLogger(__name__)
 UNNAMED = "（未识别部门）"
+# What the report sums and compares is read from these views (warehouse/aggregates.sql).
+NEEDED_VIEWS = ("filing_departments", "primary_filings", "department_totals", "district_totals", "year_on_year")
 
 
 def write_report(db: Path, out: Path) -> Path:
@@ -66,11 +67,12 @@ def write_report(db: Path, out: Path) -> Path:
 def collect(con, db: Path, out: Path) -> dict:
     q = D.queries()
     rels = D.relations(con)
-    versions = "filing_versions" in rels
-    filings_all = "filing_versions" if versions else "filings"
-    dept_keys = q["dept_keys"].format(filings_all=filings_all)
-    filings = D.rows(con, q["all_filings"].format(filings_all=filings_all, dept_keys=dept_keys))
-    primary = {f["filing_id"]: f for f in D.rows(con, q["primary_filings"].format(dept_keys=dept_keys))}
+    missing = sorted(set(NEEDED_VIEWS) - rels)
+    if missing:  # a warehouse written by an older budgetwatch, not migrated since
+        raise RuntimeError(f"数据仓库缺少视图 {'、'.join(missing)}（由旧版本写入）；请先运行 budgetwatch check 升级数据仓库，"
+                           "再生成报告")
+    filings = D.rows(con, q["all_filings"])
+    primary = {f["filing_id"]: f for f in D.rows(con, q["primary"])}
     totals = {t["filing_id"]: t for t in D.rows(con, q["totals"])}
     by_id = {f["filing_id"]: f for f in filings}
     for f in filings:
@@ -80,10 +82,16 @@ def collect(con, db: Path, out: Path) -> dict:
         raw = D.raw_path(db, f["sha256"])
         f["local_pdf"] = D.href_to(raw, out) if raw else None
 
-    budget = [f for f in primary.values() if f["kind"] == "预算"] or list(primary.values())
-    years = sorted({f["fiscal_year"] for f in budget if f["fiscal_year"] is not None})
+    # the overview shows budgets; a warehouse of final accounts only shows those
+    kind = "预算" if any(f["kind"] == "预算" for f in primary.values()) or not primary else "决算"
+    district = [{"year": r["fiscal_year"], **r} for r in D.rows(con, q["district_totals"])
+                if r["kind"] == kind and r["fiscal_year"] is not None]
+    years = [r["year"] for r in district]
     latest_year = years[-1] if years else None
     prev_year = latest_year - 1 if latest_year is not None and latest_year - 1 in years else None
+    yoy_rows = D.rows(con, q["year_on_year"])
+    yoy = {(r["subject"], r["fiscal_year"], r["kind"], r["measure"]): r
+           for r in yoy_rows if r["subject_kind"] == "department"}
 
     latest_run = None
     if "check_run" in rels:
@@ -95,27 +103,18 @@ def collect(con, db: Path, out: Path) -> dict:
         docs[d["sha256"]] = (d["source_url"], D.href_to(raw, out) if raw else None)
     findings = _findings(con, q, rels, by_id, primary, latest_run, out, docs)
     _attach_reviews(con, q, findings)
-    departments = _departments(con, q, rels, filings, findings, years, out)
+    departments = _departments(con, q, rels, filings, findings, kind, yoy, out)
     dept_by_key = {d["key"]: d for d in departments}
     for f in findings:
         f["dept_name"] = dept_by_key[f["dept_key"]]["name"] if f["dept_key"] in dept_by_key else f["department"]
 
-    district = []
-    for y in years:
-        fs = [f for f in budget if f["fiscal_year"] == y]
-        row = {"year": y, "departments": len({f["dept_key"] for f in fs})}
-        for k in ("income_total", "expenditure_total", "basic_expenditure", "project_expenditure",
-                  "sangong_total", "gov_fund_expenditure"):
-            vals = [totals.get(f["filing_id"], {}).get(k) for f in fs]
-            row[k] = sum((v for v in vals if v is not None), Decimal(0)) if any(v is not None for v in vals) else None
-        district.append(row)
     charts = {}
     if district:
         charts["district"] = hbar(
             [{"label": f"{r['year']} 年", "values": [r["income_total"], r["expenditure_total"]]} for r in reversed(district)],
             ["收入总计", "支出总计"], title="全区部门预算收支总计（各部门合计）")
 
-    classes = _function_classes(con, q, budget, latest_year, prev_year)
+    classes = _function_classes(yoy_rows, kind, latest_year)
     if classes:
         series = [f"{latest_year} 年"] + ([f"{prev_year} 年"] if prev_year else [])
         charts["classes"] = hbar(
@@ -135,10 +134,10 @@ def collect(con, db: Path, out: Path) -> dict:
     for d in departments:
         if d["latest"] is None or d["latest"]["year"] != latest_year:
             continue
-        this = d["latest"]["totals"].get("sangong_total")
-        last = d["by_year"].get(prev_year, {}).get("sangong_total") if prev_year else None
-        delta, pct = D.yoy(this, last)
-        sangong.append({"dept": d, "this": this, "last": last, "delta": delta, "pct": pct})
+        change = _change(yoy, d["key"], latest_year, kind, "sangong_total")
+        sangong.append({"dept": d, "this": d["latest"]["totals"].get("sangong_total"),
+                        "last": change["prior_amount_wan"] if prev_year else None,
+                        "delta": change["change_wan"], "pct": change["change_pct"]})
     sangong.sort(key=lambda s: (s["delta"] is None, -(s["delta"] or 0), -(s["this"] or 0)))
     if sangong:
         series = [f"{latest_year} 年"] + ([f"{prev_year} 年"] if prev_year else [])
@@ -268,11 +267,12 @@ def group_items(findings: list[dict]) -> list[dict]:
     return items
 
 
-def _departments(con, q, rels, filings, findings, years, out) -> list[dict]:
+def _departments(con, q, rels, filings, findings, kind, yoy, out) -> list[dict]:
     facts_by_filing = defaultdict(list)
     for r in D.rows(con, q["facts"]):
         facts_by_filing[r["filing_id"]].append(r)
     scores = _scores(con, rels)
+    dept_totals = {(t["dept_key"], t["fiscal_year"]): t for t in D.rows(con, q["department_totals"]) if t["kind"] == kind}
     depts: dict[str, dict] = {}
     for f in filings:  # newest year first within a department (query order)
         d = depts.setdefault(f["dept_key"], {"key": f["dept_key"], "name": f["department"], "code": f["dept_code"],
@@ -280,10 +280,11 @@ def _departments(con, q, rels, filings, findings, years, out) -> list[dict]:
                                               "filings": [], "by_year": {}, "latest": None})
         f["tables"] = D.pivot_tables(facts_by_filing.get(f["filing_id"], []))
         d["filings"].append(f)
-        if f["primary"] and f["kind"] == "预算":
-            d["by_year"][f["fiscal_year"]] = f["totals"]
+        if f["primary"] and f["kind"] == kind:
+            t = dept_totals.get((f["dept_key"], f["fiscal_year"]), {})
+            d["by_year"][f["fiscal_year"]] = t
             if d["latest"] is None:
-                d["latest"] = {"year": f["fiscal_year"], "totals": f["totals"], "filing": f}
+                d["latest"] = {"year": f["fiscal_year"], "totals": t, "filing": f}
                 d["name"] = f["department"]
     for d in depts.values():
         d["name"] = d["name"] or next((f["department"] for f in d["filings"] if f["department"]), None) or UNNAMED
@@ -298,11 +299,10 @@ def _departments(con, q, rels, filings, findings, years, out) -> list[dict]:
                                      if x["outcome"] == "fail" and x["status"] != "resolved")
         ys = sorted(d["by_year"], reverse=True)
         d["yoy"] = []
-        for i, y in enumerate(ys):
+        for y in ys:
             t = d["by_year"][y]
-            prev = d["by_year"].get(y - 1)
             d["yoy"].append({"year": y, "totals": t, "delta": {
-                k: D.yoy(t.get(k), prev.get(k)) if prev else (None, None)
+                k: tuple(_change(yoy, d["key"], y, kind, k)[c] for c in ("change_wan", "change_pct"))
                 for k in ("income_total", "expenditure_total", "basic_expenditure", "project_expenditure",
                           "personnel_expenditure", "public_expenditure", "sangong_total")}})
         d["chart"] = hbar([{"label": f"{y} 年", "values": [d["by_year"][y].get("expenditure_total"),
@@ -340,21 +340,16 @@ SCORE_COLUMNS = (("fiscal_year", "年度"), ("kind", "类型"), ("completeness",
                  ("failed_rules", "未通过"), ("unevaluated_rules", "无法核对"))
 
 
-def _function_classes(con, q, budget, latest_year, prev_year) -> list[dict]:
-    if latest_year is None:
-        return []
-    year_of = {f["filing_id"]: f["fiscal_year"] for f in budget}
-    sums: dict[str, dict] = {}
-    for r in D.rows(con, q["function_classes"]):
-        y = year_of.get(r["filing_id"])
-        if y not in (latest_year, prev_year) or r["amount_wan"] is None:
-            continue
-        c = sums.setdefault(r["row_code"], {"code": r["row_code"], "label": r["row_label"] or "", "this": None, "last": None})
-        key = "this" if y == latest_year else "last"
-        c[key] = (c[key] or Decimal(0)) + r["amount_wan"]
-        if y == latest_year and r["row_label"]:
-            c["label"] = r["row_label"]
-    out = sorted(sums.values(), key=lambda c: c["code"])
-    for c in out:
-        c["delta"], c["pct"] = D.yoy(c["this"], c["last"])
-    return out
+def _change(yoy: dict, dept_key: str, year, kind: str, measure: str) -> dict:
+    """The year_on_year row of one amount of a department; NULLs where it has none."""
+    return yoy.get((dept_key, year, kind, measure)) or dict.fromkeys(
+        ("amount_wan", "prior_amount_wan", "change_wan", "change_pct"))
+
+
+def _function_classes(yoy_rows: list[dict], kind: str, latest_year) -> list[dict]:
+    """The district's spending by 功能分类 类 in the latest year, with its change (view year_on_year)."""
+    rows = [r for r in yoy_rows if r["subject_kind"] == "function_class" and r["fiscal_year"] == latest_year
+            and r["kind"] == kind]
+    return [{"code": r["subject"], "label": r["subject_name"] or "", "this": r["amount_wan"],
+             "last": r["prior_amount_wan"], "delta": r["change_wan"], "pct": r["change_pct"]}
+            for r in sorted(rows, key=lambda r: (r["subject"], r["region_code"] or ""))]

@@ -5,20 +5,16 @@ import json
 import os
 import re
 from collections import defaultdict
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 import duckdb
 
+from extractors import canon
+
 SQL_FILE = Path(__file__).with_name("report.sql")
 
-TABLE_NAMES = {
-    "T1": "收支预算总表", "T2": "收入预算总表", "T3": "支出预算总表", "T4": "财政拨款收支预算总表",
-    "T5-1": "一般公共预算支出表（分功能科目）", "T5-2": "一般公共预算支出表（分单位）",
-    "T6": "一般公共预算基本支出表", "T7": "一般公共预算“三公”经费支出表", "T8": "政府性基金预算支出表",
-    "T9": "国有资本经营预算支出表", "T10": "项目支出表", "T11": "部门整体支出绩效目标表", "T12": "项目支出绩效目标表",
-}
+TABLE_NAMES = canon.TABLE_KINDS
 OUTCOME_ZH = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足", "error": "出错"}
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低", "info": "提示"}
 STATUS_ZH = {"new": "新发现", "open": "仍存在", "resolved": "已解决"}
@@ -197,12 +193,3 @@ def pivot_tables(facts: list[dict]) -> list[dict]:
 def _kind_order(kind: str):
     m = re.match(r"T(\d+)(?:-(\d+))?$", kind)
     return (int(m.group(1)), int(m.group(2) or 0)) if m else (999, kind)
-
-
-def yoy(this, last):
-    """(Δ, % or None) of two amounts; no percentage from a zero or missing base."""
-    if this is None or last is None:
-        return None, None
-    d = Decimal(str(this)) - Decimal(str(last))
-    pct = (d / Decimal(str(last)) * 100) if Decimal(str(last)) != 0 else None
-    return d, pct

@@ -3,11 +3,8 @@
 --    30913 / 31013 公务用车购置 ≤ 表7 公务用车购置费。“三公”含基本与项目支出，故为“不超过”。
 -- B7 economic codes in T6 <= the matching T7 item (三公 covers basic and project spending).
 --    A T6 without the code: not_applicable. T7 blank without a printed 合计: unknown.
-WITH spec(subject, econ_codes, item_zh) AS (VALUES
-    ('sangong:abroad', ['30212'], '因公出国（境）费'),
-    ('sangong:reception', ['30217'], '公务接待费'),
-    ('sangong:vehicle_operation', ['30231'], '公务用车运行费'),
-    ('sangong:vehicle_purchase', ['30913', '31013'], '公务用车购置费')
+WITH spec AS (  -- the 三公 items with their 经济分类 codes (sangong_item, extractors/vocabulary.yaml)
+    SELECT subject, econ_codes, name_zh AS item_zh FROM sangong_item WHERE len(econ_codes) > 0
 ),
 econ AS (
     SELECT c.filing_id, s.subject, sum(c.amount_wan) AS amount_wan, sum(c.half_unit) AS half_unit, list(c.ev) AS evs

@@ -54,14 +54,8 @@ FROM d
 
 UNION ALL
 SELECT * FROM (
-    WITH plan_col(subject, column_label) AS (VALUES
-        ('sangong:total', '年初预算数/合计'),
-        ('sangong:abroad', '年初预算数/因公出国（境）费'),
-        ('sangong:vehicle', '年初预算数/公务用车购置及运行费/小计'),
-        ('sangong:vehicle_purchase', '年初预算数/公务用车购置及运行费/公务用车购置费'),
-        ('sangong:vehicle_operation', '年初预算数/公务用车购置及运行费/公务用车运行费'),
-        ('sangong:reception', '年初预算数/公务接待费')
-    ),
+    -- each 三公 item's opening-budget column: '年初预算数/' before its T7 column (sangong_item)
+    WITH plan_col AS (SELECT subject, '年初预算数/' || column_label AS column_label FROM sangong_item),
     t7_plan AS (
         SELECT c.filing_id, p.subject, arg_min(c.amount_wan, c.seq) AS amount_wan, arg_min(c.ev, c.seq) AS ev
         FROM cell c JOIN plan_col p USING (column_label)
