@@ -116,27 +116,33 @@ class PdfiumPage(pdfplumber.page.Page):
 def _read_objects(pdf_page, page: PdfiumPage) -> dict[str, list[dict]]:
     ctm = _page_ctm(page._raw_mediabox, page.rotation)
     objects: dict[str, list[dict]] = {}
-    chars = _chars(pdf_page, page, ctm)
-    if chars:
-        objects["char"] = chars
     shapes = {"line": [], "rect": [], "curve": []}
-    for obj, matrix in _paths(pdf_page.raw, ctm):
+    text_order: dict[int, int] = {}  # text object -> its place in the content stream
+    for obj, matrix in _walk(pdf_page.raw, ctm):
+        if matrix is None:
+            text_order[ctypes.cast(obj, ctypes.c_void_p).value] = len(text_order)
+            continue
         for kind, d in _path_shapes(obj, matrix, page):
             shapes[kind].append(d)
+    chars = _chars(pdf_page, page, ctm, text_order)
+    if chars:
+        objects["char"] = chars
     for kind, items in shapes.items():
         if items:
             objects[kind] = items
     return objects
 
 
-def _paths(raw_page, ctm: Matrix):
-    """Every path object with its full matrix (object, enclosing forms, page CTM), in
-    content order, descending into form XObjects as pdfminer does."""
+def _walk(raw_page, ctm: Matrix):
+    """Every path object with its full matrix (object, enclosing forms, page CTM) and every
+    text object (matrix None), in content order, descending into form XObjects as pdfminer does."""
     def walk(count, get, parent: Matrix):
         for i in range(count):
             obj = get(i)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                yield obj, None
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 yield obj, _mult(_matrix(obj), parent)
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
                 inner = _mult(_matrix(obj), parent)
@@ -245,8 +251,9 @@ class _TextObjects:
 
     def __init__(self):
         self.cache: dict[int, tuple] = {}
+        self.widths: dict[tuple[int, str], float] = {}
 
-    def get(self, textobj) -> tuple:
+    def get(self, textobj, text_order: dict[int, int]) -> tuple:
         key = ctypes.cast(textobj, ctypes.c_void_p).value
         hit = self.cache.get(key)
         if hit is None:
@@ -256,9 +263,22 @@ class _TextObjects:
             descent = ctypes.c_float()
             # per unit of size, in text space: pdfminer's font.get_descent()
             pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), descent)
-            hit = (_font_name(font), _f32(size.value), descent.value / 1000.0)
+            hit = (_font_name(font), _f32(size.value), descent.value / 1000.0, text_order.get(key, len(text_order)))
             self.cache[key] = hit
         return hit
+
+
+    def advance(self, textobj, ch: str, fontsize: float) -> float | None:
+        """The glyph's advance in text space (pdfminer's ``textwidth · fontsize``): the font's
+        /Widths entry for the char code of ``ch``, which pdfium looks up from the Unicode."""
+        font = pdfium_c.FPDFTextObj_GetFont(textobj)
+        key = (ctypes.cast(font, ctypes.c_void_p).value, ch)
+        width = self.widths.get(key)
+        if width is None:
+            w = ctypes.c_float()
+            ok = len(ch) == 1 and pdfium_c.FPDFFont_GetGlyphWidth(font, ord(ch), ctypes.c_float(1000.0), w)
+            width = self.widths[key] = w.value / 1000.0 if ok else -1.0
+        return None if width < 0 else width * fontsize
 
 
 @lru_cache(maxsize=256)
@@ -279,7 +299,9 @@ def _font_name(font) -> str:
 _MAYBE_GENERATED = frozenset("\r\n \ufffe\x02")
 
 
-def _chars(pdf_page, page: PdfiumPage, ctm: Matrix) -> list[dict]:
+def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) -> list[dict]:
+    """pdfminer's chars: content order (pdfium's text page is in reading order, which differs
+    on turned pages and where a line is drawn out of order), pdfminer's box (module doc)."""
     textpage = pdf_page.get_textpage()
     try:
         tp = textpage.raw
@@ -309,18 +331,18 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix) -> list[dict]:
             textobj = pdfium_c.FPDFText_GetTextObject(tp, i)
             if not textobj:
                 continue
-            fontname, fontsize, descent = fonts.get(textobj)
+            fontname, fontsize, descent, order = fonts.get(textobj, text_order)
             if fontsize <= 0:
                 page.fallback_reason = "文字字号为 0（字体矩阵异常）"
                 return []
             pdfium_c.FPDFText_GetMatrix(tp, i, m)
             pdfium_c.FPDFText_GetCharOrigin(tp, i, ox, oy)
-            pdfium_c.FPDFText_GetLooseCharBox(tp, i, box)
             a, b, c, d = m.a, m.b, m.c, m.d
-            # pdfium's loose box spans the advance along the baseline; pdfminer's box is the
-            # advance by the font size, from the descent up.
-            adv = (box.right - box.left) if abs(a) >= abs(b) else (box.top - box.bottom)
-            adv_text = adv / ((a * a + b * b) ** 0.5 or 1.0)  # advance in text space
+            adv_text = fonts.advance(textobj, ch, fontsize)
+            if adv_text is None:  # no char code for the text: the loose box ends at the advance
+                pdfium_c.FPDFText_GetLooseCharBox(tp, i, box)
+                adv = (box.right - ox.value) if abs(a) >= abs(b) else (box.top - oy.value)
+                adv_text = adv / ((a * a + b * b) ** 0.5 or 1.0)
             lo = descent * fontsize
             hi = lo + fontsize
             full = _mult((a, b, c, d, ox.value, oy.value), ctm)
@@ -328,12 +350,13 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix) -> list[dict]:
             x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
             fa, fb, fc, fd = full[:4]
             top = height - y1 + mb_top
-            out.append({
+            out.append((order, i, {
                 "text": ch, "fontname": fontname, "size": y1 - y0,
-                "adv": adv, "upright": fa * fd > 0 and fb * fc <= 0, "x0": x0 + mb_x0, "y0": y0, "x1": x1 + mb_x0, "y1": y1,
+                "adv": adv_text, "upright": fa * fd > 0 and fb * fc <= 0, "x0": x0 + mb_x0, "y0": y0, "x1": x1 + mb_x0, "y1": y1,
                 "width": x1 - x0, "height": y1 - y0, "top": top, "bottom": height - y0 + mb_top,
                 "doctop": doctop0 + top, "matrix": full, "object_type": "char", "page_number": page.page_number,
-            })
-        return out
+            }))
+        out.sort(key=lambda t: t[:2])
+        return [t[2] for t in out]
     finally:
         textpage.close()
