@@ -120,7 +120,7 @@ def _read_objects(pdf_page, page: PdfiumPage) -> dict[str, list[dict]]:
     text_order: dict[int, int] = {}  # text object -> its place in the content stream
     for obj, matrix in _walk(pdf_page.raw, ctm):
         if matrix is None:
-            text_order[ctypes.cast(obj, ctypes.c_void_p).value] = len(text_order)
+            text_order[ctypes.c_void_p.from_buffer(obj).value] = len(text_order)
             continue
         for kind, d in _path_shapes(obj, matrix, page):
             shapes[kind].append(d)
@@ -246,39 +246,50 @@ def _geometry(x0: float, y0: float, x1: float, y1: float, page: PdfiumPage) -> d
             "top": top, "bottom": bottom, "doctop": page.initial_doctop + top}
 
 
-class _TextObjects:
-    """What pdfminer knows of a text object's font, once per object: descent, name."""
+def _plain(name: str, restype, *argtypes):
+    """A pdfium function taking and returning plain ints (handles as addresses): per char, the
+    pointer types of pypdfium2's bindings cost more than the call."""
+    import pypdfium2_raw.bindings as bindings
 
-    def __init__(self):
-        self.cache: dict[int, tuple] = {}
-        self.widths: dict[tuple[int, str], float] = {}
-
-    def get(self, textobj, text_order: dict[int, int]) -> tuple:
-        key = ctypes.cast(textobj, ctypes.c_void_p).value
-        hit = self.cache.get(key)
-        if hit is None:
-            font = pdfium_c.FPDFTextObj_GetFont(textobj)
-            size = ctypes.c_float()
-            pdfium_c.FPDFTextObj_GetFontSize(textobj, size)
-            descent = ctypes.c_float()
-            # per unit of size, in text space: pdfminer's font.get_descent()
-            pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), descent)
-            hit = (_font_name(font), _f32(size.value), descent.value / 1000.0, text_order.get(key, len(text_order)))
-            self.cache[key] = hit
-        return hit
+    f = bindings._libs["pdfium"][name]  # a new function object: the bindings' own stay as they are
+    f.restype, f.argtypes = restype, list(argtypes)
+    return f
 
 
-    def advance(self, textobj, ch: str, fontsize: float) -> float | None:
+_vp, _int, _dbl_p = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_double)
+_text_object = _plain("FPDFText_GetTextObject", _vp, _vp, _int)
+_char_origin = _plain("FPDFText_GetCharOrigin", _int, _vp, _int, _vp, _vp)
+_is_generated = _plain("FPDFText_IsGenerated", _int, _vp, _int)
+
+
+class _TextObject:
+    """What pdfminer's char box needs of a text object, read once per object."""
+
+    __slots__ = ("font", "fontname", "size", "descent", "order", "matrix", "widths")
+
+    def __init__(self, handle: int, order: int):
+        obj = ctypes.cast(handle, pdfium_c.FPDF_PAGEOBJECT)
+        self.font = pdfium_c.FPDFTextObj_GetFont(obj)
+        size, descent = ctypes.c_float(), ctypes.c_float()
+        pdfium_c.FPDFTextObj_GetFontSize(obj, size)
+        # per unit of size, in text space: pdfminer's font.get_descent()
+        pdfium_c.FPDFFont_GetDescent(self.font, ctypes.c_float(1000.0), descent)
+        self.fontname = _font_name(self.font)
+        self.size = _f32(size.value)
+        self.descent = descent.value / 1000.0
+        self.order = order
+        self.matrix = None  # (a, b, c, d) of the text page's char matrix, from its first char
+        self.widths: dict[str, float] = {}
+
+    def advance(self, ch: str) -> float | None:
         """The glyph's advance in text space (pdfminer's ``textwidth · fontsize``): the font's
         /Widths entry for the char code of ``ch``, which pdfium looks up from the Unicode."""
-        font = pdfium_c.FPDFTextObj_GetFont(textobj)
-        key = (ctypes.cast(font, ctypes.c_void_p).value, ch)
-        width = self.widths.get(key)
+        width = self.widths.get(ch)
         if width is None:
             w = ctypes.c_float()
-            ok = len(ch) == 1 and pdfium_c.FPDFFont_GetGlyphWidth(font, ord(ch), ctypes.c_float(1000.0), w)
-            width = self.widths[key] = w.value / 1000.0 if ok else -1.0
-        return None if width < 0 else width * fontsize
+            ok = len(ch) == 1 and pdfium_c.FPDFFont_GetGlyphWidth(self.font, ord(ch), ctypes.c_float(1000.0), w)
+            width = self.widths[ch] = w.value / 1000.0 if ok else -1.0
+        return None if width < 0 else width * self.size
 
 
 @lru_cache(maxsize=256)
@@ -299,6 +310,21 @@ def _font_name(font) -> str:
 _MAYBE_GENERATED = frozenset("\r\n \ufffe\x02")
 
 
+def _text(tp, n: int) -> str:
+    buf = ctypes.create_string_buffer((n + 1) * 2)
+    got = pdfium_c.FPDFText_GetText(tp, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    text = buf.raw[: max(0, got - 1) * 2].decode("utf-16-le", "surrogatepass")
+    if len(text) != n:  # a char outside the BMP shifts the indices: ask one by one
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(tp, i)) for i in range(n))
+    return text
+
+
+def _unmapped(ch: str) -> bool:
+    """No Unicode for the glyph: pdfium hands out a control char, a private-use code point or
+    U+FFFD where pdfminer would print "(cid:N)"."""
+    return ch < " " or "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd"
+
+
 def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) -> list[dict]:
     """pdfminer's chars: content order (pdfium's text page is in reading order, which differs
     on turned pages and where a line is drawn out of order), pdfminer's box (module doc)."""
@@ -308,55 +334,63 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) 
         n = pdfium_c.FPDFText_CountChars(tp)
         if n <= 0:
             return []
-        buf = ctypes.create_string_buffer((n + 1) * 2)
-        got = pdfium_c.FPDFText_GetText(tp, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
-        text = buf.raw[: max(0, got - 1) * 2].decode("utf-16-le", "surrogatepass")
-        if len(text) != n:  # a char outside the BMP shifts the indices: ask one by one
-            text = "".join(chr(pdfium_c.FPDFText_GetUnicode(tp, i)) for i in range(n))
-        fonts = _TextObjects()
+        text = _text(tp, n)
+        tp_int = ctypes.c_void_p.from_buffer(tp).value
+        objects: dict[int, _TextObject] = {}
         out = []
         m = pdfium_c.FS_MATRIX()
         ox, oy = ctypes.c_double(), ctypes.c_double()
+        pox, poy = ctypes.addressof(ox), ctypes.addressof(oy)
         box = pdfium_c.FS_RECTF()
         mb_x0, mb_top, height, doctop0 = page.mediabox[0], page.mediabox[1], page.height, page.initial_doctop
+        number = page.page_number
         for i in range(n):
             ch = text[i]
-            if ch in _MAYBE_GENERATED and pdfium_c.FPDFText_IsGenerated(tp, i):
+            if ch in _MAYBE_GENERATED and _is_generated(tp_int, i):
                 continue
             if ch == "\ufffe":  # pdfium's mark for a hyphen at a line end: the printed "-"
                 ch = "-"
-            elif ch < " " or "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd":
+            elif _unmapped(ch):
                 page.fallback_reason = f"字符 U+{ord(ch):04X} 无 Unicode 映射"
                 return []
-            textobj = pdfium_c.FPDFText_GetTextObject(tp, i)
-            if not textobj:
+            handle = _text_object(tp_int, i)
+            if not handle:
                 continue
-            fontname, fontsize, descent, order = fonts.get(textobj, text_order)
-            if fontsize <= 0:
-                page.fallback_reason = "文字字号为 0（字体矩阵异常）"
-                return []
-            pdfium_c.FPDFText_GetMatrix(tp, i, m)
-            pdfium_c.FPDFText_GetCharOrigin(tp, i, ox, oy)
-            a, b, c, d = m.a, m.b, m.c, m.d
-            adv_text = fonts.advance(textobj, ch, fontsize)
-            if adv_text is None:  # no char code for the text: the loose box ends at the advance
+            obj = objects.get(handle)
+            if obj is None:
+                obj = objects[handle] = _TextObject(handle, text_order.get(handle, len(text_order)))
+                if obj.size <= 0:
+                    page.fallback_reason = "文字字号为 0（字体矩阵异常）"
+                    return []
+                pdfium_c.FPDFText_GetMatrix(tp, i, m)
+                obj.matrix = (m.a, m.b, m.c, m.d)
+            a, b, c, d = obj.matrix
+            _char_origin(tp_int, i, pox, poy)
+            adv = obj.advance(ch)
+            if adv is None:  # no char code for the text: the loose box ends at the advance
                 pdfium_c.FPDFText_GetLooseCharBox(tp, i, box)
-                adv = (box.right - ox.value) if abs(a) >= abs(b) else (box.top - oy.value)
-                adv_text = adv / ((a * a + b * b) ** 0.5 or 1.0)
-            lo = descent * fontsize
-            hi = lo + fontsize
+                run = (box.right - ox.value) if abs(a) >= abs(b) else (box.top - oy.value)
+                adv = run / ((a * a + b * b) ** 0.5 or 1.0)
+            lo = obj.descent * obj.size
+            hi = lo + obj.size
             full = _mult((a, b, c, d, ox.value, oy.value), ctm)
-            xs, ys = zip(_apply(full, 0, lo), _apply(full, adv_text, lo), _apply(full, 0, hi), _apply(full, adv_text, hi))
+            fa, fb, fc, fd, fe, ff = full
+            # the box's corners (0, lo), (adv, lo), (0, hi), (adv, hi) through the char matrix
+            xs = (fe + fc * lo, fe + fa * adv + fc * lo, fe + fc * hi, fe + fa * adv + fc * hi)
+            ys = (ff + fd * lo, ff + fb * adv + fd * lo, ff + fd * hi, ff + fb * adv + fd * hi)
             x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-            fa, fb, fc, fd = full[:4]
             top = height - y1 + mb_top
-            out.append((order, i, {
-                "text": ch, "fontname": fontname, "size": y1 - y0,
-                "adv": adv_text, "upright": fa * fd > 0 and fb * fc <= 0, "x0": x0 + mb_x0, "y0": y0, "x1": x1 + mb_x0, "y1": y1,
+            out.append((obj.order, i, {
+                "text": ch, "fontname": obj.fontname, "size": y1 - y0, "adv": adv,
+                "upright": fa * fd > 0 and fb * fc <= 0, "x0": x0 + mb_x0, "y0": y0, "x1": x1 + mb_x0, "y1": y1,
                 "width": x1 - x0, "height": y1 - y0, "top": top, "bottom": height - y0 + mb_top,
-                "doctop": doctop0 + top, "matrix": full, "object_type": "char", "page_number": page.page_number,
+                "doctop": doctop0 + top, "matrix": full, "object_type": "char", "page_number": number,
             }))
-        out.sort(key=lambda t: t[:2])
+        out.sort(key=_order)
         return [t[2] for t in out]
     finally:
         textpage.close()
+
+
+def _order(t: tuple) -> tuple:
+    return t[0], t[1]
