@@ -50,6 +50,37 @@ def _f32(v: float) -> float:
     return float(f"{v:.7g}")
 
 
+def _plain(name: str, restype, *argtypes):
+    """A pdfium function taking and returning plain ints (handles as addresses): per char, the
+    pointer types of pypdfium2's bindings cost more than the call."""
+    import pypdfium2_raw.bindings as bindings
+
+    f = bindings._libs["pdfium"][name]  # a new function object: the bindings' own stay as they are
+    f.restype, f.argtypes = restype, list(argtypes)
+    return f
+
+
+_vp, _int, _uint = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint
+_text_object = _plain("FPDFText_GetTextObject", _vp, _vp, _int)
+_char_origin = _plain("FPDFText_GetCharOrigin", _int, _vp, _int, _vp, _vp)
+_is_generated = _plain("FPDFText_IsGenerated", _int, _vp, _int)
+_count_objects = _plain("FPDFPage_CountObjects", _int, _vp)
+_get_object = _plain("FPDFPage_GetObject", _vp, _vp, _int)
+_form_count = _plain("FPDFFormObj_CountObjects", _int, _vp)
+_form_object = _plain("FPDFFormObj_GetObject", _vp, _vp, _uint)
+_obj_type = _plain("FPDFPageObj_GetType", _int, _vp)
+_obj_matrix = _plain("FPDFPageObj_GetMatrix", _int, _vp, _vp)
+_draw_mode = _plain("FPDFPath_GetDrawMode", _int, _vp, _vp, _vp)
+_stroke_width = _plain("FPDFPageObj_GetStrokeWidth", _int, _vp, _vp)
+_fill_colour = _plain("FPDFPageObj_GetFillColor", _int, _vp, _vp, _vp, _vp, _vp)
+_stroke_colour = _plain("FPDFPageObj_GetStrokeColor", _int, _vp, _vp, _vp, _vp, _vp)
+_count_segments = _plain("FPDFPath_CountSegments", _int, _vp)
+_segment = _plain("FPDFPath_GetPathSegment", _vp, _vp, _int)
+_segment_point = _plain("FPDFPathSegment_GetPoint", _int, _vp, _vp, _vp)
+_segment_type = _plain("FPDFPathSegment_GetType", _int, _vp)
+_segment_close = _plain("FPDFPathSegment_GetClose", _int, _vp)
+
+
 def _page_ctm(mediabox: tuple[float, float, float, float], rotation: int) -> Matrix:
     """pdfminer's initial CTM (``PDFPageInterpreter.process_page``)."""
     x0, y0, x1, y1 = mediabox
@@ -62,9 +93,9 @@ def _page_ctm(mediabox: tuple[float, float, float, float], rotation: int) -> Mat
     return (1, 0, 0, 1, -x0, -y0)
 
 
-def _matrix(obj) -> Matrix:
+def _matrix(handle: int) -> Matrix:
     m = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+    if not _obj_matrix(handle, ctypes.addressof(m)):
         return _IDENTITY
     return (_f32(m.a), _f32(m.b), _f32(m.c), _f32(m.d), _f32(m.e), _f32(m.f))
 
@@ -118,11 +149,12 @@ def _read_objects(pdf_page, page: PdfiumPage) -> dict[str, list[dict]]:
     objects: dict[str, list[dict]] = {}
     shapes = {"line": [], "rect": [], "curve": []}
     text_order: dict[int, int] = {}  # text object -> its place in the content stream
+    scratch = _Scratch()
     for obj, matrix in _walk(pdf_page.raw, ctm):
         if matrix is None:
-            text_order[ctypes.c_void_p.from_buffer(obj).value] = len(text_order)
+            text_order[obj] = len(text_order)
             continue
-        for kind, d in _path_shapes(obj, matrix, page):
+        for kind, d in _path_shapes(obj, matrix, page, scratch):
             shapes[kind].append(d)
     chars = _chars(pdf_page, page, ctm, text_order)
     if chars:
@@ -134,50 +166,56 @@ def _read_objects(pdf_page, page: PdfiumPage) -> dict[str, list[dict]]:
 
 
 def _walk(raw_page, ctm: Matrix):
-    """Every path object with its full matrix (object, enclosing forms, page CTM) and every
-    text object (matrix None), in content order, descending into form XObjects as pdfminer does."""
-    def walk(count, get, parent: Matrix):
-        for i in range(count):
-            obj = get(i)
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
+    """Every path object (as an address) with its full matrix (object, enclosing forms, page
+    CTM) and every text object (matrix None), in content order, descending into form XObjects
+    as pdfminer does."""
+    def walk(handles, parent: Matrix):
+        for h in handles:
+            kind = _obj_type(h)
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                yield obj, None
+                yield h, None
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                yield obj, _mult(_matrix(obj), parent)
+                yield h, _mult(_matrix(h), parent)
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-                inner = _mult(_matrix(obj), parent)
-                yield from walk(pdfium_c.FPDFFormObj_CountObjects(obj),
-                                lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j), inner)
+                yield from walk([_form_object(h, j) for j in range(_form_count(h))], _mult(_matrix(h), parent))
 
-    yield from walk(pdfium_c.FPDFPage_CountObjects(raw_page),
-                    lambda i: pdfium_c.FPDFPage_GetObject(raw_page, i), ctm)
+    page = ctypes.c_void_p.from_buffer(raw_page).value
+    yield from walk([_get_object(page, i) for i in range(_count_objects(page))], ctm)
 
 
-def _colour(getter, obj) -> tuple:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not getter(obj, r, g, b, a):
+def _colour(getter, handle: int, rgba) -> tuple:
+    if not getter(handle, *rgba):
         return ()
-    return (r.value / 255, g.value / 255, b.value / 255)
+    return tuple(ctypes.c_uint.from_address(p).value / 255 for p in rgba[:3])
 
 
-def _path_shapes(obj, matrix: Matrix, page: PdfiumPage):
-    fillmode, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_c.FPDFPath_GetDrawMode(obj, fillmode, stroke)
-    fill, stroke = fillmode.value != 0, bool(stroke.value)
-    evenodd = fillmode.value == pdfium_c.FPDF_FILLMODE_ALTERNATE
-    width = ctypes.c_float()
-    linewidth = _f32(width.value) if pdfium_c.FPDFPageObj_GetStrokeWidth(obj, width) else 0
-    ncolor = _colour(pdfium_c.FPDFPageObj_GetFillColor, obj)
-    scolor = _colour(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
-    x, y = ctypes.c_float(), ctypes.c_float()
+class _Scratch:
+    """ctypes out-parameters, allocated once: a page draws hundreds of paths."""
+
+    def __init__(self):
+        self.ints = [ctypes.c_int() for _ in range(2)]
+        self.uints = [ctypes.c_uint() for _ in range(4)]
+        self.floats = [ctypes.c_float() for _ in range(3)]
+        self.int_p = [ctypes.addressof(v) for v in self.ints]
+        self.uint_p = [ctypes.addressof(v) for v in self.uints]
+        self.float_p = [ctypes.addressof(v) for v in self.floats]
+
+
+def _path_shapes(h: int, matrix: Matrix, page: PdfiumPage, sc: _Scratch):
+    _draw_mode(h, *sc.int_p)
+    fillmode, stroke = sc.ints[0].value, bool(sc.ints[1].value)
+    linewidth = _f32(sc.floats[2].value) if _stroke_width(h, sc.float_p[2]) else 0
+    ncolor = _colour(_fill_colour, h, sc.uint_p)
+    scolor = _colour(_stroke_colour, h, sc.uint_p)
+    x, y = sc.floats[0], sc.floats[1]
+    px, py = sc.float_p[0], sc.float_p[1]
     subpaths: list[list[tuple[str, list[tuple[float, float]]]]] = []
     pending: list[tuple[float, float]] = []  # a Bézier's control points before its end point
-    n = pdfium_c.FPDFPath_CountSegments(obj)
-    for i in range(n):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
-        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+    for i in range(_count_segments(h)):
+        seg = _segment(h, i)
+        _segment_point(seg, px, py)
         pt = _apply(matrix, _f32(x.value), _f32(y.value))
-        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        kind = _segment_type(seg)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             subpaths.append([("m", [pt])])
             pending = []
@@ -190,9 +228,10 @@ def _path_shapes(obj, matrix: Matrix, page: PdfiumPage):
                 pending = []
         else:
             subpaths[-1].append(("l", [pt]))
-        if pdfium_c.FPDFPathSegment_GetClose(seg) and subpaths and not pending:
+        if _segment_close(seg) and subpaths and not pending:
             subpaths[-1].append(("h", [subpaths[-1][0][1][0]]))
-    style = {"linewidth": linewidth, "stroke": stroke, "fill": fill, "evenodd": evenodd,
+    style = {"linewidth": linewidth, "stroke": stroke, "fill": fillmode != 0,
+             "evenodd": fillmode == pdfium_c.FPDF_FILLMODE_ALTERNATE,
              "stroking_color": scolor, "non_stroking_color": ncolor, "dash": None}
     for sub in subpaths:
         if len(sub) < 2:
@@ -246,50 +285,53 @@ def _geometry(x0: float, y0: float, x1: float, y1: float, page: PdfiumPage) -> d
             "top": top, "bottom": bottom, "doctop": page.initial_doctop + top}
 
 
-def _plain(name: str, restype, *argtypes):
-    """A pdfium function taking and returning plain ints (handles as addresses): per char, the
-    pointer types of pypdfium2's bindings cost more than the call."""
-    import pypdfium2_raw.bindings as bindings
+class _Font:
+    """What pdfminer's char box needs of a font, read once per font: name, descent, advances."""
 
-    f = bindings._libs["pdfium"][name]  # a new function object: the bindings' own stay as they are
-    f.restype, f.argtypes = restype, list(argtypes)
-    return f
+    __slots__ = ("handle", "name", "descent", "widths")
 
+    def __init__(self, handle):
+        self.handle = handle
+        descent = ctypes.c_float()
+        # per unit of size, in text space: pdfminer's font.get_descent()
+        pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), descent)
+        self.name = _font_name(handle)
+        self.descent = descent.value / 1000.0
+        self.widths: dict[str, float] = {}
 
-_vp, _int, _dbl_p = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_double)
-_text_object = _plain("FPDFText_GetTextObject", _vp, _vp, _int)
-_char_origin = _plain("FPDFText_GetCharOrigin", _int, _vp, _int, _vp, _vp)
-_is_generated = _plain("FPDFText_IsGenerated", _int, _vp, _int)
+    def width(self, ch: str) -> float:
+        """The glyph's advance per unit of size (pdfminer's ``textwidth``): the font's /Widths
+        entry for the char code of ``ch``, which pdfium looks up from the Unicode; -1 if none."""
+        w = self.widths.get(ch)
+        if w is None:
+            out = ctypes.c_float()
+            ok = len(ch) == 1 and pdfium_c.FPDFFont_GetGlyphWidth(self.handle, ord(ch), ctypes.c_float(1000.0), out)
+            w = self.widths[ch] = out.value / 1000.0 if ok else -1.0
+        return w
 
 
 class _TextObject:
-    """What pdfminer's char box needs of a text object, read once per object."""
+    """A text object's font, size, place in the content stream and char matrix with the page's
+    CTM; the box's vertical extent (pdfminer: descent·size up to descent·size + size)."""
 
-    __slots__ = ("font", "fontname", "size", "descent", "order", "matrix", "widths")
+    __slots__ = ("font", "size", "order", "linear", "lo", "hi", "plain")
 
-    def __init__(self, handle: int, order: int):
+    def __init__(self, handle: int, order: int, fonts: dict, tp, index: int, ctm: Matrix):
         obj = ctypes.cast(handle, pdfium_c.FPDF_PAGEOBJECT)
-        self.font = pdfium_c.FPDFTextObj_GetFont(obj)
-        size, descent = ctypes.c_float(), ctypes.c_float()
+        font = pdfium_c.FPDFTextObj_GetFont(obj)
+        key = ctypes.c_void_p.from_buffer(font).value
+        self.font = fonts.get(key) or fonts.setdefault(key, _Font(font))
+        size = ctypes.c_float()
         pdfium_c.FPDFTextObj_GetFontSize(obj, size)
-        # per unit of size, in text space: pdfminer's font.get_descent()
-        pdfium_c.FPDFFont_GetDescent(self.font, ctypes.c_float(1000.0), descent)
-        self.fontname = _font_name(self.font)
         self.size = _f32(size.value)
-        self.descent = descent.value / 1000.0
         self.order = order
-        self.matrix = None  # (a, b, c, d) of the text page's char matrix, from its first char
-        self.widths: dict[str, float] = {}
-
-    def advance(self, ch: str) -> float | None:
-        """The glyph's advance in text space (pdfminer's ``textwidth · fontsize``): the font's
-        /Widths entry for the char code of ``ch``, which pdfium looks up from the Unicode."""
-        width = self.widths.get(ch)
-        if width is None:
-            w = ctypes.c_float()
-            ok = len(ch) == 1 and pdfium_c.FPDFFont_GetGlyphWidth(self.font, ord(ch), ctypes.c_float(1000.0), w)
-            width = self.widths[ch] = w.value / 1000.0 if ok else -1.0
-        return None if width < 0 else width * self.size
+        m = pdfium_c.FS_MATRIX()
+        pdfium_c.FPDFText_GetMatrix(tp, index, m)  # the same for every char of the object
+        self.linear = _mult((m.a, m.b, m.c, m.d, 0.0, 0.0), (*ctm[:4], 0.0, 0.0))[:4]
+        self.lo = self.font.descent * self.size
+        self.hi = self.lo + self.size
+        a, b, c, d = self.linear
+        self.plain = b == 0 and c == 0 and a > 0 and d > 0  # upright, unturned: the usual case
 
 
 @lru_cache(maxsize=256)
@@ -337,11 +379,12 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) 
         text = _text(tp, n)
         tp_int = ctypes.c_void_p.from_buffer(tp).value
         objects: dict[int, _TextObject] = {}
+        fonts: dict[int, _Font] = {}
         out = []
-        m = pdfium_c.FS_MATRIX()
         ox, oy = ctypes.c_double(), ctypes.c_double()
         pox, poy = ctypes.addressof(ox), ctypes.addressof(oy)
         box = pdfium_c.FS_RECTF()
+        ca, cb, cc, cd, ce, cf = ctm
         mb_x0, mb_top, height, doctop0 = page.mediabox[0], page.mediabox[1], page.height, page.initial_doctop
         number = page.page_number
         for i in range(n):
@@ -358,39 +401,37 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) 
                 continue
             obj = objects.get(handle)
             if obj is None:
-                obj = objects[handle] = _TextObject(handle, text_order.get(handle, len(text_order)))
+                obj = objects[handle] = _TextObject(handle, text_order.get(handle, len(text_order)), fonts, tp, i, ctm)
                 if obj.size <= 0:
                     page.fallback_reason = "文字字号为 0（字体矩阵异常）"
                     return []
-                pdfium_c.FPDFText_GetMatrix(tp, i, m)
-                obj.matrix = (m.a, m.b, m.c, m.d)
-            a, b, c, d = obj.matrix
             _char_origin(tp_int, i, pox, poy)
-            adv = obj.advance(ch)
-            if adv is None:  # no char code for the text: the loose box ends at the advance
+            x, y = ox.value, oy.value
+            ex, ey = ca * x + cc * y + ce, cb * x + cd * y + cf  # the origin through the page CTM
+            fa, fb, fc, fd = obj.linear
+            adv = obj.font.width(ch)
+            if adv >= 0:
+                adv *= obj.size
+            else:  # no char code for the text: the loose box ends at the advance
                 pdfium_c.FPDFText_GetLooseCharBox(tp, i, box)
-                run = (box.right - ox.value) if abs(a) >= abs(b) else (box.top - oy.value)
-                adv = run / ((a * a + b * b) ** 0.5 or 1.0)
-            lo = obj.descent * obj.size
-            hi = lo + obj.size
-            full = _mult((a, b, c, d, ox.value, oy.value), ctm)
-            fa, fb, fc, fd, fe, ff = full
-            # the box's corners (0, lo), (adv, lo), (0, hi), (adv, hi) through the char matrix
-            xs = (fe + fc * lo, fe + fa * adv + fc * lo, fe + fc * hi, fe + fa * adv + fc * hi)
-            ys = (ff + fd * lo, ff + fb * adv + fd * lo, ff + fd * hi, ff + fb * adv + fd * hi)
-            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+                run = (box.right - x) if abs(fa) >= abs(fb) else (box.top - y)
+                adv = abs(run) / ((fa * fa + fb * fb) ** 0.5 or 1.0)
+            lo, hi = obj.lo, obj.hi
+            if obj.plain:
+                x0, x1, y0, y1 = ex, ex + fa * adv, ey + fd * lo, ey + fd * hi
+            else:  # the box's corners (0, lo), (adv, lo), (0, hi), (adv, hi) through the matrix
+                xs = (ex + fc * lo, ex + fa * adv + fc * lo, ex + fc * hi, ex + fa * adv + fc * hi)
+                ys = (ey + fd * lo, ey + fb * adv + fd * lo, ey + fd * hi, ey + fb * adv + fd * hi)
+                x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
             top = height - y1 + mb_top
             out.append((obj.order, i, {
-                "text": ch, "fontname": obj.fontname, "size": y1 - y0, "adv": adv,
+                "text": ch, "fontname": obj.font.name, "size": y1 - y0, "adv": adv,
                 "upright": fa * fd > 0 and fb * fc <= 0, "x0": x0 + mb_x0, "y0": y0, "x1": x1 + mb_x0, "y1": y1,
                 "width": x1 - x0, "height": y1 - y0, "top": top, "bottom": height - y0 + mb_top,
-                "doctop": doctop0 + top, "matrix": full, "object_type": "char", "page_number": number,
+                "doctop": doctop0 + top, "matrix": (fa, fb, fc, fd, ex, ey), "object_type": "char",
+                "page_number": number,
             }))
-        out.sort(key=_order)
+        out.sort()  # (content order, text page index): never reaches the dicts
         return [t[2] for t in out]
     finally:
         textpage.close()
-
-
-def _order(t: tuple) -> tuple:
-    return t[0], t[1]
