@@ -16,7 +16,14 @@ it saw before:
 - coordinates go through pdfminer's page matrix for /Rotate and a MediaBox not at
   the origin, then pdfplumber's flip to a top-left origin.
 
-``page_check`` says when a page must go to pdfminer after all (see there).
+``PdfiumPage.fallback_reason`` says when a page must go to pdfminer after all: a char
+pdfium could not map to Unicode (pdfminer prints "(cid:N)" there, pdfium a control or
+private-use code point), or a text object of size 0. extractors/page_source.py acts on it.
+
+Known, measured differences that never reach a fact (benchmarks/RESULTS.md, "Parity"):
+pdfium collapses a run of space chars into one (pdfplumber's word grouping drops blanks
+anyway), and keeps a font's /Widths and /Descent as whole 1/1000 em units (reportlab's
+fractional widths drift a char by ~0.01 pt per glyph before it).
 """
 from __future__ import annotations
 

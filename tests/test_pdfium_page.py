@@ -130,3 +130,22 @@ def test_unknown_model_is_refused(monkeypatch):
     monkeypatch.setenv("BUDGETWATCH_PAGE_MODEL", "mupdf")
     with pytest.raises(ValueError, match="BUDGETWATCH_PAGE_MODEL='mupdf'"):
         PageSource("x.pdf")
+
+
+def test_a_char_without_unicode_sends_the_page_to_pdfminer(tmp_path):
+    """A private-use char the font has no glyph for: reportlab draws glyph 0, which maps to
+    no Unicode (pdfium reads U+0000); pdfium's text would not be the printed text, so the page
+    is read by pdfminer and the document says why."""
+    path = tmp_path / "pua.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    _draw(c, "rects", 700)
+    c.setFont(register_font(), 10)
+    c.drawString(60, 500, "注\ue000")
+    c.showPage()
+    c.save()
+    with PageSource(path, "pdfium") as source:
+        page = source.page(1)
+        assert type(page).__name__ == "Page"
+        assert [t.extract() for t in page.find_tables()] == [ROWS]
+    assert source.fallbacks == {1: "字符 U+0000 无 Unicode 映射"}
+    assert source.summary() == "pdfium；改用 pdfminer 读取：第 1 页 字符 U+0000 无 Unicode 映射"
