@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .pdfium_page import PdfiumPage  # imported here so the fork server preloads it (isolate.py)
+
 PAGE_MODEL_ENV = "BUDGETWATCH_PAGE_MODEL"
 PAGE_MODELS = ("pdfium", "pdfminer")
 
@@ -49,8 +51,6 @@ class PageSource:
     def page(self, number: int):
         """The 1-based page ``number`` as a pdfplumber page (call ``release`` when done)."""
         if self.model == "pdfium":
-            from .pdfium_page import PdfiumPage
-
             doc = self._pdfium_doc()
             raw = doc[number - 1]
             try:
