@@ -8,7 +8,10 @@ every column whose centre lies inside the cell's horizontal extent, which gives
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+
+from pdfplumber.utils import extract_text
 
 from .amounts import is_amount, normalize_cell, parse_percent
 
@@ -94,12 +97,38 @@ def _split_bracket_codes(grid: Grid) -> Grid:
     return grid
 
 
+def table_texts(table, rows) -> list[list[str | None]]:
+    """``Table.extract()``, the same texts, without testing every char of the page against every
+    row: a char is tested against the rows whose vertical span holds its midpoint only.
+    Chars keep their page order within a row, so each cell's text is what pdfplumber reads."""
+    chars = table.page.chars
+    mids = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
+    keys = [m[0] for m in mids]
+    out = []
+    for row in rows:
+        x0, top, x1, bottom = row.bbox
+        picked = sorted(i for _, i in mids[bisect_left(keys, top):bisect_left(keys, bottom)])
+        row_chars = [chars[i] for i in picked if x0 <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < x1]
+        arr = []
+        for cell in row.cells:
+            if cell is None:
+                arr.append(None)
+                continue
+            cx0, ctop, cx1, cbottom = cell
+            cell_chars = [c for c in row_chars if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1
+                          and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
+            arr.append(extract_text(cell_chars) if cell_chars else "")
+        out.append(arr)
+    return out
+
+
 def grid_from_table(table, page_number: int) -> Grid:
-    texts = table.extract()
+    rows = table.rows  # a property that regroups the cells on every access
+    texts = table_texts(table, rows)
     n_cols = max((len(r) for r in texts), default=0)
     # Column x-extents: the narrowest cell seen starting at each column index.
     col_x: list[tuple[float, float] | None] = [None] * n_cols
-    for row in table.rows:
+    for row in rows:
         for j, c in enumerate(row.cells):
             if c is None:
                 continue
@@ -108,7 +137,7 @@ def grid_from_table(table, page_number: int) -> Grid:
     centres = [None if x is None else (x[0] + x[1]) / 2 for x in col_x]
 
     raw_rows: list[list[Cell]] = []
-    for row, row_texts in zip(table.rows, texts):
+    for row, row_texts in zip(rows, texts):
         cells = []
         for j in range(n_cols):
             bbox = row.cells[j] if j < len(row.cells) else None

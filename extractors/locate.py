@@ -164,8 +164,9 @@ def page_events(page, profile: Profile, page_number: int, fiscal_year: int | Non
     return events
 
 
-def locate(pdf, pages_to_read: list[int], profile: Profile, fiscal_year: int | None) -> list[Region]:
-    """pdf: an open pdfplumber PDF; pages_to_read: 1-based numbers of pre-screened table pages."""
+def locate(source, pages_to_read: list[int], profile: Profile, fiscal_year: int | None) -> list[Region]:
+    """source: a ``page_source.PageSource`` of the PDF; pages_to_read: 1-based numbers of
+    pre-screened table pages."""
     regions: list[Region] = []
     current: Region | None = None
     previous = 0
@@ -173,13 +174,13 @@ def locate(pdf, pages_to_read: list[int], profile: Profile, fiscal_year: int | N
         if number != previous + 1:
             current = None  # a table continues only onto the next page, never across text pages
         previous = number
-        page = pdf.pages[number - 1]
+        page = read = source.page(number)
         try:
             if _has_doubled_glyphs(page):
                 page = page.dedupe_chars()
             events = page_events(page, profile, number, fiscal_year)
         finally:
-            pdf.pages[number - 1].close()
+            source.release(read)
         for ev in events:
             if ev.what == "title":
                 kind, text = ev.value

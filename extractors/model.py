@@ -138,6 +138,9 @@ class Extraction:
     facts: list[Fact] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     seconds: float = 0.0
+    # What read the table pages: 'pdfium', 'pdfminer', or 'pdfium；改用 pdfminer 读取：第 N 页 <why>'
+    # (extractors/page_source.py); '' where no page went to the table finder.
+    page_model: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(asdict(self))

@@ -12,7 +12,6 @@ import re
 import time
 from pathlib import Path
 
-import pdfplumber
 from pypdfium2 import PdfiumError
 
 from .forms import t11_facts, t12_projects
@@ -20,6 +19,7 @@ from .locate import locate
 from .meta import cover_is_image, ocr_cover_text, read_meta, year_and_kind
 from .model import Extraction, Fact, TableInstance
 from .narrative import extract_claims, narrative_pages, section_claims, staff_claims
+from .page_source import PageSource
 from .plan import page_plan
 from .prescreen import prescreen
 from .profiles import GENERIC_ID, choose_profile, generic_profiles, norm
@@ -126,8 +126,9 @@ def _read_pdf(path: Path, ex: Extraction, pages: list, profile, fiscal_year: int
         table_pages = [p.number for p in pages if p.maybe_table]
     regions = []
     if table_pages:
-        with pdfplumber.open(path) as pdf:
-            regions = locate(pdf, table_pages, profile, fiscal_year)
+        with PageSource(path) as source:
+            regions = locate(source, table_pages, profile, fiscal_year)
+        ex.page_model = source.summary()
 
     facts = read_regions(ex, regions, profile, fiscal_year)
     ex.facts = facts
