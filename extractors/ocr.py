@@ -285,10 +285,12 @@ def ocr_document(path: Path, extract: Callable[[Path, str], Extraction], sha: st
         doc = pdfium.PdfDocument(str(path))
         try:
             for i in range(limit):
-                if ocr_pages and time.perf_counter() - started > budget_s:
-                    break
+                # The probe pages are always read and judged first: whether a file reads as a
+                # budget must not depend on how busy the machine was when the time budget ran out.
                 if i == PROBE_PAGES and not _says_budget(ocr_pages):
                     probe_failed = True
+                    break
+                if i >= PROBE_PAGES and time.perf_counter() - started > budget_s:
                     break
                 page = doc[i]
                 try:

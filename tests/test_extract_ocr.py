@@ -141,7 +141,10 @@ def test_real_layout_scanned_at_200_dpi_reads_like_its_text_layer(tmp_path, monk
      ["识别了前 2 页（共 19 页，其余未识别）",
       "前 2 页未见“部门预算”“收支总表”“财政拨款”等字样，第 1 页最大字号的文字为“陕西省审计厅”"]),
 ])
-def test_scanned_corpus_file_that_is_no_budget(rel, sha, pages, said):
+@pytest.mark.parametrize("seconds", [None, "0.001"])  # a busy machine: the time budget runs out at once
+def test_scanned_corpus_file_that_is_no_budget(rel, sha, pages, said, seconds, monkeypatch):
+    if seconds:
+        monkeypatch.setenv("BUDGETWATCH_OCR_SECONDS", seconds)
     ex = extract_file(corpus_file(rel, sha), sha)
     assert (ex.outcome, ex.pages, ex.facts, ex.claims) == ("scanned", pages, [], [])
     for words in said:
