@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
+from flows.extraction import Results
 from flows.pipeline import Document, extract_all, load_all, run_checks
 from flows.settings import Paths
 
@@ -65,6 +66,9 @@ def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_check
             "new_unreadable": new_unreadable(con, known_docs),
             "review_needed": review_needed(con, filing_ids),
             "load_errors": load_errors,
+            # read as the load read each extraction: a `Results` holds none of them
+            "outcomes": (dict(extractions.outcomes) if isinstance(extractions, Results)
+                         else {sha: e.outcome for sha, e in extractions.items()}),
         }
         if on_checked:
             delta.update(on_checked(con, delta) or {})
@@ -74,17 +78,15 @@ def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_check
 def process(docs: list[Document], paths: Paths, workers: int | None = None) -> dict:
     """Extract, load and check (the `ingest` command); returns the run's figures for the summary."""
     t0 = time.monotonic()
-    parsed_before = {p.name for p in paths.cache_dir.glob("*.json")}
-    extractions = extract_all(docs, paths.cache_dir, workers=workers)
-    parsed = [e for e in extractions.values() if f"{e.sha256}-{e.parser_version}.json" not in parsed_before]
+    extractions = extract_all(docs, paths.cache_location, workers=workers)
     delta = update_warehouse(paths.db, docs, extractions)
+    parsed = extractions.parsed
     return {
         "files": len(docs),
         "unique": len(extractions),
         "parsed": len(parsed),
-        "pages": sum(e.pages for e in parsed),
+        "pages": sum(r.pages for r in parsed),
         "seconds": time.monotonic() - t0,
-        "outcomes": {sha: e.outcome for sha, e in extractions.items()},
         **delta,
     }
 

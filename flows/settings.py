@@ -49,6 +49,12 @@ def raw_url() -> str | None:
     return os.environ.get("BUDGETWATCH_RAW_URL", "").strip() or None
 
 
+def cache_url() -> str | None:
+    """An fsspec URL (s3://bucket/cache, …) for the extraction cache, so Dask workers that share
+    no folder with the flow's machine write their results where it reads them."""
+    return os.environ.get("BUDGETWATCH_CACHE_URL", "").strip() or None
+
+
 @dataclass(frozen=True)
 class Paths:
     """The raw-file store and the extraction cache live beside the database."""
@@ -69,6 +75,11 @@ class Paths:
         warehouses or machines (a shared mount), so a document is parsed once."""
         shared = os.environ.get("BUDGETWATCH_CACHE_DIR", "").strip()
         return Path(shared) if shared else self.data_dir / "cache"
+
+    @property
+    def cache_location(self) -> str:
+        """Where extractions are stored: BUDGETWATCH_CACHE_URL, else the cache folder."""
+        return cache_url() or str(self.cache_dir)
 
     def ensure(self) -> "Paths":
         for d in (self.data_dir, self.raw_dir, self.cache_dir):
