@@ -12,6 +12,7 @@ import re
 import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from extractors.model import PARSER_VERSION, Extraction
@@ -42,6 +43,15 @@ def killed_from_outside(ext: Extraction) -> bool:
 def failed(sha256: str, detail: str) -> Extraction:
     """The outcome of a document whose extraction went wrong outside its file; never cached."""
     return Extraction(sha256=sha256, outcome="parse_error", parser_version=ERROR_VERSION, outcome_detail=detail[:500])
+
+
+def job(doc: Document) -> Document:
+    """What a task is sent for one document. With a raw store, only its name and key there:
+    the worker may be a machine that has none of the flow's folders; else the local file."""
+    remote = doc.source.get("raw_url")
+    if not remote:
+        return Document(doc.path, doc.sha256)
+    return Document(Path(doc.path.name), doc.sha256, {"raw_url": remote})
 
 
 @dataclass(frozen=True)

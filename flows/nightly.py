@@ -23,7 +23,7 @@ from prefect.utilities.annotations import quote
 
 from flows.alerts import alert_failed_run, compose, deliver_pending, enqueue, resolve_alert_urls
 from flows.documents import Document, from_crawl_items
-from flows.extraction import Result, Results, batches, extract_batch, failed
+from flows.extraction import Result, Results, batches, extract_batch, failed, job
 from flows.extraction_store import ExtractionStore
 from flows.pipeline import Progress
 from flows.runners import make_task_runner, runner_name, worker_count
@@ -124,7 +124,7 @@ def extract_documents(docs: list[Document], cache: str, timeout_s: float = 300, 
         progress.step(r)
     todo = [d for d in unique if d.sha256 not in cached]
     for last_try in (False, True):
-        parts = batches(todo, workers or worker_count())
+        parts = batches([job(d) for d in todo], workers or worker_count())
         futures = extract_batch_task.map(parts, cache=unmapped(cache), timeout_s=unmapped(timeout_s)) if parts else []
         by_id = {f.task_run_id: batch for f, batch in zip(futures, parts)}
         todo = []

@@ -60,7 +60,7 @@ def local_file(doc: Document) -> Iterator[Path]:
     """A local path to the document's content: its own path when this machine has it, else a
     verified copy from the raw store in a temporary folder that is removed afterwards."""
     remote = doc.source.get("raw_url")
-    if doc.path.exists() or not remote:
+    if not remote or (doc.path.is_absolute() and doc.path.exists()):
         yield doc.path
         return
     tmp = Path(tempfile.mkdtemp(prefix="budgetwatch-raw-"))
