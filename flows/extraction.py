@@ -149,11 +149,19 @@ class Results(Mapping):
         self.outcomes[sha256] = ext.outcome
         return ext
 
+    def __contains__(self, sha256) -> bool:
+        return sha256 in self.results  # Mapping's own would read the extraction
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.results)
 
     def __len__(self) -> int:
         return len(self.results)
+
+    def version(self, sha256: str) -> str:
+        """The parser version of the document's extraction, known without reading it."""
+        r = self.results[sha256]
+        return r.failure.parser_version if r.failure is not None else PARSER_VERSION
 
     @property
     def parsed(self) -> list[Result]:

@@ -87,15 +87,20 @@ def load_all(con, docs: list[Document], extractions: Mapping[str, Extraction],
     A document whose load fails is rolled back alone and reported in `errors` (when given)
     instead of stopping the others: one bad file never fails the run.
     """
-    from warehouse.load import load_extraction
+    from warehouse.load import load_extraction, record_sighting
 
     filing_ids: list[str] = []
+    loaded = dict(con.execute("SELECT sha256, parser_version FROM doc").fetchall())
     for d in docs:
-        ext = extractions.get(d.sha256)
-        if ext is None:
+        if d.sha256 not in extractions:
             continue
         try:
-            fid = load_extraction(con, ext, d.source)
+            if isinstance(extractions, Results) and loaded.get(d.sha256) == extractions.version(d.sha256):
+                # loaded before under this parser version: nothing of the extraction is needed
+                fid = record_sighting(con, d.sha256, d.source)
+            else:
+                fid = load_extraction(con, extractions[d.sha256], d.source)
+                loaded[d.sha256] = extractions.version(d.sha256) if isinstance(extractions, Results) else None
         except Exception as exc:  # noqa: BLE001
             if errors is None:
                 raise

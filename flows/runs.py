@@ -66,13 +66,21 @@ def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_check
             "new_unreadable": new_unreadable(con, known_docs),
             "review_needed": review_needed(con, filing_ids),
             "load_errors": load_errors,
-            # read as the load read each extraction: a `Results` holds none of them
-            "outcomes": (dict(extractions.outcomes) if isinstance(extractions, Results)
-                         else {sha: e.outcome for sha, e in extractions.items()}),
+            "outcomes": _outcomes(con, extractions),
         }
         if on_checked:
             delta.update(on_checked(con, delta) or {})
     return delta
+
+
+def _outcomes(con, extractions) -> dict[str, str]:
+    """Each document's outcome: as loaded, or as read by this run (a `Results` holds no
+    extraction, and one loaded before is not read again)."""
+    if not isinstance(extractions, Results):
+        return {sha: e.outcome for sha, e in extractions.items()}
+    known = dict(con.execute("SELECT sha256, outcome FROM doc WHERE list_contains(CAST(? AS VARCHAR[]), sha256)",
+                             [list(extractions)]).fetchall())
+    return {**known, **extractions.outcomes}
 
 
 def process(docs: list[Document], paths: Paths, workers: int | None = None) -> dict:

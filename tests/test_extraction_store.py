@@ -142,3 +142,39 @@ def test_an_unreadable_entry_becomes_an_outcome_and_is_removed(store):
     got = Results(store, [Result(SHA, cached=True)])[SHA]
     assert (got.outcome, got.parser_version) == ("parse_error", ERROR_VERSION)
     assert store.has(SHA) is False  # the next run extracts it again
+
+
+def test_membership_and_version_need_no_read(store):
+    lost = Extraction(sha256="cd" * 32, outcome="parse_error", parser_version=ERROR_VERSION)
+    res = Results(store, [Result(SHA, cached=True), Result("cd" * 32, outcome="parse_error", failure=lost)])
+    # nothing is in the store: a read would give the 'missing' outcome and note it
+    assert (SHA in res, "ef" * 32 in res) == (True, False)
+    assert (res.version(SHA), res.version("cd" * 32)) == (PARSER_VERSION, ERROR_VERSION)
+    assert res.outcomes == {"cd" * 32: "parse_error"}
+
+
+def filing(sha: str) -> Extraction:
+    from extractors.model import FilingMeta
+
+    x = extraction(sha)
+    x.meta = FilingMeta(region_code="420104", department="区财政局", department_code="118", unit_scope="部门",
+                        fiscal_year=2025, kind="预算")
+    return x
+
+
+def test_a_document_loaded_before_is_seen_again_without_reading_the_store(store):
+    from flows.pipeline import load_all
+    from warehouse.db import connect
+
+    store.put(filing(SHA))
+    docs = [Document(Path("a.pdf"), SHA, {"source_url": "http://example.test/a.pdf"})]
+    con = connect(":memory:")
+    first = load_all(con, docs, Results(store, [Result(SHA, outcome="ok", pages=3)]))
+    store.remove(SHA)  # a read now would find nothing: the second load must not read
+    again = Results(store, [Result(SHA, cached=True)])
+    docs2 = [Document(Path("b.pdf"), SHA, {"source_url": "http://example.test/b.pdf"})]
+    assert load_all(con, docs2, again) == first == ["420104-118-2025-budget-dept-abababab"]
+    assert again.outcomes == {}
+    assert con.execute("SELECT source_url FROM doc_source ORDER BY 1").fetchall() == [
+        ("http://example.test/a.pdf",), ("http://example.test/b.pdf",)]
+    assert con.execute("SELECT count(*) FROM fact").fetchall() == [(1,)]
