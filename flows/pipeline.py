@@ -78,8 +78,10 @@ def extract_all(docs: list[Document], cache_dir, workers: int | None = None,
 
 
 def load_all(con, docs: list[Document], extractions: Mapping[str, Extraction],
-             errors: list[dict] | None = None) -> list[str]:
-    """Load every document (one transaction each); returns the filing ids touched.
+             errors: list[dict] | None = None, changed: list[str] | None = None) -> list[str]:
+    """Load every document (one transaction each); returns the filing ids touched, and adds
+    to `changed` (when given) those whose content this load changed (a document new to the
+    warehouse, or read by another parser version).
 
     `extractions` is read one document at a time (a `Results` reads each from the store
     then), so the load holds one extraction in memory whatever the number of documents.
@@ -94,13 +96,17 @@ def load_all(con, docs: list[Document], extractions: Mapping[str, Extraction],
     for d in docs:
         if d.sha256 not in extractions:
             continue
+        streamed = isinstance(extractions, Results)
+        ext = None if streamed else extractions[d.sha256]
+        version = extractions.version(d.sha256) if streamed else ext.parser_version
+        seen = loaded.get(d.sha256) == version
         try:
-            if isinstance(extractions, Results) and loaded.get(d.sha256) == extractions.version(d.sha256):
+            if streamed and seen:
                 # loaded before under this parser version: nothing of the extraction is needed
                 fid = record_sighting(con, d.sha256, d.source)
             else:
-                fid = load_extraction(con, extractions[d.sha256], d.source)
-                loaded[d.sha256] = extractions.version(d.sha256) if isinstance(extractions, Results) else None
+                fid = load_extraction(con, ext or extractions[d.sha256], d.source)
+                loaded[d.sha256] = version
         except Exception as exc:  # noqa: BLE001
             if errors is None:
                 raise
@@ -110,6 +116,8 @@ def load_all(con, docs: list[Document], extractions: Mapping[str, Extraction],
             continue
         if fid and fid not in filing_ids:
             filing_ids.append(fid)
+        if fid and not seen and changed is not None and fid not in changed:
+            changed.append(fid)
     return filing_ids
 
 

@@ -43,11 +43,13 @@ def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_check
         known_docs = [r[0] for r in con.execute("SELECT sha256 FROM doc").fetchall()]
         known_filings = {r[0] for r in con.execute("SELECT filing_id FROM filing").fetchall()}
         load_errors: list[dict] = []
-        filing_ids = load_all(con, docs, extractions, load_errors)
+        changed: list[str] = []
+        filing_ids = load_all(con, docs, extractions, load_errors, changed)
         # every crawl report beside the warehouse that is not recorded yet (this run's, or one
         # whose load failed)
         load_crawl_reports(con, Paths(db=Path(db)).raw_dir)
-        checks = run_checks(con, filing_ids) if filing_ids else {}
+        scope = check_scope(con, filing_ids, changed)
+        checks = run_checks(con, scope) if scope else {}
         fresh = [f for f in filing_ids if f not in known_filings]
         new_filings = [
             dict(zip(("filing_id", "department", "fiscal_year", "kind", "unit_scope", "source_url"), r))
@@ -71,6 +73,17 @@ def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_check
         if on_checked:
             delta.update(on_checked(con, delta) or {})
     return delta
+
+
+def check_scope(con, touched: list[str], changed: list[str]) -> list[str]:
+    """The filings to check: those whose content this run changed (run_checks adds the filings
+    whose cross-filing rules read them). A filing seen again unchanged keeps its findings, so a
+    quiet night checks nothing, unless the rules changed since the last check: then every
+    filing this run saw is checked under the new rules."""
+    from warehouse.db import rules_version
+
+    last = con.execute("SELECT rules_version FROM check_run ORDER BY finished_at DESC LIMIT 1").fetchall()
+    return touched if not last or last[0][0] != rules_version() else changed
 
 
 def _outcomes(con, extractions) -> dict[str, str]:

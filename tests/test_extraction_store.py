@@ -178,3 +178,19 @@ def test_a_document_loaded_before_is_seen_again_without_reading_the_store(store)
     assert con.execute("SELECT source_url FROM doc_source ORDER BY 1").fetchall() == [
         ("http://example.test/a.pdf",), ("http://example.test/b.pdf",)]
     assert con.execute("SELECT count(*) FROM fact").fetchall() == [(1,)]
+
+
+@pytest.mark.parametrize("last_rules, expected", [
+    (None, ["a", "b"]),          # never checked: everything seen
+    ("current", ["b"]),         # same rules: only what changed
+    ("0123456789ab", ["a", "b"]),  # the rules changed since: everything seen, under the new rules
+])
+def test_check_scope(last_rules, expected):
+    from flows.runs import check_scope
+    from warehouse.db import connect, rules_version
+
+    con = connect(":memory:")
+    if last_rules:
+        version = rules_version() if last_rules == "current" else last_rules
+        con.execute("INSERT INTO check_run VALUES ('r', now(), now(), ?, 2, '{}')", [version])
+    assert check_scope(con, ["a", "b"], ["b"]) == expected
