@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 
 from flows.extraction import Results
 from flows.pipeline import Document, extract_all, load_all, run_checks
-from flows.settings import Paths
+from flows.settings import Paths, write_memory
 
 
 def utcnow() -> datetime:
@@ -24,7 +24,10 @@ def open_for_update(db: Path, timeout: float | None = None) -> Iterator:
     then; a failed run publishes nothing. A second writer waits for the first (or `timeout`)."""
     from warehouse.publish import publishing
 
+    limit = write_memory()
     with publishing(db, timeout=timeout) as con:
+        if limit:
+            con.execute(f"SET memory_limit = '{limit}'")  # checked by write_memory: a size, nothing else
         yield con
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,19 @@ def cache_url() -> str | None:
     """An fsspec URL (s3://bucket/cache, …) for the extraction cache, so Dask workers that share
     no folder with the flow's machine write their results where it reads them."""
     return os.environ.get("BUDGETWATCH_CACHE_URL", "").strip() or None
+
+
+DEFAULT_WRITE_MEMORY = "256MB"
+
+
+def write_memory() -> str | None:
+    """DuckDB's memory limit for a run's write session (BUDGETWATCH_DUCKDB_MEMORY, e.g. 256MB,
+    1GB; empty: DuckDB's own default of 80 % of RAM). Past it DuckDB spills to disk, so the
+    checks over a city's filings do not grow the process with the warehouse."""
+    value = os.environ.get("BUDGETWATCH_DUCKDB_MEMORY", DEFAULT_WRITE_MEMORY).strip()
+    if value and not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, re.IGNORECASE):
+        raise ValueError(f"BUDGETWATCH_DUCKDB_MEMORY 应为如 256MB、1GB 的大小，而不是 {value!r}")
+    return value or None
 
 
 @dataclass(frozen=True)

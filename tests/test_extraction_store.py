@@ -194,3 +194,34 @@ def test_check_scope(last_rules, expected):
         version = rules_version() if last_rules == "current" else last_rules
         con.execute("INSERT INTO check_run VALUES ('r', now(), now(), ?, 2, '{}')", [version])
     assert check_scope(con, ["a", "b"], ["b"]) == expected
+
+
+@pytest.mark.parametrize("env, expected", [
+    (None, "244.1 MiB"),   # the default, 256MB
+    ("1GB", "953.6 MiB"),
+    ("", None),            # empty: DuckDB's own default, left alone
+])
+def test_the_write_session_holds_duckdb_to_its_memory_limit(tmp_path, monkeypatch, env, expected):
+    from flows.runs import open_for_update
+    from warehouse.db import connect
+
+    if env is None:
+        monkeypatch.delenv("BUDGETWATCH_DUCKDB_MEMORY", raising=False)
+    else:
+        monkeypatch.setenv("BUDGETWATCH_DUCKDB_MEMORY", env)
+    connect(tmp_path / "budget.duckdb").close()
+    with open_for_update(tmp_path / "budget.duckdb") as con:
+        got = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    if expected is None:
+        assert got not in ("244.1 MiB", "953.6 MiB")
+    else:
+        assert got == expected
+
+
+@pytest.mark.parametrize("bad", ["lots", "1GB; DROP TABLE doc", "-5MB"])
+def test_a_memory_limit_that_is_not_a_size_is_refused(monkeypatch, bad):
+    from flows.settings import write_memory
+
+    monkeypatch.setenv("BUDGETWATCH_DUCKDB_MEMORY", bad)
+    with pytest.raises(ValueError, match="BUDGETWATCH_DUCKDB_MEMORY"):
+        write_memory()
