@@ -19,7 +19,8 @@ from extractors.model import PARSER_VERSION
 from flows.nightly import nightly
 from tests.test_dask import VIEWS, district_slice, public_rows
 
-pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+# One process runs the whole module under `--dist loadgroup`: its three runs are one module fixture.
+pytestmark = [pytest.mark.slow, pytest.mark.e2e, pytest.mark.xdist_group("scaleout")]
 
 BUCKET = "budgetwatch-test"
 
