@@ -26,6 +26,7 @@ from flows.documents import Document, from_crawl_items
 from flows.extraction import Result, Results, batches, extract_batch, failed, job
 from flows.extraction_store import ExtractionStore
 from flows.pipeline import Progress
+from flows.rawstore import upload
 from flows.runners import make_task_runner, runner_name, worker_count
 from flows.runs import open_for_update, summary_text, update_warehouse, utcnow
 from flows.settings import Paths, alert_min_severity, raw_url, report_url, resolve_db
@@ -237,8 +238,6 @@ def nightly(
             failed_sites.append(site)
     docs = from_crawl_items(items)
     if raw_url():
-        from flows.rawstore import upload
-
         docs = upload(docs, raw_url())
 
     runner = runner_name(task_runner)
