@@ -56,14 +56,12 @@ def cache_url() -> str | None:
     return os.environ.get("BUDGETWATCH_CACHE_URL", "").strip() or None
 
 
-DEFAULT_WRITE_MEMORY = "256MB"
-
-
 def write_memory() -> str | None:
-    """DuckDB's memory limit for a run's write session (BUDGETWATCH_DUCKDB_MEMORY, e.g. 256MB,
-    1GB; empty: DuckDB's own default of 80 % of RAM). Past it DuckDB spills to disk, so the
-    checks over a city's filings do not grow the process with the warehouse."""
-    value = os.environ.get("BUDGETWATCH_DUCKDB_MEMORY", DEFAULT_WRITE_MEMORY).strip()
+    """DuckDB's memory limit for a run's write session (BUDGETWATCH_DUCKDB_MEMORY, e.g. 512MB,
+    1GB; unset: DuckDB's own default of 80 % of RAM). DuckDB spills to disk past it where it
+    can; a check that still does not fit ends as outcome `error`, so it is opt-in: at 5 000
+    filings 256MB was too little for six rules."""
+    value = os.environ.get("BUDGETWATCH_DUCKDB_MEMORY", "").strip()
     if value and not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, re.IGNORECASE):
         raise ValueError(f"BUDGETWATCH_DUCKDB_MEMORY 应为如 256MB、1GB 的大小，而不是 {value!r}")
     return value or None

@@ -197,9 +197,10 @@ def test_check_scope(last_rules, expected):
 
 
 @pytest.mark.parametrize("env, expected", [
-    (None, "244.1 MiB"),   # the default, 256MB
+    ("256MB", "244.1 MiB"),
     ("1GB", "953.6 MiB"),
-    ("", None),            # empty: DuckDB's own default, left alone
+    (None, None),          # unset: DuckDB's own default, left alone
+    ("", None),
 ])
 def test_the_write_session_holds_duckdb_to_its_memory_limit(tmp_path, monkeypatch, env, expected):
     from flows.runs import open_for_update
