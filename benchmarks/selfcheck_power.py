@@ -27,6 +27,7 @@ if str(ROOT) not in sys.path:
 
 from extractors.model import PARSER_VERSION, Extraction, Fact  # noqa: E402
 from extractors.selfcheck import check_table, identities  # noqa: E402
+from flows.extraction_store import entry_name  # noqa: E402
 
 
 
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     counts: dict[str, Counter] = {"swap_total": Counter(), "swap_parts": Counter(), "shift": Counter()}
     tables = 0
-    for path in sorted(args.cache_dir.glob(f"*-{PARSER_VERSION}.json")):
+    for path in sorted(args.cache_dir.glob(entry_name("*"))):
         ex = Extraction.from_dict(json.loads(path.read_text(encoding="utf-8")))
         for t in ex.tables:
             facts = [f for f in ex.facts if f.table_kind == t.table_kind and f.page in t.pages]

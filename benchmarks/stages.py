@@ -95,16 +95,15 @@ def ingest(paths: list[Path], db: Path, workers: int) -> dict:
     t0 = time.perf_counter()
     docs = discover(paths)
     p = Paths(db=db).ensure()
-    before = {f.name for f in p.cache_dir.glob("*.json")}
     t1 = time.perf_counter()
-    extractions = extract_all(docs, p.cache_dir, workers=workers)
+    extractions = extract_all(docs, p.cache_location, workers=workers)
     t2 = time.perf_counter()
     delta = update_warehouse(p.db, docs, extractions)
     t3 = time.perf_counter()
-    parsed = [e for e in extractions.values() if f"{e.sha256}-{e.parser_version}.json" not in before]
+    parsed = extractions.parsed
     outcomes: dict[str, int] = {}
-    for e in extractions.values():
-        outcomes[e.outcome] = outcomes.get(e.outcome, 0) + 1
+    for o in delta["outcomes"].values():
+        outcomes[o] = outcomes.get(o, 0) + 1
     # Pages are counted from the files (an extraction that fails early reports 0 pages, but the
     # parser still had them in hand); counted after the clock stops.
     by_sha = {d.sha256: d.path for d in docs}

@@ -8,8 +8,9 @@ by pdfminer instead, and the reason is kept for the document's ``page_model`` fi
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from flows import settings
 
 from .pdfium_page import PdfiumPage  # imported here so the fork server preloads it (isolate.py)
 
@@ -18,7 +19,7 @@ PAGE_MODELS = ("pdfium", "pdfminer")
 
 
 def page_model() -> str:
-    model = os.environ.get(PAGE_MODEL_ENV, "pdfium").strip() or "pdfium"
+    model = settings.page_model()
     if model not in PAGE_MODELS:
         raise ValueError(f"{PAGE_MODEL_ENV}={model!r}: expected one of {', '.join(PAGE_MODELS)}")
     return model

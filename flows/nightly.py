@@ -2,14 +2,13 @@
 parallel → load → check → publish → alert.
 
 Runs ephemerally (no Prefect server needed: `budgetwatch demo`, `crawl`, the tests) or as
-the `nightly` deployment of prefect.yaml on a process work pool. Per-document extraction is
-a mapped Prefect task; the task runner is chosen by the `task_runner` parameter or
+the `nightly` deployment of prefect.yaml on a process work pool. Extraction is a Prefect task
+per batch of documents, mapped over the batches; the task runner is chosen by the `task_runner` parameter or
 BUDGETWATCH_TASK_RUNNER (flows/runners.py).
 """
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -21,11 +20,15 @@ from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
-from extractors.model import PARSER_VERSION, Extraction
 from flows.alerts import alert_failed_run, compose, deliver_pending, enqueue, resolve_alert_urls
-from flows.pipeline import Document, Progress, extract_cached, extract_one, from_crawl_items
-from flows.runners import make_task_runner, runner_name
+from flows.documents import Document, from_crawl_items
+from flows.extraction import Result, Results, batches, extract_batch, failed, job
+from flows.extraction_store import ExtractionStore
+from flows.pipeline import Progress
+from flows.rawstore import upload
+from flows.runners import make_task_runner, runner_name, worker_count
 from flows.runs import summary_text, update_warehouse, utcnow
+from flows import settings
 from flows.settings import Paths, alert_min_severity, raw_url, report_url, resolve_db
 from flows.summary import findings_table, run_markdown
 
@@ -47,8 +50,7 @@ class SitesWentQuiet(RuntimeError):
 
 
 def configured_sites() -> list[str]:
-    raw = os.environ.get("BUDGETWATCH_SITES", "")
-    return [s.strip() for s in raw.split(",") if s.strip()] or DEFAULT_SITES
+    return settings.sites() or DEFAULT_SITES
 
 
 def _worth_retrying(task, task_run, state) -> bool:
@@ -80,65 +82,71 @@ def crawl_site(site: str, store_dir: str, start_url: str | None = None) -> list[
     return result.items
 
 
-@task(name="extract-document", cache_policy=NO_CACHE, task_run_name="extract-{doc.sha256:.12}")
-def extract_document(doc: Document, cache_dir: str, timeout_s: float = 300) -> tuple[Extraction, bool]:
-    """One document in a child process, cached by (sha256, parser version); never raises."""
-    return extract_one(doc, Path(cache_dir), timeout_s)
+@task(name="extract-batch", cache_policy=NO_CACHE, task_run_name="extract-{docs[0].sha256:.12}")
+def extract_batch_task(docs: list[Document], cache: str, timeout_s: float = 300) -> list[Result]:
+    """A batch of documents, each in a child process, into the extraction store; never raises
+    for a bad file. Returns references (sha256, outcome, pages), not extractions."""
+    return extract_batch(docs, cache, timeout_s)
 
 
 class Extracted:
     """The extraction sub-flow's result, read like a dict. Not a dict, list or dataclass, so
-    Prefect does not walk it: its engine visits a flow's return value looking for futures,
-    and every fact of every extraction would cost seconds per hundred documents."""
+    Prefect does not walk it looking for futures."""
 
     __slots__ = ("extractions", "parsed", "pages", "runner")
 
-    def __init__(self, extractions: dict[str, Extraction], parsed: int, pages: int, runner: str):
+    def __init__(self, extractions: Results, parsed: int, pages: int, runner: str):
         self.extractions, self.parsed, self.pages, self.runner = extractions, parsed, pages, runner
 
     def __getitem__(self, key: str):
         return getattr(self, key)
 
 
-@flow(name="extract-documents", log_prints=True)
-def extract_documents(docs: list[Document], cache_dir: str, timeout_s: float = 300) -> Extracted:
-    """Extract each distinct document once, as mapped tasks on this flow's task runner.
+def _lost(batch: list[Document], exc: BaseException) -> list[Result]:
+    detail = f"抽取任务失败：{type(exc).__name__}: {exc}"
+    return [Result(d.sha256, outcome="parse_error", failure=failed(d.sha256, detail)) for d in batch]
 
-    A document already in the extraction cache is read here instead (a task per cached file
-    is Prefect bookkeeping that buys nothing, and on a quiet night nearly every file is cached)."""
+
+@flow(name="extract-documents", log_prints=True)
+def extract_documents(docs: list[Document], cache: str, timeout_s: float = 300, workers: int | None = None) -> Extracted:
+    """Extract each distinct document once into the store, a batch per task on this flow's
+    task runner (Prefect's bookkeeping is paid per batch, not per document).
+
+    Documents already in the store are not sent anywhere: on a quiet night nearly every file
+    is cached and no task runs. A batch whose task fails (a Dask worker lost mid-batch) is
+    sent once more; what its lost worker had finished is in the store by then."""
+    store = ExtractionStore(cache)
     unique = list({d.sha256: d for d in docs}.values())
     progress = Progress(len(unique))
-    extractions: dict[str, Extraction] = {}
-    todo = []
-    for d in unique:
-        if (Path(cache_dir) / f"{d.sha256}-{PARSER_VERSION}.json").exists():
+    cached = store.cached(d.sha256 for d in unique)
+    results = [Result(sha, cached=True) for sha in cached]
+    for r in results:
+        progress.step(r)
+    todo = [d for d in unique if d.sha256 not in cached]
+    for last_try in (False, True):
+        parts = batches([job(d) for d in todo], workers or worker_count())
+        futures = extract_batch_task.map(parts, cache=unmapped(cache), timeout_s=unmapped(timeout_s)) if parts else []
+        by_id = {f.task_run_id: batch for f, batch in zip(futures, parts)}
+        todo = []
+        for fut in as_completed(futures):
+            batch = by_id[fut.task_run_id]
             try:
-                ext = extract_cached(d, Path(cache_dir), timeout_s)  # a read: the file is there
-            except Exception:  # noqa: BLE001 - an unreadable cache entry: the task deals with it
-                log.warning("cached extraction of %s unreadable; extracting again", d.sha256, exc_info=True)
-            else:
-                extractions[d.sha256] = ext
-                progress.step(ext, True)
-                continue
-        todo.append(d)
-    futures = extract_document.map(todo, cache_dir=unmapped(cache_dir), timeout_s=unmapped(timeout_s)) if todo else []
-    by_id = {f.task_run_id: d for f, d in zip(futures, todo)}
-    parsed = pages = 0
-    for fut in as_completed(futures):
-        d = by_id[fut.task_run_id]
-        try:
-            ext, cached = fut.result()
-        except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker lost mid-task
-            ext = Extraction(sha256=d.sha256, outcome="parse_error", parser_version=f"{PARSER_VERSION}+error",
-                             outcome_detail=f"抽取任务失败：{type(exc).__name__}: {exc}"[:500])
-            cached = False
-        extractions[d.sha256] = ext
-        if not cached:
-            parsed += 1
-            pages += ext.pages
-        progress.step(ext, cached)
+                done = fut.result()
+            except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker lost mid-task
+                if not last_try:
+                    log.warning("extraction batch of %d documents failed (%s); sending it again", len(batch), exc)
+                    todo += batch
+                    continue
+                done = _lost(batch, exc)
+            for r in done:
+                results.append(r)
+                progress.step(r)
+        if not todo:
+            break
     runner = type(FlowRunContext.get().task_runner).__name__
-    return Extracted(extractions=extractions, parsed=parsed, pages=pages, runner=runner)
+    fresh = [r for r in results if not r.cached]
+    return Extracted(extractions=Results(store, results), parsed=len(fresh), pages=sum(r.pages for r in fresh),
+                     runner=runner)
 
 
 @task(name="load-check-publish", cache_policy=NO_CACHE)
@@ -223,14 +231,12 @@ def nightly(
             failed_sites.append(site)
     docs = from_crawl_items(items)
     if raw_url():
-        from flows.rawstore import upload
-
         docs = upload(docs, raw_url())
 
     runner = runner_name(task_runner)
     extracted = extract_documents.with_options(
         name=f"extract-documents-{runner}", task_runner=make_task_runner(runner)
-    )(docs, str(paths.cache_dir))
+    )(docs, paths.cache_location)
     # quote: Prefect would otherwise walk every fact of every extraction looking for futures
     # (seconds per hundred documents, several times per call).
     run = load_check_publish(str(paths.db), docs, quote(extracted["extractions"]), urls, min_severity, report_url(),
@@ -244,8 +250,7 @@ def nightly(
 
     run.update(files=len(docs), unique=len(extracted["extractions"]), parsed=extracted["parsed"],
                pages=extracted["pages"], failed_sites=failed_sites, task_runner=runner,
-               task_runner_class=extracted["runner"],
-               outcomes={sha: e.outcome for sha, e in extracted["extractions"].items()})
+               task_runner_class=extracted["runner"])
     text = summary_text(paths.db, run)
     create_markdown_artifact(key="nightly-summary", markdown=run_markdown(run, text),
                              description="budgetwatch 每晚运行摘要")

@@ -2,18 +2,23 @@
 
 BUDGETWATCH_RAW_URL names the store (s3://bucket/budgetwatch/raw, gs://…, file:///mnt/share/raw);
 files are laid out as the crawler's local store is, ``<sha[:2]>/<sha256><ext>``. A worker that
-lacks a file locally fetches it by content and checks its sha256 before using it.
+lacks a file locally fetches it by content into its own temporary folder and checks its sha256
+before using it: it needs no folder of the flow's machine.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Iterator
 
 import fsspec
 
-from flows.pipeline import Document
+from flows.documents import Document
 
 
 def remote_path(base: str, sha256: str, suffix: str) -> str:
@@ -34,22 +39,32 @@ def upload(docs: list[Document], base: str) -> list[Document]:
     return out
 
 
-def localize(doc: Document, local_dir: Path) -> Document:
-    """The document with a local path: as it is when the file is here, else fetched from the store."""
+def fetch(remote: str, sha256: str, dest: Path) -> Path:
+    """Download `remote` to `dest`, refusing content that is not `sha256`."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + f".{os.getpid()}.part")
+    h = hashlib.sha256()
+    with fsspec.open(remote, "rb") as src, open(tmp, "wb") as dst:
+        for chunk in iter(lambda: src.read(1 << 20), b""):
+            h.update(chunk)
+            dst.write(chunk)
+    if h.hexdigest() != sha256:
+        tmp.unlink(missing_ok=True)
+        raise ValueError(f"{remote}: content does not match its sha256 {sha256}")
+    tmp.replace(dest)
+    return dest
+
+
+@contextmanager
+def local_file(doc: Document) -> Iterator[Path]:
+    """A local path to the document's content: its own path when this machine has it, else a
+    verified copy from the raw store in a temporary folder that is removed afterwards."""
     remote = doc.source.get("raw_url")
-    if doc.path.exists() or not remote:
-        return doc
-    local = Path(local_dir) / doc.sha256[:2] / f"{doc.sha256}{doc.path.suffix}"
-    if not local.exists():
-        local.parent.mkdir(parents=True, exist_ok=True)
-        tmp = local.with_name(local.name + f".{os.getpid()}.part")
-        with fsspec.open(remote, "rb") as src, open(tmp, "wb") as dst:
-            h = hashlib.sha256()
-            for chunk in iter(lambda: src.read(1 << 20), b""):
-                h.update(chunk)
-                dst.write(chunk)
-        if h.hexdigest() != doc.sha256:
-            tmp.unlink(missing_ok=True)
-            raise ValueError(f"{remote}: content does not match its sha256 {doc.sha256}")
-        tmp.replace(local)
-    return replace(doc, path=local)
+    if not remote or (doc.path.is_absolute() and doc.path.exists()):
+        yield doc.path
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="budgetwatch-raw-"))
+    try:
+        yield fetch(remote, doc.sha256, tmp / f"{doc.sha256}{doc.path.suffix}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Which Prefect task runner runs the per-document extraction tasks.
+"""Which Prefect task runner runs the extraction tasks (one per batch of documents).
 
 `threads` (default): a thread pool on this machine; each task runs the extraction in a child
 process (extractors.run_isolated), so the threads only wait. `dask`: prefect-dask's
@@ -21,9 +21,14 @@ def runner_name(choice: str | None = None) -> str:
     return name
 
 
+def worker_count() -> int:
+    """BUDGETWATCH_WORKERS, else the CPU count: threads, or local Dask worker processes."""
+    return settings.workers() or max(1, os.cpu_count() or 1)
+
+
 def make_task_runner(choice: str | None = None, workers: int | None = None):
     name = runner_name(choice)
-    workers = workers or settings.workers() or max(1, os.cpu_count() or 1)
+    workers = workers or worker_count()
     if name == "dask":
         from prefect_dask import DaskTaskRunner
 

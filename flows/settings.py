@@ -10,6 +10,7 @@ a child process is given (extractors/isolate.py, spiders/run.py) and Prefect's o
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,23 @@ def raw_url() -> str | None:
     return os.environ.get("BUDGETWATCH_RAW_URL", "").strip() or None
 
 
+def cache_url() -> str | None:
+    """An fsspec URL (s3://bucket/cache, …) for the extraction cache, so Dask workers that share
+    no folder with the flow's machine write their results where it reads them."""
+    return os.environ.get("BUDGETWATCH_CACHE_URL", "").strip() or None
+
+
+def write_memory() -> str | None:
+    """DuckDB's memory limit for a run's write session (BUDGETWATCH_DUCKDB_MEMORY, e.g. 512MB,
+    1GB; unset: DuckDB's own default of 80 % of RAM). DuckDB spills to disk past it where it
+    can; a check that still does not fit ends as outcome `error`, so it is opt-in: at 5 000
+    filings 256MB was too little for six rules."""
+    value = os.environ.get("BUDGETWATCH_DUCKDB_MEMORY", "").strip()
+    if value and not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, re.IGNORECASE):
+        raise ValueError(f"BUDGETWATCH_DUCKDB_MEMORY 应为如 256MB、1GB 的大小，而不是 {value!r}")
+    return value or None
+
+
 @dataclass(frozen=True)
 class Paths:
     """The raw-file store and the extraction cache live beside the database."""
@@ -77,6 +95,11 @@ class Paths:
         warehouses or machines (a shared mount), so a document is parsed once."""
         shared = os.environ.get("BUDGETWATCH_CACHE_DIR", "").strip()
         return Path(shared) if shared else self.data_dir / "cache"
+
+    @property
+    def cache_location(self) -> str:
+        """Where extractions are stored: BUDGETWATCH_CACHE_URL, else the cache folder."""
+        return cache_url() or str(self.cache_dir)
 
     def ensure(self) -> "Paths":
         for d in (self.data_dir, self.raw_dir, self.cache_dir):
@@ -112,6 +135,16 @@ def task_runner() -> str:
 def workers() -> int:
     """Extraction threads (BUDGETWATCH_WORKERS); 0 means one per CPU."""
     return int(env("BUDGETWATCH_WORKERS", "0"))
+
+
+def sites() -> list[str]:
+    """The site profiles the nightly crawls (BUDGETWATCH_SITES, comma-separated); [] = the default."""
+    return [s.strip() for s in env("BUDGETWATCH_SITES").split(",") if s.strip()]
+
+
+def page_model() -> str:
+    """The page model the table finder reads (BUDGETWATCH_PAGE_MODEL): pdfium (default) or pdfminer."""
+    return env("BUDGETWATCH_PAGE_MODEL", "pdfium")
 
 
 def dask_address() -> str | None:

@@ -90,6 +90,21 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction, sour
     return fid
 
 
+def record_sighting(con: duckdb.DuckDBPyConnection, sha256: str, source: dict | None = None) -> str | None:
+    """A document already loaded under this parser version, seen again: only where and when it
+    was seen is recorded (what load_extraction does for it, without its extraction in hand)."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    con.begin()
+    try:
+        fid = _filing_of(con, sha256)
+        _record_source(con, sha256, source or {}, now)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return fid
+
+
 def _filing_of(con, sha256: str) -> str | None:
     r = con.execute("SELECT filing_id FROM filing_doc WHERE sha256 = ? ORDER BY filing_id DESC LIMIT 1",
                     [sha256]).fetchall()

@@ -1,0 +1,84 @@
+"""Peak memory of the flow's process while it loads N filings from the extraction cache.
+
+    python -m benchmarks.load_memory N --source CACHE_DIR [--work DIR] [--hold]
+
+The extraction is left out (its children have memory of their own): N cache entries are made
+from the extractions in CACHE_DIR (e.g. a sample-district nightly's cache), each replica a
+department of its own (new department code and name, new sha256), then loaded and checked the
+way `ingest` and the nightly do (flows.runs.update_warehouse) into a fresh warehouse. Prints
+one JSON line: filings, seconds, seconds per filing, peak RSS of this process.
+
+`--hold` loads as releases before 0.5.7 did: every extraction read into one dict first.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import resource
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def make_entries(n: int, source: Path, store) -> list:
+    """N cache entries from the source cache's extractions; their Documents."""
+    from extractors.model import PARSER_VERSION, Extraction
+    from flows.documents import Document
+    from flows.extraction_store import entry_name
+
+    sources = sorted(source.glob(entry_name("*")))
+    docs = []
+    for i in range(n):
+        base = Extraction.from_dict(json.loads(sources[i % len(sources)].read_text("utf-8")))
+        replica = i // len(sources)
+        sha = hashlib.sha256(f"{base.sha256}|{replica}".encode()).hexdigest()
+        meta = base.meta
+        if replica:
+            meta = replace(meta, department_code=f"{meta.department_code or 'x'}{replica:03d}",
+                           department=f"{meta.department or ''}第{replica}分中心")
+        x = replace(base, sha256=sha, meta=meta, parser_version=PARSER_VERSION)
+        if not store.has(sha):
+            store.put(x)
+        docs.append(Document(Path(f"{sha}.pdf"), sha, {"source_url": f"http://example.test/{i}.pdf"}))
+    return docs
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.load_memory")
+    ap.add_argument("n", type=int)
+    ap.add_argument("--source", type=Path, required=True)
+    ap.add_argument("--work", type=Path, default=Path("benchmarks/_build/load_memory"))
+    ap.add_argument("--hold", action="store_true", help="read every extraction into memory first (as 0.5.6 did)")
+    args = ap.parse_args(argv)
+    from flows.extraction import Result, Results
+    from flows.extraction_store import ExtractionStore
+    from flows.runs import update_warehouse
+
+    store = ExtractionStore(args.work / f"cache-{args.n}")
+    docs = make_entries(args.n, args.source, store)
+    db = args.work / f"{'hold' if args.hold else 'stream'}-{args.n}" / "budget.duckdb"
+    for p in db.parent.glob("*"):
+        p.unlink()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    results = Results(store, [Result(d.sha256, cached=True) for d in docs])
+    extractions = {sha: results[sha] for sha in results} if args.hold else results
+    delta = update_warehouse(db, docs, extractions)
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"filings": args.n, "mode": "hold" if args.hold else "stream",
+                      "loaded": len(delta["filing_ids"]), "load_errors": len(delta["load_errors"]),
+                      "seconds": round(seconds, 1), "s_per_filing": round(seconds / args.n, 4),
+                      "rss_before_mb": round(rss0), "peak_rss_mb": round(
+                          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
