@@ -299,9 +299,9 @@ def _procurement_claims(b: _Builder) -> None:
             b.add(mm, kind="amount", subject=f"procurement:{subject}", amount_wan=_dec(mm.group(1)))
 
 
-# "没有政府性基金预算", or the fund table's own paragraph giving its spending as 0 万元
-# (江苏: "政府性基金支出预算支出 0 万元"); a 0 followed by other digits is an amount, not none.
-_ZERO_SPENDING = r"(?:预算)?(?:财政拨款)?支出(?:预算)?(?:支出)?(?:安排)?(?:为)?\s*0(?:\.0+)?\s*万元"
+# "没有政府性基金预算", or the fund's spending given as 0 (江苏: "政府性基金支出预算支出 0 万元";
+# 上海: "政府性基金拨款支出预算为0；"); a 0 followed by other digits is an amount, not none.
+_ZERO_SPENDING = r"(?:预算)?(?:财政)?(?:拨款)?支出(?:预算)?(?:支出)?(?:安排)?(?:为)?\s*0(?:\.0+)?(?![\d.])(?:\s*万元)?"
 
 
 def _no_fund_claims(b: _Builder) -> None:
