@@ -87,3 +87,33 @@ def register_approvals(db: Path, ds: list[CityDistrict]) -> int:
         before = con.execute("SELECT count(*) FROM approval_dates").fetchone()[0]
         con.executemany("INSERT OR IGNORE INTO approval_dates VALUES (?, ?, ?, ?, ?)", rows)
         return con.execute("SELECT count(*) FROM approval_dates").fetchone()[0] - before
+
+
+def run_city(ds: list[CityDistrict], db: Path, sites: list[Path] | None = None, task_runner: str | None = None,
+             port: int = 0, workers: int | None = None, log=None) -> dict:
+    """Serve each district's portal on its own loopback port and crawl them all in one nightly run.
+
+    ``sites`` are the built site folders (built here when None); ``port`` is district 1's.
+    Returns the nightly flow's result.
+    """
+    from contextlib import ExitStack
+
+    from demo.server import serve
+    from flows.nightly import nightly
+    from flows.settings import Paths
+
+    if sites is None:
+        sites = [build_district(d, workers=workers) for d in ds]
+    with ExitStack() as stack:
+        names, start_urls = [], {}
+        for d, site_dir in zip(ds, sites):
+            base_url = stack.enter_context(serve(site_dir, port=port if d.index == 1 else 0))
+            name = site_profile(d)
+            names.append(name)
+            start_urls[name] = base_url + "zwgk/czyjs/index.html"
+            if log:
+                log(f"示例门户：{d.name}（{d.code}）{base_url}（目录 {site_dir}）")
+        if len(ds) > 1:
+            Paths(db=Path(db)).ensure()
+            register_approvals(Path(db), ds)
+        return nightly(sites=names, db=str(db), start_urls=start_urls, task_runner=task_runner)

@@ -103,30 +103,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_demo(args, db: Path) -> int:
-    from contextlib import ExitStack
-
-    from demo.city import build_district, districts, register_approvals, site_profile
-    from demo.server import serve
-    from flows.nightly import nightly
+    from demo.city import districts, run_city
 
     try:
         ds = districts(args.districts)
     except ValueError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2
-    with ExitStack() as stack:
-        sites, start_urls = [], {}
-        for d in ds:
-            site_dir = build_district(d, workers=2 if len(ds) > 1 else None)
-            base_url = stack.enter_context(serve(site_dir, port=args.port if d.index == 1 else 0))
-            site = site_profile(d)
-            sites.append(site)
-            start_urls[site] = base_url + "zwgk/czyjs/index.html"
-            print(f"示例门户：{d.name}（{d.code}）{base_url}（目录 {site_dir}）", file=sys.stderr)
-        if len(ds) > 1:
-            Paths(db=db).ensure()
-            register_approvals(db, ds)
-        run = nightly(sites=sites, db=str(db), start_urls=start_urls, task_runner=args.task_runner)
+    run = run_city(ds, db, task_runner=args.task_runner, port=args.port, workers=2 if len(ds) > 1 else None,
+                   log=lambda line: print(line, file=sys.stderr))
     print(run["summary"])
     if run.get("report"):
         print(f"报告网站：{run['report']}（离线可打开）")
