@@ -96,3 +96,12 @@ def test_every_wuhan_district_resolves_to_its_code(name, code):
     assert REGION_ALIASES[name] == code
     # a district's own name comes before 武汉市 so its departments get the district's code
     assert list(REGION_ALIASES).index(name) < list(REGION_ALIASES).index("武汉市")
+
+
+@pytest.mark.parametrize("n", ["0", "14"])
+def test_demo_refuses_a_count_outside_the_city(tmp_path, capsys, n):
+    from flows.cli import main
+
+    assert main(["demo", "--districts", n, "--db", str(tmp_path / "budget.duckdb")]) == 2
+    assert f"区的个数应在 1 到 13 之间（demo/city.yaml），收到 {n}" in capsys.readouterr().err
+    assert not (tmp_path / "budget.duckdb").exists()
