@@ -23,6 +23,7 @@ from prefect.utilities.annotations import quote
 
 from extractors.model import PARSER_VERSION, Extraction
 from flows.alerts import alert_failed_run, compose, deliver_pending, enqueue, resolve_alert_urls
+from flows.batch import DocumentBatch
 from flows.pipeline import Document, Progress, extract_cached, extract_one, from_crawl_items
 from flows.runners import make_task_runner, runner_name
 from flows.runs import open_for_update, summary_text, update_warehouse, utcnow
@@ -101,11 +102,12 @@ class Extracted:
 
 
 @flow(name="extract-documents", log_prints=True)
-def extract_documents(docs: list[Document], cache_dir: str, timeout_s: float = 300) -> Extracted:
+def extract_documents(batch: DocumentBatch, cache_dir: str, timeout_s: float = 300) -> Extracted:
     """Extract each distinct document once, as mapped tasks on this flow's task runner.
 
     A document already in the extraction cache is read here instead (a task per cached file
     is Prefect bookkeeping that buys nothing, and on a quiet night nearly every file is cached)."""
+    docs: list[Document] = batch.docs
     unique = list({d.sha256: d for d in docs}.values())
     progress = Progress(len(unique))
     extractions: dict[str, Extraction] = {}
@@ -236,7 +238,7 @@ def nightly(
     runner = runner_name(task_runner)
     extracted = extract_documents.with_options(
         name=f"extract-documents-{runner}", task_runner=make_task_runner(runner)
-    )(docs, str(paths.cache_dir))
+    )(DocumentBatch(docs=docs), str(paths.cache_dir))
     # quote: Prefect would otherwise walk every fact of every extraction looking for futures
     # (seconds per hundred documents, several times per call).
     run = load_check_publish(str(paths.db), docs, quote(extracted["extractions"]), urls, min_severity, report_url(),
