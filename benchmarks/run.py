@@ -268,9 +268,9 @@ def city_section(args, work: Path, out: list[str]) -> dict:
              "parsed; every portal is on a new random port, so every page is fetched again, and the unchanged files are found in the extraction cache by content, as in the district section's warm run). Publish: the publish step "
              "alone on the resulting warehouse (copy the file to a staging file, checkpoint, fsync, rename; "
              "median of 3), which every nightly pays once.", "",
-             "| districts | files | pages | cold s | s / district | cold peak memory | warm: files re-parsed | "
-             "warm s | warm peak memory | warehouse MB | publish s | MB/s copied | load avg |",
-             "|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|"]
+             "| districts | files | pages | cold s | cold CPU s | s / district | cold peak memory | "
+             "warm: files re-parsed | warm s | warm peak memory | warehouse MB | publish s | MB/s copied | load avg |",
+             "|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|"]
     notes: list[str] = []
     for n in sizes:
         if args.deadline is not None and res:
@@ -278,7 +278,7 @@ def city_section(args, work: Path, out: list[str]) -> dict:
             projected = (res[last]["cold"]["seconds"] + res[last]["warm"]["seconds"]) / last * n * 1.2
             left = args.deadline - time.monotonic()
             if projected > left:
-                lines.append(f"| {n} | not run | | | | | | | | | | | |")
+                lines.append(f"| {n} | not run | | | | | | | | | | | | |")
                 notes += ["", f"**{n} districts were not run**: at the s/district of {last} districts it would take "
                           f"about {projected / 60:.0f} min, and {max(left, 0) / 60:.0f} min were left of "
                           f"`--budget-min`. `python benchmarks/run.py --only city --city-sizes {n}` measures it."]
@@ -290,8 +290,10 @@ def city_section(args, work: Path, out: list[str]) -> dict:
         print(f"== city: {n} districts, warm with {args.changed:.0%} re-published", file=sys.stderr)
         warm = stage("city", n, work, db, args.workers, extra=("--changed", args.changed))
         res[n] = {"cold": cold, "warm": warm}
+        print(f"== city: {n} districts: {json.dumps(res[n], ensure_ascii=False)}", file=sys.stderr)
         load = max(cold.get("loadavg", 0), warm.get("loadavg", 0))
-        lines.append(f"| {n} | {cold['files']} | {cold['pages']} | {cold['seconds']:.1f} | {cold['seconds'] / n:.1f} | "
+        lines.append(f"| {n} | {cold['files']} | {cold['pages']} | {cold['seconds']:.1f} | {cold.get('cpu_s', 0):.0f} | "
+                     f"{cold['seconds'] / n:.1f} | "
                      f"{_mb(cold)} | {warm['parsed_files']} of {warm['files']} ({warm['republished']} re-published) | "
                      f"{warm['seconds']:.1f} | {_mb(warm)} | {warm['db_mb']:.0f} | {warm['publish_s']:.2f} | "
                      f"{warm['db_mb'] / warm['publish_s']:.0f} | {load:.1f} |")
