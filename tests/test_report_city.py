@@ -56,7 +56,7 @@ def test_fails_by_severity_per_district(view):
 def test_sangong_of_a_department_side_by_side_across_districts(view):
     assert [c["code"] for c in view["columns"]] == ["420102", "420104"]
     matrix = {d["name"]: [c and c["value"] for c in d["cells"]] for d in view["sangong_matrix"]}
-    assert matrix == {"财政局": [D("1.20"), D("3.00")], "审计局": [None, None]}
+    assert matrix == {"区财政局": [D("1.20"), D("3.00")], "区审计局": [None, None]}
 
 
 def test_one_district_has_no_city_page():
@@ -66,9 +66,10 @@ def test_one_district_has_no_city_page():
 
 
 @pytest.mark.parametrize("name, region, short", [
-    ("硚口区财政局", "硚口区", "财政局"),
-    ("武汉市江岸区审计局", "江岸区", "审计局"),
-    ("中共武汉市东西湖区委员会办公室", "东西湖区", "中共委员会办公室"),
+    ("硚口区财政局", "硚口区", "区财政局"),
+    ("武汉市江岸区审计局", "江岸区", "区审计局"),
+    ("中共武汉市东西湖区委员会办公室", "东西湖区", "中共区委员会办公室"),
+    ("上海市普陀区财政局", "普陀区", "上海市区财政局"),
 ])
 def test_short_name_drops_the_district(name, region, short):
     assert short_name(name, region) == short

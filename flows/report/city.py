@@ -4,8 +4,8 @@ Shown (and linked from every page) only when the warehouse holds more than one r
 市人大 comparing its districts. Per district, from each department's primary 部门 budget of
 the latest year the district published: 部门数, 收入总计, 支出总计, “三公”经费 (total and
 per department that prints it) and the open failing findings by severity. A second table
-puts each department's 三公 side by side across districts, matched by its name without the
-district's own name (发展和改革局 in every district).
+puts each department's 三公 side by side across districts, matched by its name with the
+district said generically (区发展和改革局 in every district).
 """
 from __future__ import annotations
 
@@ -33,10 +33,11 @@ def _sum(values) -> Decimal | None:
 
 
 def short_name(department: str | None, region: str | None) -> str:
-    """A department's name without its district (and city) prefix, to match it across districts."""
+    """A department's name with its district said generically (硚口区财政局 → 区财政局,
+    中共武汉市硚口区委党校 → 中共区委党校), to match it across districts and read as staff say it."""
     name = department or ""
     if region:
-        name = name.replace(f"武汉市{region}", "").replace(region, "")
+        name = name.replace(f"武汉市{region}", region[-1]).replace(region, region[-1])
     return name
 
 
