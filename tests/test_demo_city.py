@@ -43,7 +43,8 @@ def test_a_later_district_gets_the_sample_profile_under_its_own_name(tmp_path):
     ("42010426118T000000100", "42010226118T000000100"),  # the region embedded in a project code
     ("420104", "420102"),
     ("金额 4201.04 万元，代码 4201041", "金额 4201.04 万元，代码 4201041"),  # not a project code
-    ("硌口区城市运行管理中心", "硌口区城市运行管理中心"),  # a fault's look-alike stays one
+    ("硌口区统计局", "江岸区统计局"),  # 硚口's look-alike would make the filing 硚口's: not elsewhere
+    ("硃口区统计局", "江岸区统计局"),
 ])
 def test_localiser_renames_what_prints_the_district(text, expected):
     assert localiser("420102", "江岸区").text(text) == expected
@@ -67,6 +68,10 @@ def test_a_later_districts_portal_prints_its_own_name_and_code():
     codes = {m for f in filings for a in f.attachments if hasattr(a.write, "args")
              for m in re.findall(r"\d{11}T\d{9}", str(a.write.args[1]))}
     assert codes and {c[:6] for c in codes} == {"420102"}
+    # 硚口's look-alikes (硌口区, 硃口区) resolve to 420104: none may print in another district
+    printed = "".join(str(a.write.args[1]) for f in filings for a in f.attachments if hasattr(a.write, "args"))
+    assert "硌口" not in printed and "硃口" not in printed
+    assert [(t["department_code"], t["fiscal_year"]) for t in truth if t["rule_id"] == "D4"] == []
 
 
 def test_approval_dates_of_the_later_districts():

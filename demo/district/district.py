@@ -219,7 +219,10 @@ def district(seed: int = DEFAULT_SEED, epoch: int = 0, region_code: str | None =
             truth.append(dict(_gt(code, year + later, scope, rule, f"consequence of the {flt.rule} fault of {year}: {flt.note}",
                                   False), kind=kind, consequence=True))
     if loc is not None:
+        from demo.district.localise import LOOKALIKE_RULES
+
         filings = [loc.portal(f) for f in filings]
+        truth = [t for t in truth if (t["department_code"], t["fiscal_year"], t["rule_id"]) not in LOOKALIKE_RULES]
     meta = {
         "seed": seed, "epoch": epoch, "region_code": loc.code if loc else cat.REGION_CODE,
         "region": loc.name if loc else cat.REGION,

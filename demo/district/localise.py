@@ -4,8 +4,12 @@ The generator describes 硚口区 (its catalogue, narrative and faults print tha
 district after it is the same departments with their own figures (another seed), renamed
 where a filing prints the district: department and unit names, the 人大 that approved the
 budget, and the region embedded in every project code (预算管理一体化:
-420104 + year + department + T + serial). Renaming the composed filing, not the catalogue,
-keeps every fault's own text edits (a look-alike spelling stays a look-alike).
+420104 + year + department + T + serial).
+
+The D4 faults print 硚口区's registered look-alikes (硌口区, 硃口区: vocabulary.yaml resolves
+them to 420104). In another district they would make its filing 硚口's (the measured 4-district
+run had 汉阳's 128 of 2026 loaded as a new version of 硚口's), so they take the district's own
+name there: that district has no D4 fault, and its ground truth says so (LOOKALIKE_RULES).
 """
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from demo.district import catalogue as cat
 # 420104 26 118 T 000000100: the region before a project code's year, department and serial
 _PROJECT_CODE = re.compile(cat.REGION_CODE + r"(?=\d{5}T\d{9})")
 _STEM = cat.REGION[:-1]  # '硚口': also in 武汉市硚口区…, 中共武汉市硚口区委…
+_LOOKALIKES = ("硌口", "硃口", "桥口")  # vocabulary.yaml's look-alikes of 硚口区
+LOOKALIKE_RULES = {("128", 2026, "D4"), ("129", 2025, "D4")}  # demo.district.faults: the look-alike faults
 
 
 class Localiser:
@@ -26,7 +32,9 @@ class Localiser:
     def text(self, s: str) -> str:
         if s == cat.REGION_CODE:
             return self.code
-        return _PROJECT_CODE.sub(self.code, s.replace(_STEM, self.stem))
+        for stem in (_STEM, *_LOOKALIKES):
+            s = s.replace(stem, self.stem)
+        return _PROJECT_CODE.sub(self.code, s)
 
     def deep(self, obj):
         """A composed filing (nested dicts and lists of text and numbers) with the district renamed."""
