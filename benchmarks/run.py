@@ -15,6 +15,11 @@ district  the nightly flow (crawl on loopback, extract, load, check, publish) ag
           halves, before and after the cold run) and the floor over the same PDFs.
 scale     cold ingestion of 60, 200 and 1 000 generated filings (benchmarks/district_scale.py:
           the generator's 64 departments × 3 years, then replicas with new department codes).
+city      the nightly flow over the sample city's first 1, 4 and 13 districts (demo/city.yaml;
+          `--city-sizes`), each portal on its own port, into a fresh warehouse: cold, then warm
+          with 1 % of each portal's PDFs re-published; seconds, peak memory, and the publish
+          alone (the whole-file copy of the warehouse) against the warehouse's size. Building
+          the portals is not timed. `--only city` runs this section alone.
 
 The last two lines are `speedup_vs_naive: X.XX` (cold ingestion of the real corpus, page
 rate against page rate) and `warm_rerun_pages_parsed: N` (pages parsed by the warm
@@ -42,12 +47,12 @@ if str(ROOT) not in sys.path:
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
 SCALE_CACHE = ROOT / "benchmarks" / "_build" / "scale"
-SECTIONS = ("corpus", "district", "scale")
+SECTIONS = ("corpus", "district", "scale", "city")
 
 
 # ---------------------------------------------------------------------------- helpers
 
-def stage(name: str, target, work: Path, db: Path | None = None, workers: int = 2) -> dict:
+def stage(name: str, target, work: Path, db: Path | None = None, workers: int = 2, extra: tuple = ()) -> dict:
     """Run one stage of benchmarks/stages.py in its own process; its figures as a dict."""
     if isinstance(target, (list, tuple)):
         lst = work / f"list-{name}-{time.monotonic_ns()}.txt"
@@ -56,6 +61,7 @@ def stage(name: str, target, work: Path, db: Path | None = None, workers: int = 
     cmd = [sys.executable, "-m", "benchmarks.stages", name, str(target), "--workers", str(workers)]
     if db is not None:
         cmd += ["--db", str(db)]
+    cmd += [str(x) for x in extra]
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env, check=False)
     if proc.returncode != 0:
@@ -245,6 +251,61 @@ def scale_section(args, work: Path, out: list[str]) -> dict:
     return {"sizes": res, "skipped": skipped}
 
 
+def city_section(args, work: Path, out: list[str]) -> dict:
+    from demo.city import build_district, districts
+
+    sizes = [1] if args.quick else args.city_sizes
+    t0 = time.monotonic()
+    for d in districts(max(sizes)):  # rendering the portals is not timed; a built one is reused
+        build_district(d, workers=args.workers)
+    print(f"== city: {max(sizes)} portals built in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+    res: dict = {}
+    lines = ["", "## City: the nightly over N districts", "",
+             f"`budgetwatch demo --districts N`'s run: the sample city's first N districts (demo/city.yaml), each "
+             f"portal on its own loopback port, crawled, extracted ({args.workers} workers), loaded, checked and "
+             f"published in one nightly run into a fresh warehouse (cold); then the same again with "
+             f"{args.changed:.0%} of each portal's PDFs re-published under the same URLs (warm: those are "
+             "parsed; every portal is on a new random port, so every page is fetched again, and the unchanged files are found in the extraction cache by content, as in the district section's warm run). Publish: the publish step "
+             "alone on the resulting warehouse (copy the file to a staging file, checkpoint, fsync, rename; "
+             "median of 3), which every nightly pays once.", "",
+             "| districts | files | pages | cold s | cold CPU s | s / district | cold peak memory | "
+             "warm: files re-parsed | warm s | warm peak memory | warehouse MB | publish s | MB/s copied | load avg |",
+             "|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|"]
+    notes: list[str] = []
+    for n in sizes:
+        if args.deadline is not None and res:
+            last = max(res)
+            projected = (res[last]["cold"]["seconds"] + res[last]["warm"]["seconds"]) / last * n * 1.2
+            left = args.deadline - time.monotonic()
+            if projected > left:
+                lines.append(f"| {n} | not run | | | | | | | | | | | | |")
+                notes += ["", f"**{n} districts were not run**: at the s/district of {last} districts it would take "
+                          f"about {projected / 60:.0f} min, and {max(left, 0) / 60:.0f} min were left of "
+                          f"`--budget-min`. `python benchmarks/run.py --only city --city-sizes {n}` measures it."]
+                continue
+        db = work / f"city-{n}" / "budget.duckdb"
+        print(f"== city: {n} districts, cold", file=sys.stderr)
+        cold = stage("city", n, work, db, args.workers)
+        cold["loadavg"] = max(cold.get("loadavg", 0), os.getloadavg()[0])
+        print(f"== city: {n} districts, warm with {args.changed:.0%} re-published", file=sys.stderr)
+        warm = stage("city", n, work, db, args.workers, extra=("--changed", args.changed))
+        res[n] = {"cold": cold, "warm": warm}
+        print(f"== city: {n} districts: {json.dumps(res[n], ensure_ascii=False)}", file=sys.stderr)
+        load = max(cold.get("loadavg", 0), warm.get("loadavg", 0))
+        lines.append(f"| {n} | {cold['files']} | {cold['pages']} | {cold['seconds']:.1f} | {cold.get('cpu_s', 0):.0f} | "
+                     f"{cold['seconds'] / n:.1f} | "
+                     f"{_mb(cold)} | {warm['parsed_files']} of {warm['files']} ({warm['republished']} re-published) | "
+                     f"{warm['seconds']:.1f} | {_mb(warm)} | {warm['db_mb']:.0f} | {warm['publish_s']:.2f} | "
+                     f"{warm['db_mb'] / warm['publish_s']:.0f} | {load:.1f} |")
+        if args.checkpoint:
+            args.checkpoint()
+    out += lines + notes
+    outcomes = {n: r["cold"].get("outcomes") for n, r in res.items()}
+    out += ["", "Outcomes (cold): " + "; ".join(f"{n} districts {json.dumps(o, ensure_ascii=False)}"
+                                               for n, o in outcomes.items()) + "."]
+    return {"sizes": res}
+
+
 def _ingest_table(title, cold, naive, floor, warm, workers, kind) -> list[str]:
     lines = ["", f"## {title}", "",
              "| measure | files | pages | seconds | pages/s | files/hour | ratio to naive | CPU ms/page | peak memory |",
@@ -296,6 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--chunks", type=int, default=3, help="interleaving chunks of the corpus section")
     ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[60, 200, 1000])
+    ap.add_argument("--city-sizes", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4, 13],
+                    help="districts of the city section (default 1,4,13)")
+    ap.add_argument("--changed", type=float, default=0.01, help="city: share of PDFs re-published for the warm run")
     ap.add_argument("--write", nargs="?", const=ROOT / "benchmarks" / "RESULTS.md", type=Path, default=None,
                     help="write the report (default benchmarks/RESULTS.md)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary warehouses and caches")
@@ -332,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             t0 = time.monotonic()
             results[name] = {"corpus": corpus_section, "district": district_section,
-                             "scale": scale_section}[name](args, work, out)
+                             "scale": scale_section, "city": city_section}[name](args, work, out)
             print(f"== {name} done in {time.monotonic() - t0:.0f} s", file=sys.stderr)
             if args.write:  # an interrupted run still leaves the sections it finished
                 pending = sections[sections.index(name) + 1:]

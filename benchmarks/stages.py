@@ -6,6 +6,10 @@
                                                        the pipeline: extract (cached child processes), load, check
     python -m benchmarks.stages nightly SITE_DIR --db DB
                                                        the nightly flow against a built sample site served on loopback
+    python -m benchmarks.stages city N --db DB [--changed 0.01]
+                                                       the nightly flow against the sample city's first N districts
+                                                       (built beforehand), each on its own port; with --changed, that
+                                                       share of each portal's PDFs re-published (new bytes, same URL)
 
 LIST is a file with one path per line. The last line of stdout is a JSON object with the
 figures: pages, seconds, peak RSS of the stage process and of its largest child (MB).
@@ -132,17 +136,69 @@ def nightly(site: Path, db: Path) -> dict:
             "filings_loaded": len(run.get("filing_ids", []))}
 
 
+def republish(site: Path, share: float, into: Path) -> tuple[Path, int]:
+    """A copy of a built portal (hard links) in which `share` of the PDFs, chosen by path, carry
+    new bytes under the same URL: a comment after %%EOF, as a re-published file differs. The
+    built site itself is never written."""
+    import hashlib
+    import shutil
+
+    if into.exists():
+        shutil.rmtree(into)
+    shutil.copytree(site, into, copy_function=os.link)
+    pdfs = sorted(into.rglob("*.pdf"), key=lambda p: hashlib.sha256(p.relative_to(into).as_posix().encode()).hexdigest())
+    chosen = pdfs[: max(1, round(len(pdfs) * share))]
+    for p in chosen:
+        tmp = p.with_name(p.name + ".new")
+        tmp.write_bytes(p.read_bytes() + b"\n% re-published\n")
+        os.replace(tmp, p)  # a new inode: the linked original keeps its bytes
+    return into, len(chosen)
+
+
+def city(n: int, db: Path, changed: float = 0.0) -> dict:
+    """The nightly run over N districts; then the publish alone (the whole-file copy) on the result."""
+    import statistics
+
+    from demo.city import build_district, districts, run_city
+    from warehouse.publish import publishing
+
+    ds = districts(n)
+    sites = [build_district(d) for d in ds]  # run.py built them: this only finds them
+    republished = 0
+    if changed:
+        work = Path(db).parent / "republished"
+        copies = [republish(s, changed, work / s.name) for s in sites]
+        sites, republished = [c[0] for c in copies], sum(c[1] for c in copies)
+    t0 = time.perf_counter()
+    run = run_city(ds, db, sites)
+    seconds = time.perf_counter() - t0
+    publish = []
+    for _ in range(3):  # a write that changes nothing still copies, checkpoints and renames the file
+        t1 = time.perf_counter()
+        with publishing(db):
+            pass
+        publish.append(time.perf_counter() - t1)
+    outcomes: dict[str, int] = {}
+    for o in run.get("outcomes", {}).values():
+        outcomes[o] = outcomes.get(o, 0) + 1
+    return {"districts": n, "files": run.get("files"), "parsed_files": run.get("parsed"), "pages": run.get("pages"),
+            "republished": republished, "outcomes": outcomes, "seconds": seconds,
+            "filings_loaded": len(run.get("filing_ids", [])), "db_mb": round(Path(db).stat().st_size / 2**20, 1),
+            "publish_s": statistics.median(publish)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.stages")
-    ap.add_argument("stage", choices=("naive", "floor", "ingest", "nightly"))
+    ap.add_argument("stage", choices=("naive", "floor", "ingest", "nightly", "city"))
     ap.add_argument("list", type=Path)
     ap.add_argument("--db", type=Path)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--changed", type=float, default=0.0, help="city: share of PDFs re-published before the run")
     args = ap.parse_args(argv)
     cpu0 = _cpu_s()
     from extractors.model import PARSER_VERSION  # a warm run only parses nothing under the same version
-    if args.stage == "nightly":
-        out = nightly(args.list, args.db)
+    if args.stage in ("nightly", "city"):
+        out = nightly(args.list, args.db) if args.stage == "nightly" else city(int(str(args.list)), args.db, args.changed)
         out.update(_rss(), cpu_s=_cpu_s() - cpu0, loadavg=os.getloadavg()[0], parser_version=PARSER_VERSION)
         print(json.dumps(out, ensure_ascii=False))
         return 0

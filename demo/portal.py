@@ -39,7 +39,8 @@ GENERATOR_VERSION = "3"
 DEMO_DIR = Path(__file__).resolve().parent
 BUILD_ROOT = DEMO_DIR / "_build"
 PER_PAGE = 20
-PORTAL_NAME = "硚口区人民政府"
+REGION = "硚口区"
+PORTAL_NAME = f"{REGION}人民政府"
 COLUMN_NAME = "财政预决算"
 
 
@@ -60,20 +61,22 @@ def attachment_cache() -> Path:
     return demo_cache_dir() or BUILD_ROOT / "cache"
 
 
-def site_content(profile: str = "district", epoch: int = 0, seed: int | None = None):
-    """(filings, ground truth rows, site metadata) of a named profile."""
+def site_content(profile: str = "district", epoch: int = 0, seed: int | None = None,
+                 region_code: str | None = None, region_name: str | None = None):
+    """(filings, ground truth rows, site metadata) of a named profile; ``region_code`` and
+    ``region_name`` make the district another one of the sample city (demo/city.yaml)."""
     if profile == "seed":
         return seed_filings(), [], {"profile": "seed"}
     if profile != "district":
         raise ValueError(f"unknown sample site profile {profile!r} (one of {', '.join(PROFILES)})")
 
-    d = district(DEFAULT_SEED if seed is None else seed, epoch)
+    d = district(DEFAULT_SEED if seed is None else seed, epoch, region_code, region_name)
     return d.filings, d.ground_truth, {"profile": "district", **d.meta}
 
 
 def build_site(out_dir: Path | None = None, filings: list[PortalFiling] | None = None, *,
                profile: str = "district", epoch: int = 0, seed: int | None = None,
-               workers: int | None = None) -> Path:
+               workers: int | None = None, region_code: str | None = None, region_name: str | None = None) -> Path:
     """Build (or reuse) the static site and return its root folder.
 
     ``filings`` builds exactly those (no ground truth); otherwise ``profile`` picks the
@@ -87,7 +90,7 @@ def build_site(out_dir: Path | None = None, filings: list[PortalFiling] | None =
     if filings is not None:
         filings, truth, meta = list(filings), [], {}
     else:
-        filings, truth, meta = site_content(profile, epoch, seed)
+        filings, truth, meta = site_content(profile, epoch, seed, region_code, region_name)
     _check_unique(filings)
     root = Path(out_dir) if out_dir is not None else BUILD_ROOT
     site = root / f"site-{site_key(filings, [truth, meta] if (truth or meta) else None)}"
@@ -124,14 +127,16 @@ def _write_site(site: Path, filings: list[PortalFiling], key: str, truth: list[d
     shutil.copyfile(DEMO_DIR / "site_assets" / "style.css", site / "css" / "style.css")
     (site / "robots.txt").write_text("User-agent: *\nDisallow: /admin/\nCrawl-delay: 0\n", encoding="utf-8")
     ordered = sorted(filings, key=lambda f: (f.published_at, f.doc_id), reverse=True)
-    _write(site / "index.html", _home(ordered[:8]))
+    region = (meta or {}).get("region") or REGION
+    _write(site / "index.html", _home(ordered[:8], region))
     col = site / COLUMN
     col.mkdir(parents=True)
     years = sorted({f.fiscal_year for f in ordered}, reverse=True) if len(ordered) > PER_PAGE else []
-    _write_listing(col, ordered, years, depth=2)
+    _write_listing(col, ordered, years, depth=2, region=region)
     for y in years:
         (col / str(y)).mkdir()
-        _write_listing(col / str(y), [f for f in ordered if f.fiscal_year == y], years, depth=3, year=y)
+        _write_listing(col / str(y), [f for f in ordered if f.fiscal_year == y], years, depth=3, year=y,
+                       region=region)
     _write_attachments(col, ordered, cache, workers)
     manifest = []
     for f in ordered:
@@ -149,7 +154,7 @@ def _write_site(site: Path, filings: list[PortalFiling], key: str, truth: list[d
                 "pages": _pdf_pages(path),
                 "expected_outcome": a.expected_outcome,
             })
-        _write(folder / f.detail_name, _detail(f))
+        _write(folder / f.detail_name, _detail(f, region))
         manifest.append({
             "department": f.department,
             "department_code": f.department_code,
@@ -177,10 +182,10 @@ def _write_site(site: Path, filings: list[PortalFiling], key: str, truth: list[d
 
 
 def _write_listing(folder: Path, entries: list[PortalFiling], years: list[int], depth: int,
-                   year: int | None = None) -> None:
+                   year: int | None = None, region: str = REGION) -> None:
     pages = [entries[i : i + PER_PAGE] for i in range(0, len(entries), PER_PAGE)] or [[]]
     for n, chunk in enumerate(pages):
-        _write(folder / _listing_name(n), _listing(chunk, n, len(pages), years, depth, year))
+        _write(folder / _listing_name(n), _listing(chunk, n, len(pages), years, depth, year, region))
 
 
 def _write_attachments(col: Path, filings: list[PortalFiling], cache: Path | None, workers: int | None) -> None:
@@ -262,7 +267,8 @@ def _listing_name(n: int) -> str:
 
 # ---------------------------------------------------------------- HTML
 
-def _page(title: str, crumb: str, body: str, css: str, nav_on: str = "") -> str:
+def _page(title: str, crumb: str, body: str, css: str, nav_on: str = "", region: str = REGION) -> str:
+    portal = f"{region}人民政府"
     nav = [("首页", "/index.html", "home"), ("政务公开", "/zwgk/czyjs/index.html", ""),
            (COLUMN_NAME, "/zwgk/czyjs/index.html", "czyjs"), ("政务服务", "/index.html", ""),
            ("互动交流", "/index.html", "")]
@@ -276,19 +282,19 @@ def _page(title: str, crumb: str, body: str, css: str, nav_on: str = "") -> str:
 <link rel="stylesheet" href="{css}">
 </head>
 <body>
-<div class="top"><div class="wrap"><h1>{PORTAL_NAME}</h1><span class="sub">武汉市硚口区人民政府门户网站（示例）</span></div></div>
+<div class="top"><div class="wrap"><h1>{portal}</h1><span class="sub">武汉市{region}人民政府门户网站（示例）</span></div></div>
 <div class="nav"><ul class="wrap">{links}</ul></div>
 <div class="wrap">
 <div class="crumb">当前位置：{crumb}</div>
 {body}
 </div>
-<div class="foot">主办：{PORTAL_NAME}办公室（示例站点，仅供本地演示与测试）<br>本站为 budgetwatch 生成的示例门户，内容来自公开的部门预算文件</div>
+<div class="foot">主办：{portal}办公室（示例站点，仅供本地演示与测试）<br>本站为 budgetwatch 生成的示例门户，内容来自公开的部门预算文件</div>
 </body>
 </html>
 """
 
 
-def _home(latest: list[PortalFiling]) -> str:
+def _home(latest: list[PortalFiling], region: str = REGION) -> str:
     items = "".join(
         f'<li><a href="{f.detail_path}" title="{escape(f.title)}">{escape(f.title)}</a>'
         f'<span class="date">{f.published_at}</span></li>'
@@ -301,11 +307,11 @@ def _home(latest: list[PortalFiling]) -> str:
 <li><a href="/zwgk/czyjs/index.html">{COLUMN_NAME}</a><span class="date"></span></li>
 </ul></div>
 </div>"""
-    return _page(f"{PORTAL_NAME}", "首页", body, "/css/style.css", "home")
+    return _page(f"{region}人民政府", "首页", body, "/css/style.css", "home", region)
 
 
 def _listing(entries: list[PortalFiling], n: int, total: int, years: list[int] = (), depth: int = 2,
-             year: int | None = None) -> str:
+             year: int | None = None, region: str = REGION) -> str:
     up = "../" * (depth - 2)
 
     def href(f: PortalFiling) -> str:
@@ -338,7 +344,7 @@ def _listing(entries: list[PortalFiling], n: int, total: int, years: list[int] =
 <div class="page">{"".join(pager)}</div>
 </div>"""
     crumb = f'<a href="/index.html">首页</a> &gt; 政务公开 &gt; {COLUMN_NAME}' + (f" &gt; {year}年" if year else "")
-    return _page(f"{name}_{PORTAL_NAME}", crumb, body, up + "../../css/style.css", "czyjs")
+    return _page(f"{name}_{region}人民政府", crumb, body, up + "../../css/style.css", "czyjs", region)
 
 
 def _short(title: str, limit: int = 34) -> str:
@@ -346,7 +352,7 @@ def _short(title: str, limit: int = 34) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
-def _detail(f: PortalFiling) -> str:
+def _detail(f: PortalFiling, region: str = REGION) -> str:
     body_text = f.body or (
         f"根据《中华人民共和国预算法》和财政部关于部门预算公开的有关规定，现将{f.department}"
         f"{f.fiscal_year}年部门{f.kind}予以公开，详见附件。"
@@ -369,4 +375,4 @@ def _detail(f: PortalFiling) -> str:
 </div>
 {attachments}</div>"""
     crumb = f'<a href="/index.html">首页</a> &gt; 政务公开 &gt; <a href="../index.html">{COLUMN_NAME}</a>'
-    return _page(f"{f.title}_{PORTAL_NAME}", crumb, body, "../../../css/style.css", "czyjs")
+    return _page(f"{f.title}_{region}人民政府", crumb, body, "../../../css/style.css", "czyjs", region)

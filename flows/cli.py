@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="抽取任务的执行器（默认：$BUDGETWATCH_TASK_RUNNER，否则 threads）")
 
     p = sub.add_parser("demo", parents=[common, runner], help="启动示例门户，运行每晚流程并打印摘要")
-    p.add_argument("--port", type=int, default=0, help="示例门户端口（默认随机）")
+    p.add_argument("--port", type=int, default=0, help="示例门户端口（默认随机；多个区时为第 1 个区的端口）")
+    p.add_argument("--districts", type=int, default=1,
+                   help="示例城市的区数（默认 1，即示例区硚口；至多 13，见 demo/city.yaml），每区一个门户，一次运行全部抓取")
 
     p = sub.add_parser("ingest", parents=[common], help="抽取、入库并核对本地文件或目录（不抓取）")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -101,15 +103,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_demo(args, db: Path) -> int:
-    from demo.portal import build_site
-    from demo.server import serve
-    from flows.nightly import nightly
+    from demo.city import districts, run_city
 
-    site_dir = build_site()
-    with serve(site_dir, port=args.port) as base_url:
-        print(f"示例门户：{base_url}（目录 {site_dir}）", file=sys.stderr)
-        run = nightly(sites=["sample"], db=str(db), start_urls={"sample": base_url + "zwgk/czyjs/index.html"},
-                      task_runner=args.task_runner)
+    try:
+        ds = districts(args.districts)
+    except ValueError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    run = run_city(ds, db, task_runner=args.task_runner, port=args.port, workers=2 if len(ds) > 1 else None,
+                   log=lambda line: print(line, file=sys.stderr))
     print(run["summary"])
     if run.get("report"):
         print(f"报告网站：{run['report']}（离线可打开）")

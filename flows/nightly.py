@@ -21,6 +21,8 @@ from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
 from flows.alerts import alert_failed_run, compose, deliver_pending, enqueue, resolve_alert_urls
+from flows import settings
+from flows.batch import DocumentBatch
 from flows.documents import Document, from_crawl_items
 from flows.extraction import Result, Results, batches, extract_batch, failed, job
 from flows.extraction_store import ExtractionStore
@@ -28,7 +30,6 @@ from flows.pipeline import Progress
 from flows.rawstore import upload
 from flows.runners import make_task_runner, runner_name, worker_count
 from flows.runs import summary_text, update_warehouse, utcnow
-from flows import settings
 from flows.settings import Paths, alert_min_severity, raw_url, report_url, resolve_db
 from flows.summary import findings_table, run_markdown
 
@@ -108,13 +109,15 @@ def _lost(batch: list[Document], exc: BaseException) -> list[Result]:
 
 
 @flow(name="extract-documents", log_prints=True)
-def extract_documents(docs: list[Document], cache: str, timeout_s: float = 300, workers: int | None = None) -> Extracted:
+def extract_documents(batch: DocumentBatch, cache: str, timeout_s: float = 300, workers: int | None = None) -> Extracted:
     """Extract each distinct document once into the store, a batch per task on this flow's
     task runner (Prefect's bookkeeping is paid per batch, not per document).
 
     Documents already in the store are not sent anywhere: on a quiet night nearly every file
     is cached and no task runs. A batch whose task fails (a Dask worker lost mid-batch) is
-    sent once more; what its lost worker had finished is in the store by then."""
+    sent once more; what its lost worker had finished is in the store by then. The documents
+    come as a DocumentBatch: Prefect records a summary of it, not the list (flows/batch.py)."""
+    docs: list[Document] = batch.docs
     store = ExtractionStore(cache)
     unique = list({d.sha256: d for d in docs}.values())
     progress = Progress(len(unique))
@@ -236,7 +239,7 @@ def nightly(
     runner = runner_name(task_runner)
     extracted = extract_documents.with_options(
         name=f"extract-documents-{runner}", task_runner=make_task_runner(runner)
-    )(docs, paths.cache_location)
+    )(DocumentBatch(docs=docs), paths.cache_location)
     # quote: Prefect would otherwise walk every fact of every extraction looking for futures
     # (seconds per hundred documents, several times per call).
     run = load_check_publish(str(paths.db), docs, quote(extracted["extractions"]), urls, min_severity, report_url(),

@@ -177,3 +177,69 @@ def test_sources_page_lists_the_crawl_and_freshness(site):
     assert all(r[0].startswith("http://127.0.0.1:") for r in rows)
     assert sum(1 for r in rows if r[6] not in ("ok", "未处理")) >= bad > 0  # the district's failure cases
     assert str(latest) in text(dom.css("#freshness"))
+
+
+def test_one_district_has_no_city_page(site):
+    dom = browse(site, "index.html")
+    assert dom.css("#city-link") == [] and not (site["out"] / "city.html").exists()
+
+
+# --- the city: `budgetwatch demo --districts 4` end to end (issue 17) ---------------------
+
+CITY4 = [("420102", "江岸区"), ("420103", "江汉区"), ("420104", "硚口区"), ("420105", "汉阳区")]
+
+
+@pytest.fixture(scope="module")
+def city4(tmp_path_factory, district_run):
+    """The demo command with 4 districts, as a user runs it: its own portals, one nightly run.
+    District 1's documents are the session's sample district run's: its extraction cache is
+    shared (BUDGETWATCH_CACHE_DIR, keyed by content), so only districts 2-4 are parsed here."""
+    if CHROMIUM is None:
+        pytest.skip("chromium 未安装（make test 会通过 apt-get 安装 Debian 的 chromium 包）")
+    import os
+    import sys
+    from pathlib import Path
+
+    from flows.settings import Paths
+
+    root = tmp_path_factory.mktemp("city4")
+    db = root / "data" / "budget.duckdb"
+    env = dict(os.environ, BUDGETWATCH_CACHE_DIR=str(Paths(db=district_run[1]).cache_dir))
+    done = subprocess.run([sys.executable, "-m", "flows.cli", "demo", "--districts", "4", "--db", str(db)],
+                          cwd=Path(__file__).resolve().parents[1], capture_output=True, timeout=3600, env=env)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-3000:]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        per_region = {r[0]: r[1:] for r in con.execute("""
+            SELECT f.region_code, count(DISTINCT f.filing_id), count(x.rule_id) FILTER (WHERE x.outcome = 'fail'),
+                   count(x.rule_id) FILTER (WHERE x.outcome = 'fail' AND x.status <> 'resolved'),
+                   count(x.rule_id) FILTER (WHERE x.outcome = 'fail' AND x.status <> 'resolved' AND x.severity = 'high')
+            FROM filings f LEFT JOIN findings x USING (filing_id) GROUP BY 1""").fetchall()}
+    finally:
+        con.close()
+    report = db.parent / "report"
+    return {"db": db, "out": report, "stdout": done.stdout.decode("utf-8"), "per_region": per_region,
+            "shots": tmp_path_factory.mktemp("city_screenshots"), "profile": tmp_path_factory.mktemp("city_chromium")}
+
+
+@pytest.mark.slow
+def test_city_page_lists_the_four_districts_side_by_side(city4):
+    assert set(city4["per_region"]) == {code for code, _ in CITY4}
+    dom = browse(city4, "index.html")
+    assert dom.css("#city-link::attr(href)").get() == "city.html"
+    dom = browse(city4, "city.html", shot="city.png")
+    rows = [[text(td) for td in tr.css("td")] for tr in dom.css("#city-table tr.city-district")]
+    assert [(r[1], r[0]) for r in rows] == CITY4
+    for r in rows:
+        _, _, fails, high = city4["per_region"][r[1]]
+        assert (r[2], int(r[8]), int(r[11])) == ("2026", high, fails)
+        assert int(r[3]) >= 60 and float(r[5].replace(",", "")) > 0
+    header = [text(th) for th in dom.css("#city-sangong-table tr")[0].css("th")]
+    assert header[1:] == [f"{name}（2026）" for _, name in CITY4]
+    assert len(dom.css("#city-sangong-table tr")) > 60
+
+
+@pytest.mark.slow
+def test_the_sample_district_is_unchanged_among_four(city4):
+    """Comparisons stay within a district: 硚口's figures are today's demo's (264 filings, fail 79)."""
+    assert city4["per_region"]["420104"][:2] == (264, 79)

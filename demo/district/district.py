@@ -24,6 +24,7 @@ from demo.district.faults import catalogue as fault_catalogue
 from demo.district.final import FINAL_APPROVALS, FinalComposer, final_departments, final_of
 from demo.district.final import summary as final_summary
 from demo.district.model import YEARS, DeptYear, Project, dept_year
+from demo.district.localise import localiser
 from demo.entries import Attachment, PortalFiling, seed_filings
 from warehouse.db import approval_dates
 
@@ -91,7 +92,11 @@ def _long_projects(dy: DeptYear, n: int = 36) -> None:
                                   u.unit.code, dy.dept.project_code, "gb", [("30227", y)], True, dy.dept.code, dy.year))
 
 
-def district(seed: int = DEFAULT_SEED, epoch: int = 0) -> District:
+def district(seed: int = DEFAULT_SEED, epoch: int = 0, region_code: str | None = None,
+             region_name: str | None = None) -> District:
+    """The sample district; with ``region_code`` / ``region_name`` another district of the sample
+    city: the same departments, figures from ``seed``, its own name and code (demo.district.localise)."""
+    loc = localiser(region_code, region_name)
     src = _src_hash()
     faults = fault_catalogue()
     depts = cat.departments()
@@ -126,7 +131,7 @@ def district(seed: int = DEFAULT_SEED, epoch: int = 0) -> District:
         for y in YEARS:
             variant = VARIANTS.get((d.code, y), "")
             fault = faults.get((d.code, y, "部门"))
-            if (d.code, y) == ("118", 2026):
+            if (d.code, y) == ("118", 2026) and loc is None:  # another district composes its own
                 filings.append(seed_filings()[0])
                 for rule, arguable, note in SEED_FINDINGS:
                     truth.append(_gt(d.code, y, "部门", rule, "seed: " + note, arguable))
@@ -162,6 +167,8 @@ def district(seed: int = DEFAULT_SEED, epoch: int = 0) -> District:
                 filing["meta"]["pdf_created"] = f"{published - timedelta(days=2)}T09:30:00+08:00"
                 filing["render"] = {"compact_forms": True, "landscape": variant == "landscape",
                                     "repeat_headers": variant != "long_norepeat"}
+                if loc is not None:
+                    filing, name = loc.deep(filing), loc.text(name)
                 pf, extra = _portal_entries(PortalFiling, Attachment, d, y, scope, name, filing, variant,
                                             published, doc_id, src, rng, epoch)
                 filings += pf
@@ -192,6 +199,8 @@ def district(seed: int = DEFAULT_SEED, epoch: int = 0) -> District:
                 prior = {k: int(v * 0.95) for k, v in final_summary(fin).items()}
             fault = FINAL_FAULTS.get((d.code, y))
             filing = FinalComposer(fin, prior).filing(faults=fault.narrative if fault else None)
+            if loc is not None:
+                filing = loc.deep(filing)
             published = FINAL_APPROVALS[y] + timedelta(days=rng.randrange(5, WINDOW_DAYS + 1))
             filing["meta"]["pdf_created"] = f"{published - timedelta(days=3)}T10:00:00+08:00"
             doc_id += 1
@@ -211,8 +220,14 @@ def district(seed: int = DEFAULT_SEED, epoch: int = 0) -> District:
         for later, kind, scope, rule in flt.elsewhere:
             truth.append(dict(_gt(code, year + later, scope, rule, f"consequence of the {flt.rule} fault of {year}: {flt.note}",
                                   False), kind=kind, consequence=True))
+    if loc is not None:
+        from demo.district.localise import LOOKALIKE_RULES
+
+        filings = [loc.portal(f) for f in filings]
+        truth = [t for t in truth if (t["department_code"], t["fiscal_year"], t["rule_id"]) not in LOOKALIKE_RULES]
     meta = {
-        "seed": seed, "epoch": epoch, "region_code": cat.REGION_CODE, "region": cat.REGION,
+        "seed": seed, "epoch": epoch, "region_code": loc.code if loc else cat.REGION_CODE,
+        "region": loc.name if loc else cat.REGION,
         "approvals": {str(y): str(d) for y, d in APPROVALS.items()},
         "final_approvals": {str(y): str(d) for y, d in FINAL_APPROVALS.items()},
         "approval_note": "区人民代表大会批准当年预算的日期；部门预算应在批准后 20 日内公开（预算法第十四条）。",

@@ -1,7 +1,8 @@
 """`budgetwatch report`: a static, offline HTML site of the warehouse, in Chinese.
 
 Pages: index.html (district overview), dept/<key>.html (one per department),
-findings.html (filterable), sources.html (every URL crawled, data freshness).
+findings.html (filterable), sources.html (every URL crawled, data freshness), and city.html
+(the districts side by side, `city.py`) when the warehouse holds more than one region.
 No CDN and no chart library: charts are SVG drawn in `svg.py`, the findings filter is a
 few lines of inline JavaScript. The nightly flow calls `write_report(db, out)`.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from flows.report import data as D
+from flows.report.city import city_view
 from flows.report.svg import fmt_amount, hbar
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,10 @@ def write_report(db: Path, out: Path) -> Path:
         out / "findings.html": env.get_template("findings.html").render(root="", **ctx),
         out / "sources.html": env.get_template("sources.html").render(root="", **ctx),
     }
+    if ctx["city"]:
+        pages[out / "city.html"] = env.get_template("city.html").render(root="", **ctx)
+    elif (out / "city.html").exists():  # the warehouse no longer holds several districts
+        (out / "city.html").unlink()
     dept_tpl = env.get_template("department.html")
     for dept in ctx["departments"]:
         pages[out / "dept" / f"{dept['key']}.html"] = dept_tpl.render(root="../", dept=dept, **ctx)
@@ -171,6 +177,7 @@ def collect(con, db: Path, out: Path) -> dict:
     }
     fails = [f for f in findings if f["outcome"] == "fail" and f["status"] != "resolved"]
     return {
+        "city": city_view(primary, totals, fails, by_id),
         "finding_items": group_items(findings),
         "db": str(db.resolve()),
         "years": years, "latest_year": latest_year, "prev_year": prev_year,

@@ -1,9 +1,9 @@
 -- E5 项目编码（预算管理一体化，如 42010426118T000000100 = 区划 420104 + 年度 26 + 部门 118 + T + 序号）：
 --    编码中的区划、部门应为本文件的；年度不是本年度时，应是该部门当年文件中已有的同名常年性项目；
---    同一编码在任何文件中都应是同一项目名称。
+--    同一编码在本区任何文件中都应是同一项目名称（编码含区划，跨区比较由区划一项负责）。
 -- E5 Project codes: the embedded region and department are the filing's own; an embedded year
 --    other than the filing's must be a recurring project found under that code and name in the
---    department's filing of that year; one code names one project across all filings.
+--    department's filing of that year; one code names one project across the district's filings.
 WITH p AS (
     SELECT x.filing_id, x.row_code AS code, min(x.row_label) AS label,
            regexp_replace(coalesce(min(x.row_label_nfkc), ''), '\s+', '', 'g') AS key,
@@ -18,9 +18,11 @@ parts AS (
     FROM p JOIN filing_series s USING (filing_id)
 ),
 others AS (
-    -- the same code elsewhere under another name
+    -- the same code elsewhere in the same district under another name. A code embeds its district,
+    -- so the same code in another district's filing is that filing's region finding, not a reuse here.
     SELECT a.filing_id, a.code, list(DISTINCT b.label) AS other_names, list(DISTINCT b.filing_id) AS other_filings
-    FROM p a JOIN p b ON a.code = b.code AND a.filing_id <> b.filing_id AND a.key <> b.key
+    FROM parts a JOIN parts b ON a.code = b.code AND a.filing_id <> b.filing_id AND a.key <> b.key
+     AND a.region_code IS NOT DISTINCT FROM b.region_code
     GROUP BY ALL
 ),
 origin AS (
