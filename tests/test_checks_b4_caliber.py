@@ -47,3 +47,15 @@ def test_a_total_on_neither_caliber_still_fails_against_the_whole_year(t5_total)
 def test_without_carryover_the_classes_are_compared_as_before():
     found = b4(checked())
     assert found["total"][0] == "pass" and found["class:201"][0] == "pass" and "classes" not in found
+
+
+def test_a_row_printed_twice_still_gives_one_verdict():
+    """表4 over two pages can repeat a row: one B4 'classes' finding, never an error."""
+    import copy
+    import dataclasses
+
+    x = copy.deepcopy(spends_carryover())
+    row = next(f for f in x.facts if (f.table_kind, f.row_code) == ("T4", "carryover:general_budget"))
+    x.facts.append(dataclasses.replace(row, page=row.page + 1))
+    found = b4(checked(x))
+    assert found == {"total": ("pass", D("564.25"), D("564.25")), "classes": ("not_applicable", None, None)}

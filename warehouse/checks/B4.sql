@@ -35,7 +35,7 @@ has AS (
 -- spends the carry-over. When T5-1's total equals T4's current general-budget income exactly and
 -- T4 - T5-1 is exactly that carry-over, the total is checked on that caliber and the classes,
 -- whose carry-over split is not printed, are not comparable.
-caliber AS (
+caliber_rows AS (
     SELECT h.filing_id, h.t4_col,
            CASE WHEN cur.amount_wan IS NOT NULL AND co.amount_wan > 0
                  AND abs(t5.amount_wan - cur.amount_wan) <= coalesce(t5.half_unit, 0) + coalesce(cur.half_unit, 0)
@@ -52,6 +52,13 @@ caliber AS (
     LEFT JOIN cell co ON co.filing_id = h.filing_id AND co.table_kind = 'T4' AND co.column_label = h.t4_col
          AND co.row_code = CASE WHEN h.t4_col IN ('预算数', '决算数') THEN 'carryover:general_budget' ELSE 'income_carryover' END
     WHERE h.t4_col NOT IN ('missing', 'gate')
+),
+-- one verdict per filing, also where a table repeats a row (a 表4 printed over two pages)
+caliber AS (
+    SELECT filing_id, any_value(t4_col) AS t4_col,
+           CASE WHEN count(DISTINCT current_row) = 1 AND bool_and(current_row IS NOT NULL) THEN min(current_row) END AS current_row,
+           min(carryover) AS carryover
+    FROM caliber_rows GROUP BY filing_id
 ),
 keys AS (
     SELECT h.filing_id, h.t4_col, coalesce(k.current_row, 'expenditure_current') AS t4_row, 'total' AS t5_row
