@@ -12,6 +12,7 @@
 --      wrong cell fails its row and the rows above it (项 → 款 → 类 → 合计) by the same
 --      amount: that is one discrepancy, reported as fail; a misread column or row breaks
 --      many identities, each by its own amount.
+--   3. a row it could not name carries exactly the amount a failing sum misses (below).
 -- Every pass or fail whose evidence cites a misread table becomes insufficient_data with the
 -- reason 表格读取未通过自检; the outcome it would have had stays in its evidence.
 
@@ -47,6 +48,23 @@ WHERE i.table_kind <> ''
 GROUP BY i.filing_id, i.table_kind
 HAVING count(DISTINCT i.diff) >= 3
     OR (count(DISTINCT i.diff) >= 2 AND 2 * count(*) FILTER (WHERE i.outcome = 'fail') >= count(*));
+
+-- 3. a row the reading could not name (its row code is still its label) whose amount is exactly
+--    what a failing sum misses: the row was left out of the sum by the reading, not by the office
+--    (江苏's "三、其他资金 15.00" read without a profile: 本年收入合计 17996.68 against 17981.68).
+INSERT INTO table_gate
+SELECT n.filing_id, t.table_kind, 'unread_row',
+       table_zh(t.table_kind) || '：有未能识别的行“' || arg_min(trim(c.row_label), c.seq) || '” '
+           || fmt_wan(arg_min(c.amount_wan, c.seq)) || ' 万元，恰为不平的差额，疑为读取时未计入该行',
+       NULL, NULL
+FROM _new n,
+     unnest(regexp_extract_all(n.evidence::VARCHAR, '"table":\s*"([^"]+)"', 1)) AS t(table_kind)
+JOIN cell c ON c.filing_id = n.filing_id AND c.table_kind = t.table_kind
+WHERE n.outcome = 'fail' AND n.difference IS NOT NULL
+  AND regexp_matches(c.row_code, '\p{Han}') AND NOT contains(c.row_code, ':')
+  AND abs(abs(c.amount_wan) - abs(n.difference)) <= coalesce(n.tolerance, 0) + c.half_unit
+  AND NOT EXISTS (SELECT 1 FROM table_gate g WHERE g.filing_id = n.filing_id AND g.table_kind = t.table_kind)
+GROUP BY n.filing_id, t.table_kind;
 
 UPDATE _new n SET
     outcome = 'insufficient_data',
