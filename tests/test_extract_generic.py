@@ -303,3 +303,22 @@ def test_fund_table_under_its_group_header_is_read(rel, sha, total):
     t8 = {(f.row_code, f.column_label): f.printed_value for f in ex.facts if f.table_kind == "T8"}
     assert (t8[("total", "合计")], t8[("total", "项目支出")]) == (total, total)
     assert next(t.self_check for t in ex.tables if t.table_kind == "T8") == "pass"
+
+
+@pytest.mark.corpus
+def test_an_unread_national_title_ends_the_table_above_it(monkeypatch):
+    """福州 read with every profile off: "八、一般公共预算支出经济分类情况表" on p17 is not a table
+    budgetwatch reads, but its title ends 表9 (p16); 表9 used to take p17's 351,904.90 万元 of
+    economic classes, and B8 alarmed that 表4 has no 国有资本经营 money."""
+    from pathlib import Path
+
+    from corpus import corpus_file
+    from extractors import extract_file
+
+    path = corpus_file("cities/017_福州/2026年福州市医疗保障局部门预算.pdf",
+                       "3eeafd201351ec1081b9a72d9874e6f519d738eb1be2d0daf14333b245ee6d4f")
+    monkeypatch.setenv(PROFILES_OFF_ENV, "all")
+    ex = extract_file(Path(path))
+    t9 = [t for t in ex.tables if t.table_kind == "T9"]
+    assert [(t.pages, t.n_facts) for t in t9] == [([16], 3)]
+    assert sorted({f.amount_wan for f in ex.facts if f.table_kind == "T9"}) == [0]
