@@ -5,12 +5,13 @@ name a document without importing the pipeline (they are imported by it).
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
+
+from extractors.pdf import sha256_of as sha256_file  # one content key for the whole pipeline
 
 INGESTIBLE = {".pdf", ".xlsx", ".xls", ".html", ".htm"}
 
@@ -22,14 +23,6 @@ class Document:
     path: Path
     sha256: str
     source: dict = field(default_factory=dict)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def utc_now() -> str:
