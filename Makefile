@@ -23,7 +23,7 @@ demo: setup
 # tier to run after every change.
 test: setup-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=25
 
 test-fast: setup-test
 	$(BIN)/ruff check .
