@@ -8,7 +8,6 @@ document is `flows.extraction` (the only path, for both); the names it and
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -21,6 +20,7 @@ from flows.extraction import (  # noqa: F401
     killed_from_outside,
 )
 from flows.extraction_store import as_store
+from flows.runners import worker_count
 
 log = logging.getLogger("budgetwatch.pipeline")
 
@@ -64,7 +64,7 @@ def extract_all(docs: list[Document], cache_dir, workers: int | None = None,
     results = [Result(sha, cached=True) for sha in cached]
     for r in results:
         progress.step(r)
-    workers = workers or max(1, os.cpu_count() or 1)
+    workers = workers or worker_count()  # BUDGETWATCH_WORKERS, as the nightly's runner
     todo = [d for d in unique if d.sha256 not in cached]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         # one document per submission here: threads cost nothing to schedule (a Prefect task does)

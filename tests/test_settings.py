@@ -48,3 +48,21 @@ def test_each_setting_is_read_when_used(monkeypatch, var, value, read, expected)
     else:
         monkeypatch.setenv(var, value)
     assert read() == expected
+
+
+@pytest.mark.parametrize("value, expected", [("1", 1), ("3", 3)])
+def test_ingest_extracts_with_budgetwatch_workers_threads(monkeypatch, tmp_path, value, expected):
+    """`ingest` (flows.pipeline.extract_all) sizes its pool as the nightly's runner does."""
+    from flows import pipeline
+
+    seen = []
+
+    class Pool(pipeline.ThreadPoolExecutor):
+        def __init__(self, max_workers=None):
+            seen.append(max_workers)
+            super().__init__(max_workers=max_workers)
+
+    monkeypatch.setenv("BUDGETWATCH_WORKERS", value)
+    monkeypatch.setattr(pipeline, "ThreadPoolExecutor", Pool)
+    pipeline.extract_all([], tmp_path / "cache")
+    assert seen == [expected]
