@@ -88,11 +88,14 @@ def read_meta(page_texts: list[str], facts: list[Fact], template: str | None) ->
 
     # Region through the alias table: 硚口区 / 硌口区 / 硃口区 all resolve to 420104.
     all_text = "".join(_squash(t) for t in page_texts)
-    for alias, code in canon.REGION_ALIASES.items():
-        if (meta.department and alias in meta.department) or any(alias in u for u in unit_lines):
-            meta.region_code = code
-            meta.region_name = next(a for a, c in canon.REGION_ALIASES.items() if c == code)
-            break
+    # The department's own name decides before the unit lines: a table header that misprints a
+    # neighbour's look-alike (硌口区 in 江岸区's filing) must not move the filing to that district.
+    in_name = [c for a, c in canon.REGION_ALIASES.items() if meta.department and a in meta.department]
+    in_units = [c for a, c in canon.REGION_ALIASES.items() if any(a in u for u in unit_lines)]
+    if in_name or in_units:
+        code = (in_name or in_units)[0]
+        meta.region_code = code
+        meta.region_name = next(a for a, c in canon.REGION_ALIASES.items() if c == code)
 
     # Every spelling of the unit's name (rule D4), found around the name's core.
     names: list[str] = []

@@ -41,6 +41,16 @@ def test_department_from_the_cover(cover, department):
     assert read_meta([cover], [], None).department == department
 
 
+@pytest.mark.parametrize("department, header, region", [
+    ("武汉市江岸区统计局", "武汉市硌口区统计局", "420102"),  # a neighbour's look-alike misprinted in a header
+    ("武汉市硚口区统计局", "武汉市硌口区统计局", "420104"),  # its own look-alike: still its own district
+    ("统计局", "武汉市硌口区统计局", "420104"),  # the name carries no district: the unit lines decide
+])
+def test_region_from_the_department_name_before_the_unit_lines(department, header, region):
+    pages = [f"{department}2026年部门预算", f"收入总表\n单位名称：{header}\n"]
+    assert read_meta(pages, [], None).region_code == region
+
+
 @pytest.mark.corpus
 def test_jiangsu_court_2018_names_itself_on_a_cover_without_部门():
     from tests.corpus import corpus_extraction
