@@ -16,6 +16,7 @@ import pytest
 
 import district_run as _district
 import sample_warehouse as _sample
+import xdist_groups
 from layouts import cq  # noqa: F401  (the pinned 重庆 detail pages, a session fixture of the portal-layout tests)
 
 # Tests that serve a portal and run the whole flow, read the real corpus or deploy to a Prefect
@@ -28,24 +29,12 @@ if os.environ.get("PYTEST_XDIST_WORKER") and "PREFECT_HOME" not in os.environ:
     os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix=f"bw-prefect-{os.environ['PYTEST_XDIST_WORKER']}-")
 
 
-def _xdist_group(item) -> str | None:
-    """The tests that share one expensive build stay on one process (`--dist loadgroup`): the
-    district crawl of `district_run` is built once, and the real corpus is extracted once
-    (tests/corpus.py caches by content; two processes would extract the same files twice)."""
-    if "district_run" in getattr(item, "fixturenames", ()):
-        return "district_run"
-    if item.get_closest_marker("corpus"):
-        return "corpus"
-    return None
-
-
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups into the node ids
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if any(item.get_closest_marker(m) for m in SLOW_BY_NATURE):
             item.add_marker(pytest.mark.slow)
-        group = _xdist_group(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+    xdist_groups.mark(config, items)
 
 
 @pytest.fixture(scope="session")
