@@ -1,8 +1,11 @@
 """Which tests share one pytest-xdist process (`make test` runs `-n 2 --dist loadgroup`).
 
-The tests that share one expensive session build stay on one process: the district crawl of
-`district_run` is built once, and the real corpus is extracted once (tests/corpus.py caches by
-content; two processes would extract the same files twice).
+The tests that share one expensive build stay on one process, so it is built once:
+- the district crawl of `district_run` (a session fixture);
+- the real corpus (tests/corpus.py caches extractions by content; two processes would extract
+  the same files twice);
+- a module's own module- or class-scoped fixture (a module's tests go to one process);
+- an explicit `xdist_group` marker wins.
 """
 from __future__ import annotations
 
@@ -14,7 +17,22 @@ def group_of(item) -> str | None:
         return "district_run"
     if item.get_closest_marker("corpus"):
         return "corpus"
+    if _uses_own_module_fixture(item):
+        # One process builds the module's fixture once; split over two, each builds it (the
+        # scale-out cluster's two nightly runs took 110 s on each process).
+        return "module:" + item.nodeid.split("::", 1)[0]
     return None
+
+
+def _uses_own_module_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    module = item.nodeid.split("::", 1)[0]
+    for defs in (info.name2fixturedefs.values() if info else ()):
+        for d in defs:
+            if str(getattr(d, "scope", "")) in ("module", "class", "Scope.Module", "Scope.Class") \
+                    and (d.baseid or "").split("::", 1)[0] == module:
+                return True
+    return False
 
 
 def mark(config, items) -> None:
@@ -26,10 +44,12 @@ def mark(config, items) -> None:
     process built the district crawl and extracted the corpus for itself."""
     loadgroup = bool(getattr(config.option, "loadgroup", False))
     for item in items:
-        group = group_of(item)
+        named = [m.args[0] if m.args else m.kwargs.get("name", "default") for m in item.iter_markers("xdist_group")]
+        group = named[0] if named else group_of(item)
         if not group:
             continue
-        item.add_marker(pytest.mark.xdist_group(group))
+        if not named:
+            item.add_marker(pytest.mark.xdist_group(group))
         if loadgroup and hasattr(item, "_id") and not hasattr(item, "_nodeid") and "@" not in item.nodeid.rsplit("]", 1)[-1]:
             from _pytest.nodeid import coerce_node_id
 
