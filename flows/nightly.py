@@ -32,6 +32,7 @@ from flows.runners import make_task_runner, runner_name, worker_count
 from flows.runs import summary_text, update_warehouse, utcnow
 from flows.settings import Paths, alert_min_severity, raw_url, report_url, resolve_db
 from flows.summary import findings_table, run_markdown
+from flows.timings import Stages
 
 DEFAULT_SITES = ["sample"]
 log = logging.getLogger("budgetwatch.nightly")
@@ -154,7 +155,8 @@ def extract_documents(batch: DocumentBatch, cache: str, timeout_s: float = 300, 
 
 @task(name="load-check-publish", cache_policy=NO_CACHE)
 def load_check_publish(db: str, docs: list[Document], extractions: dict, urls: list[str],
-                       min_severity: str, report: str | None, crawled_since: datetime | None = None) -> dict:
+                       min_severity: str, report: str | None, crawled_since: datetime | None = None,
+                       stages: Stages | None = None) -> dict:
     """Load and check; write the run's digest to the outbox and send it in the same session, then publish."""
 
     def write_digest(con, delta: dict) -> dict:
@@ -171,7 +173,7 @@ def load_check_publish(db: str, docs: list[Document], extractions: dict, urls: l
                                                                    "errors": []}
         return out
 
-    return update_warehouse(Path(db), docs, extractions, on_checked=write_digest)
+    return update_warehouse(Path(db), docs, extractions, on_checked=write_digest, stages=stages)
 
 
 def quiet_site_alarm(con, since: datetime, urls: list[str]) -> dict:
@@ -216,6 +218,7 @@ def nightly(
 ) -> dict:
     """Crawl each site, then extract, load, check, publish and alert on what is new."""
     logger = get_run_logger()
+    stages = Stages()
     paths = Paths(db=resolve_db(db)).ensure()
     start_urls = start_urls or {}
     sites = sites or configured_sites()
@@ -223,43 +226,51 @@ def nightly(
     min_severity = (min_severity or alert_min_severity()).lower()
 
     crawled_since = utcnow()
-    crawls = crawl_site.map(sites, unmapped(str(paths.raw_dir)), [start_urls.get(s) for s in sites])
-    items: list[dict] = []
-    failed_sites: list[str] = []
-    for site, fut in zip(sites, crawls):
-        try:
-            items.extend(fut.result())
-        except Exception as exc:  # noqa: BLE001 - the other sites still load; the run ends Failed
-            logger.error("crawl of %s failed: %s", site, exc)
-            failed_sites.append(site)
-    docs = from_crawl_items(items)
-    if raw_url():
-        docs = upload(docs, raw_url())
+    with stages("crawl"):
+        crawls = crawl_site.map(sites, unmapped(str(paths.raw_dir)), [start_urls.get(s) for s in sites])
+        items: list[dict] = []
+        failed_sites: list[str] = []
+        for site, fut in zip(sites, crawls):
+            try:
+                items.extend(fut.result())
+            except Exception as exc:  # noqa: BLE001 - the other sites still load; the run ends Failed
+                logger.error("crawl of %s failed: %s", site, exc)
+                failed_sites.append(site)
+    with stages("hash"):
+        docs = from_crawl_items(items)
+        if raw_url():
+            docs = upload(docs, raw_url())
 
     runner = runner_name(task_runner)
-    extracted = extract_documents.with_options(
-        name=f"extract-documents-{runner}", task_runner=make_task_runner(runner)
-    )(DocumentBatch(docs=docs), paths.cache_location)
+    with stages("extract"):
+        extracted = extract_documents.with_options(
+            name=f"extract-documents-{runner}", task_runner=make_task_runner(runner)
+        )(DocumentBatch(docs=docs), paths.cache_location)
     # quote: Prefect would otherwise walk every fact of every extraction looking for futures
     # (seconds per hundred documents, several times per call).
+    # its steps are timed inside (publish_copy, load, checks, delta_alerts, publish)
     run = load_check_publish(str(paths.db), docs, quote(extracted["extractions"]), urls, min_severity, report_url(),
-                             crawled_since)
+                             crawled_since, quote(stages))
     run["alert_targets"] = len(urls)
-    try:  # the data is published already; a report that fails to render must not fail the run
-        run["report"] = refresh_report(str(paths.db), str(paths.data_dir / "report"))
-    except Exception as exc:  # noqa: BLE001
-        logger.error("report not regenerated: %s", exc)
-        run["report"] = None
+    with stages("report"):
+        try:  # the data is published already; a report that fails to render must not fail the run
+            run["report"] = refresh_report(str(paths.db), str(paths.data_dir / "report"))
+        except Exception as exc:  # noqa: BLE001
+            logger.error("report not regenerated: %s", exc)
+            run["report"] = None
 
     run.update(files=len(docs), unique=len(extracted["extractions"]), parsed=extracted["parsed"],
                pages=extracted["pages"], failed_sites=failed_sites, task_runner=runner,
                task_runner_class=extracted["runner"])
-    text = summary_text(paths.db, run)
+    with stages("summary"):
+        text = summary_text(paths.db, run)
     create_markdown_artifact(key="nightly-summary", markdown=run_markdown(run, text),
                              description="budgetwatch 每晚运行摘要")
     create_table_artifact(key="nightly-new-findings", table=findings_table(run),
                           description="本次运行新发现的不一致")
     run["summary"] = text
+    run["stages"] = stages.as_dict()
+    log.info("nightly stages: %s", stages.line())
     if failed_sites:
         rest = "（其余站点已入库并核对）" if len(failed_sites) < len(sites) else ""
         raise RuntimeError(f"抓取失败的站点：{'、'.join(failed_sites)}{rest}")
