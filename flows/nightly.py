@@ -191,12 +191,15 @@ def quiet_site_alarm(con, since: datetime, urls: list[str]) -> dict:
 @task(name="write-report", cache_policy=NO_CACHE)
 def refresh_report(db: str, out: str) -> str:
     """Regenerate the HTML report beside the warehouse. Written next to the old one and swapped
-    in by renames, so a reader never sees half a site."""
+    in by renames, so a reader never sees half a site. When the content did not change, only
+    the sources page and the fetch times are refreshed, page by page (each page is whole)."""
     import shutil
 
-    from flows.report import write_report
+    from flows.report import refresh_if_unchanged, write_report
 
     out_dir = Path(out)
+    if refresh_if_unchanged(Path(db), out_dir):  # a quiet night: same pages, new fetch times
+        return str(out_dir / "index.html")
     new, old = out_dir.with_name(out_dir.name + ".new"), out_dir.with_name(out_dir.name + ".old")
     shutil.rmtree(new, ignore_errors=True)
     write_report(Path(db), new)
