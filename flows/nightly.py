@@ -153,6 +153,21 @@ def extract_documents(batch: DocumentBatch, cache: str, timeout_s: float = 300, 
                      runner=runner)
 
 
+def all_cached(docs: list[Document], cache: str) -> Extracted | None:
+    """The extraction result of a night whose every document is in the store already, without
+    the extraction sub-flow (it would run no task, and creating its flow run costs seconds);
+    None when something is left to extract."""
+    store = ExtractionStore(cache)
+    unique = list(dict.fromkeys(d.sha256 for d in docs))
+    if not unique or len(store.cached(unique)) < len(unique):
+        return None
+    progress = Progress(len(unique))
+    results = [Result(sha, cached=True) for sha in unique]
+    for r in results:
+        progress.step(r)
+    return Extracted(extractions=Results(store, results), parsed=0, pages=0, runner=None)
+
+
 @task(name="load-check-publish", cache_policy=NO_CACHE)
 def load_check_publish(db: str, docs: list[Document], extractions: dict, urls: list[str],
                        min_severity: str, report: str | None, crawled_since: datetime | None = None,
@@ -246,7 +261,7 @@ def nightly(
 
     runner = runner_name(task_runner)
     with stages("extract"):
-        extracted = extract_documents.with_options(
+        extracted = all_cached(docs, paths.cache_location) or extract_documents.with_options(
             name=f"extract-documents-{runner}", task_runner=make_task_runner(runner)
         )(DocumentBatch(docs=docs), paths.cache_location)
     # quote: Prefect would otherwise walk every fact of every extraction looking for futures
