@@ -32,6 +32,7 @@ from flows.runners import make_task_runner, runner_name, worker_count
 from flows.runs import summary_text, update_warehouse, utcnow
 from flows.settings import Paths, alert_min_severity, raw_url, report_url, resolve_db
 from flows.summary import findings_table, run_markdown
+from flows.timings import Stages
 
 DEFAULT_SITES = ["sample"]
 log = logging.getLogger("budgetwatch.nightly")
@@ -152,9 +153,25 @@ def extract_documents(batch: DocumentBatch, cache: str, timeout_s: float = 300, 
                      runner=runner)
 
 
+def all_cached(docs: list[Document], cache: str) -> Extracted | None:
+    """The extraction result of a night whose every document is in the store already, without
+    the extraction sub-flow (it would run no task, and creating its flow run costs seconds);
+    None when something is left to extract."""
+    store = ExtractionStore(cache)
+    unique = list(dict.fromkeys(d.sha256 for d in docs))
+    if not unique or len(store.cached(unique)) < len(unique):
+        return None
+    progress = Progress(len(unique))
+    results = [Result(sha, cached=True) for sha in unique]
+    for r in results:
+        progress.step(r)
+    return Extracted(extractions=Results(store, results), parsed=0, pages=0, runner=None)
+
+
 @task(name="load-check-publish", cache_policy=NO_CACHE)
 def load_check_publish(db: str, docs: list[Document], extractions: dict, urls: list[str],
-                       min_severity: str, report: str | None, crawled_since: datetime | None = None) -> dict:
+                       min_severity: str, report: str | None, crawled_since: datetime | None = None,
+                       stages: Stages | None = None) -> dict:
     """Load and check; write the run's digest to the outbox and send it in the same session, then publish."""
 
     def write_digest(con, delta: dict) -> dict:
@@ -171,7 +188,7 @@ def load_check_publish(db: str, docs: list[Document], extractions: dict, urls: l
                                                                    "errors": []}
         return out
 
-    return update_warehouse(Path(db), docs, extractions, on_checked=write_digest)
+    return update_warehouse(Path(db), docs, extractions, on_checked=write_digest, stages=stages)
 
 
 def quiet_site_alarm(con, since: datetime, urls: list[str]) -> dict:
@@ -189,12 +206,15 @@ def quiet_site_alarm(con, since: datetime, urls: list[str]) -> dict:
 @task(name="write-report", cache_policy=NO_CACHE)
 def refresh_report(db: str, out: str) -> str:
     """Regenerate the HTML report beside the warehouse. Written next to the old one and swapped
-    in by renames, so a reader never sees half a site."""
+    in by renames, so a reader never sees half a site. When the content did not change, only
+    the sources page and the fetch times are refreshed, page by page (each page is whole)."""
     import shutil
 
-    from flows.report import write_report
+    from flows.report import refresh_if_unchanged, write_report
 
     out_dir = Path(out)
+    if refresh_if_unchanged(Path(db), out_dir):  # a quiet night: same pages, new fetch times
+        return str(out_dir / "index.html")
     new, old = out_dir.with_name(out_dir.name + ".new"), out_dir.with_name(out_dir.name + ".old")
     shutil.rmtree(new, ignore_errors=True)
     write_report(Path(db), new)
@@ -216,6 +236,7 @@ def nightly(
 ) -> dict:
     """Crawl each site, then extract, load, check, publish and alert on what is new."""
     logger = get_run_logger()
+    stages = Stages()
     paths = Paths(db=resolve_db(db)).ensure()
     start_urls = start_urls or {}
     sites = sites or configured_sites()
@@ -223,43 +244,51 @@ def nightly(
     min_severity = (min_severity or alert_min_severity()).lower()
 
     crawled_since = utcnow()
-    crawls = crawl_site.map(sites, unmapped(str(paths.raw_dir)), [start_urls.get(s) for s in sites])
-    items: list[dict] = []
-    failed_sites: list[str] = []
-    for site, fut in zip(sites, crawls):
-        try:
-            items.extend(fut.result())
-        except Exception as exc:  # noqa: BLE001 - the other sites still load; the run ends Failed
-            logger.error("crawl of %s failed: %s", site, exc)
-            failed_sites.append(site)
-    docs = from_crawl_items(items)
-    if raw_url():
-        docs = upload(docs, raw_url())
+    with stages("crawl"):
+        crawls = crawl_site.map(sites, unmapped(str(paths.raw_dir)), [start_urls.get(s) for s in sites])
+        items: list[dict] = []
+        failed_sites: list[str] = []
+        for site, fut in zip(sites, crawls):
+            try:
+                items.extend(fut.result())
+            except Exception as exc:  # noqa: BLE001 - the other sites still load; the run ends Failed
+                logger.error("crawl of %s failed: %s", site, exc)
+                failed_sites.append(site)
+    with stages("hash"):
+        docs = from_crawl_items(items)
+        if raw_url():
+            docs = upload(docs, raw_url())
 
     runner = runner_name(task_runner)
-    extracted = extract_documents.with_options(
-        name=f"extract-documents-{runner}", task_runner=make_task_runner(runner)
-    )(DocumentBatch(docs=docs), paths.cache_location)
+    with stages("extract"):
+        extracted = all_cached(docs, paths.cache_location) or extract_documents.with_options(
+            name=f"extract-documents-{runner}", task_runner=make_task_runner(runner)
+        )(DocumentBatch(docs=docs), paths.cache_location)
     # quote: Prefect would otherwise walk every fact of every extraction looking for futures
     # (seconds per hundred documents, several times per call).
+    # its steps are timed inside (publish_copy, load, checks, delta_alerts, publish)
     run = load_check_publish(str(paths.db), docs, quote(extracted["extractions"]), urls, min_severity, report_url(),
-                             crawled_since)
+                             crawled_since, quote(stages))
     run["alert_targets"] = len(urls)
-    try:  # the data is published already; a report that fails to render must not fail the run
-        run["report"] = refresh_report(str(paths.db), str(paths.data_dir / "report"))
-    except Exception as exc:  # noqa: BLE001
-        logger.error("report not regenerated: %s", exc)
-        run["report"] = None
+    with stages("report"):
+        try:  # the data is published already; a report that fails to render must not fail the run
+            run["report"] = refresh_report(str(paths.db), str(paths.data_dir / "report"))
+        except Exception as exc:  # noqa: BLE001
+            logger.error("report not regenerated: %s", exc)
+            run["report"] = None
 
     run.update(files=len(docs), unique=len(extracted["extractions"]), parsed=extracted["parsed"],
                pages=extracted["pages"], failed_sites=failed_sites, task_runner=runner,
                task_runner_class=extracted["runner"])
-    text = summary_text(paths.db, run)
+    with stages("summary"):
+        text = summary_text(paths.db, run)
     create_markdown_artifact(key="nightly-summary", markdown=run_markdown(run, text),
                              description="budgetwatch 每晚运行摘要")
     create_table_artifact(key="nightly-new-findings", table=findings_table(run),
                           description="本次运行新发现的不一致")
     run["summary"] = text
+    run["stages"] = stages.as_dict()
+    log.info("nightly stages: %s", stages.line())
     if failed_sites:
         rest = "（其余站点已入库并核对）" if len(failed_sites) < len(sites) else ""
         raise RuntimeError(f"抓取失败的站点：{'、'.join(failed_sites)}{rest}")

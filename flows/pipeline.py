@@ -93,7 +93,8 @@ def load_all(con, docs: list[Document], extractions: Mapping[str, Extraction],
 
     filing_ids: list[str] = []
     loaded = dict(con.execute("SELECT sha256, parser_version FROM doc").fetchall())
-    for d in docs:
+    sighted = _record_sightings(con, docs, extractions, loaded)
+    for i, d in enumerate(docs):
         if d.sha256 not in extractions:
             continue
         streamed = isinstance(extractions, Results)
@@ -101,7 +102,9 @@ def load_all(con, docs: list[Document], extractions: Mapping[str, Extraction],
         version = extractions.version(d.sha256) if streamed else ext.parser_version
         seen = loaded.get(d.sha256) == version
         try:
-            if streamed and seen:
+            if i in sighted:
+                fid = sighted[i]
+            elif streamed and seen:
                 # loaded before under this parser version: nothing of the extraction is needed
                 fid = record_sighting(con, d.sha256, d.source)
             else:
@@ -119,6 +122,32 @@ def load_all(con, docs: list[Document], extractions: Mapping[str, Extraction],
         if fid and not seen and changed is not None and fid not in changed:
             changed.append(fid)
     return filing_ids
+
+
+def _record_sightings(con, docs: list[Document], extractions, loaded: dict[str, str]) -> dict[int, str | None]:
+    """The documents seen again under the parser version they were loaded with, recorded in
+    one batch; returns their filing ids by position in `docs`. A repeated (sha256, URL) and,
+    should the batch fail, every one of them are left to record_sighting one by one."""
+    from warehouse.load import record_sightings
+
+    if not isinstance(extractions, Results):
+        return {}
+    picked: dict[int, tuple[str, dict]] = {}
+    keys: set[tuple[str, object]] = set()
+    for i, d in enumerate(docs):
+        if d.sha256 in extractions and loaded.get(d.sha256) == extractions.version(d.sha256):
+            key = (d.sha256, d.source.get("source_url"))
+            if key not in keys:
+                keys.add(key)
+                picked[i] = (d.sha256, d.source)
+    if len(picked) < 2:
+        return {}
+    try:
+        fids = record_sightings(con, list(picked.values()))
+    except Exception:  # noqa: BLE001 - one by one, each failure reported on its own document
+        log.exception("recording %d sightings at once failed; recording them one by one", len(picked))
+        return {}
+    return {i: fids[sha] for i, (sha, _) in picked.items()}
 
 
 def run_checks(con, filing_ids: list[str] | None = None) -> dict[str, int]:

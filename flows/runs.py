@@ -12,6 +12,7 @@ from flows.alerts.digest import review_needed
 from flows.extraction import Results
 from flows.pipeline import Document, extract_all, load_all, run_checks
 from flows.settings import Paths, write_memory
+from flows.timings import Stages
 from warehouse.crawls import load_crawl_reports
 from warehouse.publish import publishing
 
@@ -33,24 +34,31 @@ def open_for_update(db: Path, timeout: float | None = None) -> Iterator:
         yield con
 
 
-def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_checked: Callable | None = None) -> dict:
+def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_checked: Callable | None = None,
+                     stages: Stages | None = None) -> dict:
     """Load and check in one session; report what this run saw for the first time.
 
     `on_checked(con, delta)` runs in the same session before it closes (the nightly flow
     writes its alert digest to the outbox there, so a digest is published with its findings).
+    `stages` (when given) gets the seconds of each step.
     """
+    stages = stages or Stages()
     since = utcnow()
+    t_open = time.perf_counter()
     with open_for_update(db) as con:
+        stages.seconds["publish_copy"] = time.perf_counter() - t_open
         known_docs = [r[0] for r in con.execute("SELECT sha256 FROM doc").fetchall()]
         known_filings = {r[0] for r in con.execute("SELECT filing_id FROM filing").fetchall()}
         load_errors: list[dict] = []
         changed: list[str] = []
-        filing_ids = load_all(con, docs, extractions, load_errors, changed)
-        # every crawl report beside the warehouse that is not recorded yet (this run's, or one
-        # whose load failed)
-        load_crawl_reports(con, Paths(db=Path(db)).raw_dir)
-        scope = check_scope(con, filing_ids, changed)
-        checks = run_checks(con, scope) if scope else {}
+        with stages("load"):
+            filing_ids = load_all(con, docs, extractions, load_errors, changed)
+            # every crawl report beside the warehouse that is not recorded yet (this run's, or one
+            # whose load failed)
+            load_crawl_reports(con, Paths(db=Path(db)).raw_dir)
+        with stages("checks"):
+            scope = check_scope(con, filing_ids, changed)
+            checks = run_checks(con, scope) if scope else {}
         fresh = [f for f in filing_ids if f not in known_filings]
         new_filings = [
             dict(zip(("filing_id", "department", "fiscal_year", "kind", "unit_scope", "source_url"), r))
@@ -60,6 +68,7 @@ def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_check
                 [fresh],
             ).fetchall()
         ]
+        t_delta = time.perf_counter()
         delta = {
             "since": since.isoformat(timespec="seconds"),
             "filing_ids": filing_ids,
@@ -73,6 +82,9 @@ def update_warehouse(db: Path, docs: list[Document], extractions: dict, on_check
         }
         if on_checked:
             delta.update(on_checked(con, delta) or {})
+        stages.seconds["delta_alerts"] = time.perf_counter() - t_delta
+        t_publish = time.perf_counter()
+    stages.seconds["publish"] = time.perf_counter() - t_publish
     return delta
 
 

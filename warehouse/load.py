@@ -105,6 +105,43 @@ def record_sighting(con: duckdb.DuckDBPyConnection, sha256: str, source: dict | 
     return fid
 
 
+def record_sightings(con: duckdb.DuckDBPyConnection, seen: list[tuple[str, dict]]) -> dict[str, str | None]:
+    """record_sighting for many documents in one transaction and two statements (a quiet night
+    sees every document again: one upsert each cost seconds). `seen` holds (sha256, source)
+    with no (sha256, source_url) twice. Returns each sha256's filing id; raises, having
+    recorded nothing, if any row fails (the caller then records them one by one)."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    rows = []
+    for sha256, source in seen:
+        url = source.get("source_url")
+        if url:  # a local file with no known origin: nothing to record
+            fetched = _ts(source.get("fetched_at")) or now
+            published = _date(source.get("published_at"))
+            rows.append((sha256, url, source.get("site"), source.get("title"), source.get("detail_url"), published,
+                         source.get("published_at_source") if published else None, fetched, fetched))
+    names = [f.name for f in _SOURCE_SCHEMA]
+    batch = pa.Table.from_pylist([dict(zip(names, r)) for r in rows], schema=_SOURCE_SCHEMA)
+    shas = [sha for sha, _ in seen]
+    con.begin()
+    try:
+        con.register("_sightings", batch)
+        con.execute(f"INSERT INTO doc_source SELECT * FROM _sightings {_SOURCE_CONFLICT}")
+        con.unregister("_sightings")
+        fids = dict(con.execute("SELECT sha256, max(filing_id) FROM filing_doc "
+                                "WHERE list_contains(CAST(? AS VARCHAR[]), sha256) GROUP BY sha256", [shas]).fetchall())
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return {sha: fids.get(sha) for sha in shas}
+
+
+_SOURCE_SCHEMA = pa.schema([("sha256", pa.string()), ("source_url", pa.string()), ("site", pa.string()),
+                            ("title", pa.string()), ("detail_url", pa.string()), ("published_at", pa.date32()),
+                            ("published_at_source", pa.string()), ("first_fetched_at", pa.timestamp("us")),
+                            ("last_fetched_at", pa.timestamp("us"))])
+
+
 def _filing_of(con, sha256: str) -> str | None:
     r = con.execute("SELECT filing_id FROM filing_doc WHERE sha256 = ? ORDER BY filing_id DESC LIMIT 1",
                     [sha256]).fetchall()
@@ -512,18 +549,9 @@ def _claims_arrow(fid: str, x: Extraction, base: int = 0) -> pa.Table:
     })
 
 
-def _record_source(con, sha256: str, source: dict, now: datetime) -> None:
-    url = source.get("source_url")
-    if not url:  # a local file with no known origin: nothing to record
-        return
-    fetched = _ts(source.get("fetched_at")) or now
-    published = _date(source.get("published_at"))
-    pub_src = source.get("published_at_source") if published else None
-    # First sighting keeps its metadata; a later sighting moves last_fetched_at and may
-    # upgrade the publication date to better evidence (detail page over first-seen).
-    con.execute(
-        """
-        INSERT INTO doc_source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+# First sighting keeps its metadata; a later sighting moves last_fetched_at and may
+# upgrade the publication date to better evidence (detail page over first-seen).
+_SOURCE_CONFLICT = """
         ON CONFLICT (sha256, source_url) DO UPDATE SET
             last_fetched_at = greatest(doc_source.last_fetched_at, excluded.last_fetched_at),
             first_fetched_at = least(doc_source.first_fetched_at, excluded.first_fetched_at),
@@ -533,10 +561,19 @@ def _record_source(con, sha256: str, source: dict, now: datetime) -> None:
             published_at_source = CASE WHEN excluded.published_at IS NOT NULL AND (doc_source.published_at IS NULL
                                 OR _pub_rank(excluded.published_at_source) < _pub_rank(doc_source.published_at_source))
                            THEN excluded.published_at_source ELSE doc_source.published_at_source END
-        """,
-        [sha256, url, source.get("site"), source.get("title"), source.get("detail_url"), published, pub_src,
-         fetched, fetched],
-    )
+"""
+
+
+def _record_source(con, sha256: str, source: dict, now: datetime) -> None:
+    url = source.get("source_url")
+    if not url:  # a local file with no known origin: nothing to record
+        return
+    fetched = _ts(source.get("fetched_at")) or now
+    published = _date(source.get("published_at"))
+    pub_src = source.get("published_at_source") if published else None
+    con.execute(f"INSERT INTO doc_source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) {_SOURCE_CONFLICT}",
+                [sha256, url, source.get("site"), source.get("title"), source.get("detail_url"), published, pub_src,
+                 fetched, fetched])
 
 
 def _ts(v) -> datetime | None:

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from flows.report import data as D
 from flows.report.city import city_view
+from flows.report.stamps import content_key, drop_key, read_key, restamp, stamp, write_key
 from flows.report.svg import fmt_amount, hbar
 
 log = logging.getLogger(__name__)
@@ -33,20 +34,13 @@ def write_report(db: Path, out: Path) -> Path:
     con = connect_for_reading(db)
     try:
         ctx = collect(con, db, out)
+        key = content_key(con, db, out)
     finally:
         con.close()
-    env = Environment(loader=PackageLoader("flows", "templates"), autoescape=select_autoescape(),
-                      trim_blocks=True, lstrip_blocks=True)
-    env.filters["amt"] = fmt_amount
-    env.filters["pct"] = lambda v: "—" if v is None else f"{v:+.1f}%"
-    env.filters["signed"] = lambda v: "—" if v is None else ("+" if v > 0 else "") + fmt_amount(v)
-    env.filters["ts"] = lambda v: "—" if v is None else (v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "hour") else str(v))
-    env.globals.update(outcome_zh=D.OUTCOME_ZH, severity_zh=D.SEVERITY_ZH, status_zh=D.STATUS_ZH,
-                       review_class=D.REVIEW_CLASS,
-                       generated_at=datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-                       freshness=ctx["freshness"])
+    env = environment(ctx["freshness"])
     out.mkdir(parents=True, exist_ok=True)
     (out / "dept").mkdir(exist_ok=True)
+    drop_key(out)  # until every page is written, the folder matches no warehouse
     pages = {
         out / "index.html": env.get_template("index.html").render(root="", **ctx),
         out / "findings.html": env.get_template("findings.html").render(root="", **ctx),
@@ -66,8 +60,68 @@ def write_report(db: Path, out: Path) -> Path:
     for stale in (out / "dept").glob("*.html"):  # departments gone from the warehouse
         if stale not in pages:
             stale.unlink()
+    write_key(out, key, city=bool(ctx["city"]))
     log.info("report: %d pages in %s", len(pages), out)
     return out / "index.html"
+
+
+def refresh_if_unchanged(db: Path, out: Path) -> bool:
+    """A night that changed no content (flows/report/stamps.py): render the sources page again
+    and refresh every other page's stamps in place. False, with nothing written, when the
+    content changed or `out` holds no complete report of this warehouse."""
+    from flows.readonly_sql import connect_for_reading
+
+    db, out = Path(db), Path(out)
+    saved = read_key(out)
+    if saved is None or not (out / "index.html").exists():
+        return False
+    con = connect_for_reading(db)
+    try:
+        rels = D.relations(con)
+        if "check_run" not in rels or content_key(con, db, out) != saved.get("key"):
+            return False
+        latest_check = con.execute("SELECT max(started_at) FROM check_run").fetchone()[0]
+        if latest_check is None:  # collect falls back to the findings' last_seen then
+            return False
+        q = D.queries()
+        documents = D.rows(con, q["documents"])
+        filings = D.rows(con, q["all_filings"])
+        crawled, coverage = sources(con, rels, documents, D.RawLinks(db, out))
+    finally:
+        con.close()
+    freshness = freshness_of(documents, filings, len({f["dept_key"] for f in filings}), latest_check)
+    env = environment(freshness)
+    values = {f"fetched:{d['sha256']}": ts(d["fetched_at"]) for d in documents}
+    values.update(generated_at=env.globals["generated_at"], latest_fetch=ts(freshness["latest_fetch"]))
+    pages = {out / "sources.html": env.get_template("sources.html").render(
+        root="", city=saved.get("city"), crawled=crawled, coverage=coverage, documents=documents)}
+    for path in [out / "index.html", out / "findings.html", out / "city.html", *sorted((out / "dept").glob("*.html"))]:
+        if path.exists():
+            pages[path] = restamp(path.read_text("utf-8"), values)
+    for path, html in pages.items():
+        tmp = path.with_suffix(".html.tmp")
+        tmp.write_text(html, "utf-8")
+        tmp.replace(path)
+    log.info("report: content unchanged; sources page and the stamps of %d pages refreshed in %s", len(pages) - 1, out)
+    return True
+
+
+def ts(v) -> str:
+    return "—" if v is None else (v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "hour") else str(v))
+
+
+def environment(freshness: dict) -> Environment:
+    env = Environment(loader=PackageLoader("flows", "templates"), autoescape=select_autoescape(),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["amt"] = fmt_amount
+    env.filters["pct"] = lambda v: "—" if v is None else f"{v:+.1f}%"
+    env.filters["signed"] = lambda v: "—" if v is None else ("+" if v > 0 else "") + fmt_amount(v)
+    env.filters["ts"] = ts
+    env.globals.update(outcome_zh=D.OUTCOME_ZH, severity_zh=D.SEVERITY_ZH, status_zh=D.STATUS_ZH,
+                       review_class=D.REVIEW_CLASS,
+                       generated_at=datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+                       freshness=freshness, stamp=stamp)
+    return env
 
 
 def collect(con, db: Path, out: Path) -> dict:
@@ -77,6 +131,7 @@ def collect(con, db: Path, out: Path) -> dict:
     if missing:  # a warehouse written by an older budgetwatch, not migrated since
         raise RuntimeError(f"数据仓库缺少视图 {'、'.join(missing)}（由旧版本写入）；请先运行 budgetwatch check 升级数据仓库，"
                            "再生成报告")
+    link = D.RawLinks(db, out)
     filings = D.rows(con, q["all_filings"])
     primary = {f["filing_id"]: f for f in D.rows(con, q["primary"])}
     totals = {t["filing_id"]: t for t in D.rows(con, q["totals"])}
@@ -85,8 +140,7 @@ def collect(con, db: Path, out: Path) -> dict:
         f["primary"] = f["filing_id"] in primary
         f["superseded"] = f.get("is_current") is False
         f["totals"] = totals.get(f["filing_id"], {})
-        raw = D.raw_path(db, f["sha256"])
-        f["local_pdf"] = D.href_to(raw, out) if raw else None
+        f["local_pdf"] = link(f["sha256"])
 
     # the overview shows budgets; a warehouse of final accounts only shows those
     kind = "预算" if any(f["kind"] == "预算" for f in primary.values()) or not primary else "决算"
@@ -105,8 +159,7 @@ def collect(con, db: Path, out: Path) -> dict:
     documents = D.rows(con, q["documents"])
     docs = {}
     for d in documents:
-        raw = D.raw_path(db, d["sha256"])
-        docs[d["sha256"]] = (d["source_url"], D.href_to(raw, out) if raw else None)
+        docs[d["sha256"]] = (d["source_url"], link(d["sha256"]))
     findings = _findings(con, q, rels, by_id, primary, latest_run, out, docs)
     _attach_reviews(con, q, findings)
     departments = _departments(con, q, rels, filings, findings, kind, yoy, out)
@@ -153,28 +206,9 @@ def collect(con, db: Path, out: Path) -> dict:
              for s in sangong if s["this"] is not None or s["last"] is not None],
             series, title="各部门“三公”经费")
 
-    crawled = D.optional_rows(con, """
-        SELECT s.source_url, s.site, s.title, s.detail_url, s.published_at, s.published_at_source,
-               s.first_fetched_at, s.last_fetched_at, d.outcome, d.outcome_detail, d.pages, s.sha256
-        FROM doc_source s LEFT JOIN documents d USING (sha256)
-        ORDER BY s.last_fetched_at DESC NULLS LAST, s.source_url""")
-    if crawled is None:
-        crawled = [{**d, "last_fetched_at": d["fetched_at"], "first_fetched_at": None, "site": None, "title": None,
-                    "detail_url": None, "published_at": None, "published_at_source": None} for d in documents]
-    for c in crawled:
-        raw = D.raw_path(db, c.get("sha256"))
-        c["local_file"] = D.href_to(raw, out) if raw else None
-    coverage = D.optional_rows(con, "SELECT * FROM coverage") if "coverage" in rels else None
-
-    freshness = {
-        "latest_fetch": max((d["fetched_at"] for d in documents if d["fetched_at"]), default=None),
-        "latest_published": max((f["published_at"] for f in filings if f["published_at"]), default=None),
-        "latest_check": latest_run or max((f["last_seen"] for f in findings if f.get("last_seen")), default=None),
-        "documents": len(documents),
-        "filings": len(filings),
-        "departments": len(departments),
-        "outcomes": Counter(d["outcome"] for d in documents).most_common(),
-    }
+    crawled, coverage = sources(con, rels, documents, link)
+    freshness = freshness_of(documents, filings, len(departments),
+                             latest_run or max((f["last_seen"] for f in findings if f.get("last_seen")), default=None))
     fails = [f for f in findings if f["outcome"] == "fail" and f["status"] != "resolved"]
     return {
         "city": city_view(primary, totals, fails, by_id),
@@ -188,6 +222,35 @@ def collect(con, db: Path, out: Path) -> dict:
         "rules": {r["rule_id"]: r for r in (D.optional_rows(con, "SELECT * FROM rules") or [])},
         # 需人工核对 (issue 13): an older warehouse without the view has none
         "review": (D.optional_rows(con, q["review_needed"]) or []) if "review_needed" in rels else [],
+    }
+
+
+def sources(con, rels: set[str], documents: list[dict], link) -> tuple[list[dict], list[dict] | None]:
+    """The sources page's rows: every URL crawled (or, in a warehouse older than doc_source,
+    every document) with its local copy, and the coverage view."""
+    crawled = D.optional_rows(con, """
+        SELECT s.source_url, s.site, s.title, s.detail_url, s.published_at, s.published_at_source,
+               s.first_fetched_at, s.last_fetched_at, d.outcome, d.outcome_detail, d.pages, s.sha256
+        FROM doc_source s LEFT JOIN documents d USING (sha256)
+        ORDER BY s.last_fetched_at DESC NULLS LAST, s.source_url""")
+    if crawled is None:
+        crawled = [{**d, "last_fetched_at": d["fetched_at"], "first_fetched_at": None, "site": None, "title": None,
+                    "detail_url": None, "published_at": None, "published_at_source": None} for d in documents]
+    for c in crawled:
+        c["local_file"] = link(c.get("sha256"))
+    coverage = D.optional_rows(con, "SELECT * FROM coverage") if "coverage" in rels else None
+    return crawled, coverage
+
+
+def freshness_of(documents: list[dict], filings: list[dict], departments: int, latest_check) -> dict:
+    return {
+        "latest_fetch": max((d["fetched_at"] for d in documents if d["fetched_at"]), default=None),
+        "latest_published": max((f["published_at"] for f in filings if f["published_at"]), default=None),
+        "latest_check": latest_check,
+        "documents": len(documents),
+        "filings": len(filings),
+        "departments": departments,
+        "outcomes": Counter(d["outcome"] for d in documents).most_common(),
     }
 
 
