@@ -111,14 +111,7 @@ def record_sightings(con: duckdb.DuckDBPyConnection, seen: list[tuple[str, dict]
     with no (sha256, source_url) twice. Returns each sha256's filing id; raises, having
     recorded nothing, if any row fails (the caller then records them one by one)."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    rows = []
-    for sha256, source in seen:
-        url = source.get("source_url")
-        if url:  # a local file with no known origin: nothing to record
-            fetched = _ts(source.get("fetched_at")) or now
-            published = _date(source.get("published_at"))
-            rows.append((sha256, url, source.get("site"), source.get("title"), source.get("detail_url"), published,
-                         source.get("published_at_source") if published else None, fetched, fetched))
+    rows = [r for sha256, source in seen if (r := _source_row(sha256, source, now))]
     names = [f.name for f in _SOURCE_SCHEMA]
     batch = pa.Table.from_pylist([dict(zip(names, r)) for r in rows], schema=_SOURCE_SCHEMA)
     shas = [sha for sha, _ in seen]
@@ -564,16 +557,22 @@ _SOURCE_CONFLICT = """
 """
 
 
-def _record_source(con, sha256: str, source: dict, now: datetime) -> None:
+def _source_row(sha256: str, source: dict, now: datetime) -> tuple | None:
+    """A doc_source row; None for a local file with no known origin (nothing to record)."""
     url = source.get("source_url")
-    if not url:  # a local file with no known origin: nothing to record
-        return
+    if not url:
+        return None
     fetched = _ts(source.get("fetched_at")) or now
     published = _date(source.get("published_at"))
     pub_src = source.get("published_at_source") if published else None
-    con.execute(f"INSERT INTO doc_source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) {_SOURCE_CONFLICT}",
-                [sha256, url, source.get("site"), source.get("title"), source.get("detail_url"), published, pub_src,
-                 fetched, fetched])
+    return (sha256, url, source.get("site"), source.get("title"), source.get("detail_url"), published, pub_src,
+            fetched, fetched)
+
+
+def _record_source(con, sha256: str, source: dict, now: datetime) -> None:
+    row = _source_row(sha256, source, now)
+    if row:
+        con.execute(f"INSERT INTO doc_source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) {_SOURCE_CONFLICT}", list(row))
 
 
 def _ts(v) -> datetime | None:

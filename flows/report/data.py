@@ -55,16 +55,6 @@ def optional_rows(con, sql: str) -> list[dict] | None:
         return None
 
 
-def raw_path(db: Path, sha256: str | None) -> Path | None:
-    """The file in the content-addressed raw store beside the database (<sha[:2]>/<sha256><ext>)."""
-    if not sha256:
-        return None
-    from flows.settings import Paths
-
-    found = sorted(Paths(db=Path(db)).raw_dir.joinpath(sha256[:2]).glob(f"{sha256}.*"))
-    return next((p for p in found if not p.name.endswith(".part")), None)
-
-
 def href_to(path: Path, from_dir: Path) -> str:
     """A link from a page in `from_dir` to a local file: relative when possible, so the
     report and the data folder can be moved together."""
@@ -75,9 +65,10 @@ def href_to(path: Path, from_dir: Path) -> str:
 
 
 class RawLinks:
-    """`href_to(raw_path(db, sha), out)` for every document of a report, with the raw store
-    listed once and the folders resolved once (a glob and two resolves per link cost seconds
-    over a district's thousand links)."""
+    """`href_to` the file of a document in the content-addressed raw store beside the database
+    (<sha[:2]>/<sha256><ext>, a `.part` download left out), for every document of a report:
+    the store is listed once and the folders resolved once (a glob and two resolves per link
+    cost seconds over a district's thousand links)."""
 
     def __init__(self, db: Path, out: Path):
         from flows.settings import Paths
@@ -93,7 +84,7 @@ class RawLinks:
             names: dict[str, str] = {}
             folder = self.raw_dir / prefix
             entries = sorted(e.name for e in os.scandir(folder)) if folder.is_dir() else []
-            for name in entries:  # sorted like raw_path's glob: the first match wins
+            for name in entries:  # sorted: the first match wins
                 sha = name.split(".", 1)[0]
                 if "." in name and not name.endswith(".part"):
                     names.setdefault(sha, name)
