@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--miner-cache", type=Path, default=None)
     ap.add_argument("--show", type=int, default=6, help="differing facts shown per file")
     ap.add_argument("--only", default="", help="only files whose label contains this")
+    ap.add_argument("--summary-json", type=Path, default=None,
+                    help="also write the figures per set (corpus, district) as JSON, for benchmarks/run.py")
     args = ap.parse_args(argv)
 
     from flows.pipeline import sha256_file
@@ -140,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     cpu: Counter = Counter()
     pages: Counter = Counter()
     fallbacks = []
+    per_set: dict[str, Counter] = {}
     for label, _ in files:
         miner, pdfium = results[(label, "pdfminer")], results[(label, "pdfium")]
         group = "sample district" if label.startswith("district/") else "real corpus"
@@ -153,6 +156,13 @@ def main(argv: list[str] | None = None) -> int:
             fallbacks.append(f"{label}: {pdfium['page_model']}")
         lost, gained = compare(miner, pdfium)
         n = sum(lost.values()) + sum(gained.values())
+        tally = per_set.setdefault(group, Counter())
+        tally["files"] += 1
+        tally["facts"] += len(pdfium["keys"])
+        tally["differing_facts"] += n
+        tally["files_differing"] += bool(n or miner["outcome"] != pdfium["outcome"])
+        tally["outcome_differing"] += miner["outcome"] != pdfium["outcome"]
+        tally["fallback_files"] += "改用 pdfminer" in pdfium["page_model"]
         if n or miner["outcome"] != pdfium["outcome"]:
             files_differing += 1
             outcome_diff += miner["outcome"] != pdfium["outcome"]
@@ -170,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     for m, g in sorted(pages):
         print(f"extraction CPU, {m}, {g}: {cpu[m, g]:.1f} s over {pages[m, g]} pages, "
               f"{1000 * cpu[m, g] / pages[m, g]:.1f} ms/page (worker process CPU, whole extract_file)")
+    if args.summary_json:
+        cpu_ms = {f"{m}/{g}": round(1000 * cpu[m, g] / pages[m, g], 1) for m, g in sorted(pages) if pages[m, g]}
+        args.summary_json.write_text(json.dumps({"sets": per_set, "cpu_ms_per_page": cpu_ms,
+                                                 "differing_facts": total}, ensure_ascii=False), "utf-8")
     print(f"parity_differing_facts: {total}")
     return 0
 

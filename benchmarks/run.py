@@ -13,15 +13,19 @@ corpus    cold ingestion (`budgetwatch ingest`: extract in cached child processe
 district  the nightly flow (crawl on loopback, extract, load, check, publish) against the
           sample district portal, cold and then warm, with the naive baseline (in two
           halves, before and after the cold run) and the floor over the same PDFs.
-scale     cold ingestion of 60, 200 and 1 000 generated filings (benchmarks/district_scale.py:
+scale     cold ingestion of 200, 1 000 and 5 000 generated filings (benchmarks/district_scale.py:
           the generator's 64 departments × 3 years, then replicas with new department codes).
 city      the nightly flow over the sample city's first 1, 4 and 13 districts (demo/city.yaml;
           `--city-sizes`), each portal on its own port, into a fresh warehouse: cold, then warm
           with 1 % of each portal's PDFs re-published; seconds, peak memory, and the publish
           alone (the whole-file copy of the warehouse) against the warehouse's size. Building
           the portals is not timed. `--only city` runs this section alone.
+parity    `python -m benchmarks.parity`: every file of the corpus and of the sample district
+          extracted with pdfium's page model and with pdfminer's, the facts compared one by
+          one; the count of differing facts (issue 14).
 
-The last two lines are `speedup_vs_naive: X.XX` (cold ingestion of the real corpus, page
+The last lines are `parity_differing_facts: N` (when the parity section ran),
+`speedup_vs_naive: X.XX` (cold ingestion of the real corpus, page
 rate against page rate) and `warm_rerun_pages_parsed: N` (pages parsed by the warm
 re-runs, corpus and district; it should be 0). ``--write`` puts the report in
 benchmarks/RESULTS.md (or FILE) with the machine it ran on.
@@ -47,7 +51,7 @@ if str(ROOT) not in sys.path:
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
 SCALE_CACHE = ROOT / "benchmarks" / "_build" / "scale"
-SECTIONS = ("corpus", "district", "scale", "city")
+SECTIONS = ("corpus", "district", "scale", "city", "parity")
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -248,7 +252,58 @@ def scale_section(args, work: Path, out: list[str]) -> dict:
         if args.checkpoint:
             args.checkpoint()
     out += notes
+    out += _scale_verdict(res)
     return {"sizes": res, "skipped": skipped}
+
+
+def _scale_verdict(res: dict) -> list[str]:
+    """Issue 14's reading of the table: flat memory and a constant cost per filing (the two largest
+    sizes: a small run's fixed costs are a larger share of it)."""
+    if len(res) < 2:
+        return []
+    small, large = sorted(res)[-2:]
+    per = {n: res[n]["seconds"] / n for n in (small, large)}
+    peak = max(max(d.get("rss_mb", 0), d.get("child_rss_mb", 0)) for d in res.values())
+    return ["", f"Seconds per filing at {large} against {small} filings: {per[large]:.3f} / {per[small]:.3f} "
+            f"({per[large] / per[small] - 1:+.0%}; issue 14 asks for within 15 %). Highest peak memory of "
+            f"any size (main process or a child): {peak:.0f} MB (issue 14 asks for at most 600 MB)."]
+
+
+def parity_section(args, work: Path, out: list[str]) -> dict:
+    """benchmarks/parity.py in its own process; its per-set figures as a table."""
+    summary = work / "parity.json"
+    cmd = [sys.executable, "-m", "benchmarks.parity", "--workers", str(args.workers), "--corpus", str(args.corpus),
+           "--summary-json", str(summary)]
+    if args.quick:  # the seed filing's portal alone
+        from demo.portal import build_site
+
+        cmd += ["--no-corpus", "--site", str(build_site(profile="seed"))]
+    elif not (args.corpus / "INDEX.tsv").exists():
+        cmd.append("--no-corpus")
+    print("== parity: every file through both page models", file=sys.stderr)
+    t0 = time.monotonic()
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"parity failed (returncode {proc.returncode}): {proc.stdout[-2000:]}")
+    res = json.loads(summary.read_text("utf-8"))
+    differing = [line for line in proc.stdout.splitlines() if line.startswith(("district/", "  ")) or
+                 (": " in line and "differing facts" in line)]
+    out += ["", "## Parity of the page models (`python -m benchmarks.parity`)", "",
+            "Every file extracted twice, with `BUDGETWATCH_PAGE_MODEL=pdfminer` (pdfplumber's own parse) and "
+            "`=pdfium` (the default), under the same table finder; facts compared as multisets of "
+            f"(table, row code, row label, column, amount, page). {time.monotonic() - t0:.0f} s.", "",
+            "| set | files | facts (pdfium) | files with differing facts | files with a different outcome | "
+            "files with pages sent to pdfminer by the check | differing facts |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, t in sorted(res["sets"].items()):
+        out.append(f"| {name} | {t.get('files', 0)} | {t.get('facts', 0)} | {t.get('files_differing', 0)} | "
+                   f"{t.get('outcome_differing', 0)} | {t.get('fallback_files', 0)} | {t.get('differing_facts', 0)} |")
+    out += ["", "Extraction CPU per page (worker process CPU of the whole `extract_file`): "
+            + "; ".join(f"{k} {v} ms" for k, v in res["cpu_ms_per_page"].items()) + "."]
+    if differing:
+        out += ["", "Differences:", "", "```", *differing[:60], "```"]
+    return res
 
 
 def city_section(args, work: Path, out: list[str]) -> dict:
@@ -356,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--chunks", type=int, default=3, help="interleaving chunks of the corpus section")
-    ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[60, 200, 1000])
+    ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[200, 1000, 5000])
     ap.add_argument("--city-sizes", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4, 13],
                     help="districts of the city section (default 1,4,13)")
     ap.add_argument("--changed", type=float, default=0.01, help="city: share of PDFs re-published for the warm run")
@@ -395,8 +450,8 @@ def main(argv: list[str] | None = None) -> int:
                         "takes longer). `python benchmarks/run.py --only district` measures it."]
                 continue
             t0 = time.monotonic()
-            results[name] = {"corpus": corpus_section, "district": district_section,
-                             "scale": scale_section, "city": city_section}[name](args, work, out)
+            results[name] = {"corpus": corpus_section, "district": district_section, "scale": scale_section,
+                             "city": city_section, "parity": parity_section}[name](args, work, out)
             print(f"== {name} done in {time.monotonic() - t0:.0f} s", file=sys.stderr)
             if args.write:  # an interrupted run still leaves the sections it finished
                 pending = sections[sections.index(name) + 1:]
@@ -409,15 +464,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         args.write.write_text(report, "utf-8")
         print(f"written to {args.write}", file=sys.stderr)
-    print(_headline(results)[0])
-    print(_headline(results)[1])
+    for line in _headline(results):
+        print(line)
     return 0
 
 
-def _headline(results: dict) -> tuple[str, str]:
+def _headline(results: dict) -> tuple[str, ...]:
     speedup = results.get("corpus", {}).get("speedup_vs_naive")
     warm_pages = sum(results[s]["warm"].get("pages") or 0 for s in ("corpus", "district") if s in results)
-    return (f"speedup_vs_naive: {speedup:.2f}" if speedup is not None else "speedup_vs_naive: not measured",
+    parity = (f"parity_differing_facts: {results['parity']['differing_facts']}",) if "parity" in results else ()
+    return (*parity, f"speedup_vs_naive: {speedup:.2f}" if speedup is not None else "speedup_vs_naive: not measured",
             f"warm_rerun_pages_parsed: {warm_pages}")
 
 
