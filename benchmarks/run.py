@@ -28,7 +28,8 @@ The last lines are `parity_differing_facts: N` (when the parity section ran),
 `speedup_vs_naive: X.XX` (cold ingestion of the real corpus, page
 rate against page rate) and `warm_rerun_pages_parsed: N` (pages parsed by the warm
 re-runs, corpus and district; it should be 0). ``--write`` puts the report in
-benchmarks/RESULTS.md (or FILE) with the machine it ran on.
+benchmarks/RESULTS.md (or FILE) with the machine it ran on, below the file's MARK line:
+what a person wrote above it is kept, so the report's closing lines stay the file's last.
 """
 from __future__ import annotations
 
@@ -437,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     args.checkpoint = None
     if args.write:
         def checkpoint() -> None:
-            args.write.write_text(_report(cmd, info, started, out, results, ["scale"]), "utf-8")
+            _write(args.write, _report(cmd, info, started, out, results, ["scale"]))
         args.checkpoint = checkpoint
     args.seen = results
     try:
@@ -455,18 +456,29 @@ def main(argv: list[str] | None = None) -> int:
             print(f"== {name} done in {time.monotonic() - t0:.0f} s", file=sys.stderr)
             if args.write:  # an interrupted run still leaves the sections it finished
                 pending = sections[sections.index(name) + 1:]
-                args.write.write_text(_report(cmd, info, started, out, results, pending), "utf-8")
+                _write(args.write, _report(cmd, info, started, out, results, pending))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     report = _report(cmd, info, started, out, results, [])
     print(report)
     if args.write:
-        args.write.write_text(report, "utf-8")
+        _write(args.write, report)
         print(f"written to {args.write}", file=sys.stderr)
     for line in _headline(results):
         print(line)
     return 0
+
+
+MARK = "<!-- benchmarks/run.py --write replaces everything below this line -->"
+
+
+def _write(path: Path, report: str) -> None:
+    """The run's report below MARK; what a person wrote above it (measurements of other
+    commands, readings of the figures) is kept."""
+    old = path.read_text("utf-8") if path.exists() else ""
+    kept = old[: old.index(MARK)] if MARK in old else ""
+    path.write_text(kept + MARK + "\n\n" + report, "utf-8")
 
 
 def _headline(results: dict) -> tuple[str, ...]:

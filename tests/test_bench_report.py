@@ -1,7 +1,7 @@
 """benchmarks/run.py: the closing lines and the scale verdict issue 14 reads."""
 import pytest
 
-from benchmarks.run import _headline, _scale_verdict
+from benchmarks.run import MARK, _headline, _scale_verdict, _write
 
 
 @pytest.mark.parametrize("results,expected", [
@@ -23,3 +23,16 @@ def test_scale_verdict_compares_the_two_largest_sizes():
         "", "Seconds per filing at 5000 against 1000 filings: 0.330 / 0.300 (+10%; issue 14 asks for within 15 %). "
             "Highest peak memory of any size (main process or a child): 610 MB (issue 14 asks for at most 600 MB)."]
     assert _scale_verdict({1000: res[1000]}) == []
+
+
+@pytest.mark.parametrize("before,after", [
+    (None, MARK + "\n\nnew\n"),
+    ("old report\n", MARK + "\n\nnew\n"),
+    ("# kept\nby hand\n" + MARK + "\n\nold\n", "# kept\nby hand\n" + MARK + "\n\nnew\n"),
+])
+def test_write_keeps_what_is_above_the_mark(tmp_path, before, after):
+    path = tmp_path / "RESULTS.md"
+    if before is not None:
+        path.write_text(before, "utf-8")
+    _write(path, "new\n")
+    assert path.read_text("utf-8") == after
