@@ -29,7 +29,7 @@ from typing import Callable
 from flows import settings
 
 from .model import Extraction
-from .ocr_probe import MIN_CJK, cjk_count, probe_lines
+from .ocr_probe import MIN_CJK, cjk_count, is_blank, probe_lines
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def _boxes(result, scale: float) -> list[Box]:
 
 
 def probe_page(page, number: int, rendered) -> OcrPage:
-    """The page's tallest text lines only (ocr_probe.py), to judge whether it is a budget's page."""
+    """The page's top and tallest text lines only (ocr_probe.py), to judge whether it is a budget's page."""
     gray, scale = rendered
     width, height = page.get_size()
     boxes = _boxes(probe_lines(engine(), gray, MIN_SCORE), scale)
@@ -305,10 +305,9 @@ def ocr_document(path: Path, extract: Callable[[Path, str], Extraction], sha: st
     started = time.perf_counter()
     limit = min(n_pages, settings.ocr_pages(MAX_PAGES))
     budget_s = settings.ocr_seconds(TIME_BUDGET_S)
-    probe_failed = False
     budget = False
     ocr_pages: list[OcrPage] = []
-    # Probe pages judged by their tallest lines only, kept rendered: should a later probe page
+    # Probe pages judged by their top and tallest lines only, kept rendered: should a later probe page
     # show budget words, they get the full OCR after all.
     probed: dict[int, tuple] = {}
     low_dpi: list[float] = []
@@ -319,7 +318,6 @@ def ocr_document(path: Path, extract: Callable[[Path, str], Extraction], sha: st
                 # The probe pages are always read and judged first: whether a file reads as a
                 # budget must not depend on how busy the machine was when the time budget ran out.
                 if i == PROBE_PAGES and not budget:
-                    probe_failed = True
                     break
                 if i >= PROBE_PAGES and time.perf_counter() - started > budget_s:
                     break
@@ -334,40 +332,36 @@ def ocr_document(path: Path, extract: Callable[[Path, str], Extraction], sha: st
                         ocr_pages.append(OcrPage(i + 1, w, h, [], [], []))
                         continue
                     rendered = render(page)
+                    probe_says = False
                     if not budget:
-                        probe = probe_page(page, i + 1, rendered)
-                        text = "".join(b.text for b in probe.boxes)
-                        if not _says_budget([probe]) and cjk_count(text) >= MIN_CJK:
+                        blank = is_blank(rendered[0])
+                        probe = OcrPage(i + 1, *page.get_size(), [], [], []) if blank else \
+                            probe_page(page, i + 1, rendered)
+                        probe_says = _says_budget([probe])
+                        # A page the probe cannot judge (too little text read) gets the full OCR.
+                        if blank or (not probe_says and cjk_count("".join(b.text for b in probe.boxes)) >= MIN_CJK):
                             probed[len(ocr_pages)] = rendered
                             ocr_pages.append(probe)
                             continue
                     ocr_pages.append(ocr_page(page, i + 1, rendered))
-                    budget = budget or _says_budget([ocr_pages[-1]])
-                    if budget:
-                        for k, earlier in probed.items():
-                            probe_page_no = ocr_pages[k].number
-                            with_page = doc[probe_page_no - 1]
-                            try:
-                                ocr_pages[k] = ocr_page(with_page, probe_page_no, earlier)
-                            finally:
-                                with_page.close()
-                        probed.clear()
+                    if not budget and (probe_says or _says_budget([ocr_pages[-1]])):
+                        budget = True
+                        _read_probed_pages(doc, ocr_pages, probed)
                 finally:
                     page.close()
         finally:
             doc.close()
-        if not budget and len(ocr_pages) <= PROBE_PAGES:
-            # The whole document, or all the pages allowed, were probe pages.
-            probe_failed = True
     except (OcrUnavailable, MemoryError) as exc:
         return _scanned(sha, media_type, n_pages, f"OCR 无法运行：{exc}。")
     except RuntimeError as exc:  # onnxruntime's own errors (bad_alloc under the limit)
         return _scanned(sha, media_type, n_pages, f"OCR 运行出错：{str(exc)[:160]}。")
+    # Without budget words the reading stopped within the probe pages.
+    probe_failed = not budget
     seconds = time.perf_counter() - started
     done = len(ocr_pages)
     n_boxes = sum(len(p.boxes) for p in ocr_pages)
     scope = f"OCR（{ENGINE}）识别了前 {done} 页" + (f"（共 {n_pages} 页，其余未识别）" if done < n_pages else "") + \
-        ("，每页只识别了字号最大的几行" if probe_failed and probed else "") + \
+        ("，每页只识别了最上方和字号最大的几行" if probe_failed and probed else "") + \
         f"，{n_boxes} 段文字，用时 {seconds:.0f} 秒"
     log.info("ocr %s: %d/%d pages (%d probed only), %d boxes, %.1fs", path, done, n_pages, len(probed), n_boxes, seconds)
     if probe_failed and n_boxes:
@@ -410,6 +404,18 @@ def ocr_document(path: Path, extract: Callable[[Path, str], Extraction], sha: st
     ex.outcome_detail = (f"全部 {n_pages} 页都没有文字层（扫描件或图片）；{scope}：{why}"
                          f"（{len(ex.facts)} 个金额、{len(ex.claims)} 条说明文字陈述，均为 OCR 结果），需人工核对。")
     return ex
+
+
+def _read_probed_pages(doc, ocr_pages: list[OcrPage], probed: dict[int, tuple]) -> None:
+    """The full OCR of the pages only probed so far, now that the document shows it is a budget:
+    every page of a budget is read alike, whatever its probe said."""
+    for k, rendered in probed.items():
+        page = doc[ocr_pages[k].number - 1]
+        try:
+            ocr_pages[k] = ocr_page(page, ocr_pages[k].number, rendered)
+        finally:
+            page.close()
+    probed.clear()
 
 
 def _says_budget(pages: list[OcrPage]) -> bool:
