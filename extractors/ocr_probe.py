@@ -5,12 +5,12 @@ CPU-seconds, nearly all of it recognition of body text; the scans of a budget li
 budget (notices, letters, forms) spent all of that only to learn so. A budget's first pages say
 what they are in their largest print: the cover's title, the contents' heading and entries, a
 table's title. The probe detects text lines on the page image at half the resolution (a quarter
-of the pixels), and recognises only the top three lines and then the tallest ones, up to ``PROBE_LINES`` lines and
-``PROBE_WIDTH`` line heights of text in all (recognition costs in proportion to a line's length:
-about 10 ms of CPU per line height), cut from the full-resolution image so they read as well as in
-the full OCR. A page whose probe shows budget words, or that the
-probe cannot judge (almost no text recognised), gets the full OCR; the probe's text itself is never
-fed to the table reader.
+of the pixels), and recognises only the top three lines and then the tallest ones, up to
+``PROBE_LINES`` lines and ``PROBE_WIDTH`` line heights of text in all (recognition costs in
+proportion to a line's length: about 10 ms of CPU per line height), cut from the full-resolution
+image so they read as well as in the full OCR. A page whose probe shows budget words, or that the
+probe cannot judge (almost no text recognised), gets the full OCR; the probe's text itself is
+never fed to the table reader.
 """
 from __future__ import annotations
 
