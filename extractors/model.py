@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 # Bump whenever extraction output can change for the same input file.
-PARSER_VERSION = "0.5.11"
+PARSER_VERSION = "0.5.12"
 
 OUTCOMES = (
     "ok",
