@@ -70,6 +70,9 @@ def _plain(name: str, restype, *argtypes):
 _vp, _int, _uint = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint
 _text_object = _plain("FPDFText_GetTextObject", _vp, _vp, _int)
 _char_origin = _plain("FPDFText_GetCharOrigin", _int, _vp, _int, _vp, _vp)
+_char_matrix = _plain("FPDFText_GetMatrix", _int, _vp, _int, _vp)
+_text_font = _plain("FPDFTextObj_GetFont", _vp, _vp)
+_text_font_size = _plain("FPDFTextObj_GetFontSize", _int, _vp, _vp)
 _is_generated = _plain("FPDFText_IsGenerated", _int, _vp, _int)
 _count_objects = _plain("FPDFPage_CountObjects", _int, _vp)
 _get_object = _plain("FPDFPage_GetObject", _vp, _vp, _int)
@@ -323,22 +326,35 @@ class _TextObject:
 
     __slots__ = ("font", "size", "order", "linear", "lo", "hi", "plain")
 
-    def __init__(self, handle: int, order: int, fonts: dict, tp, index: int, ctm: Matrix):
-        obj = ctypes.cast(handle, pdfium_c.FPDF_PAGEOBJECT)
-        font = pdfium_c.FPDFTextObj_GetFont(obj)
-        key = ctypes.c_void_p.from_buffer(font).value
-        self.font = fonts.get(key) or fonts.setdefault(key, _Font(font))
-        size = ctypes.c_float()
-        pdfium_c.FPDFTextObj_GetFontSize(obj, size)
-        self.size = _f32(size.value)
+    def __init__(self, handle: int, order: int, fonts: dict, tp: int, index: int, ctm: Matrix, sc: "_TextScratch"):
+        # plain-address calls: a table page holds one text object per cell, ~170 of them
+        key = _text_font(handle)
+        font = fonts.get(key)
+        if font is None:
+            font = fonts[key] = _Font(ctypes.cast(key, pdfium_c.FPDF_FONT))
+        self.font = font
+        sc.size.value = 0.0  # what a fresh out-parameter held where a call fails
+        _text_font_size(handle, sc.size_p)
+        self.size = _f32(sc.size.value)
         self.order = order
-        m = pdfium_c.FS_MATRIX()
-        pdfium_c.FPDFText_GetMatrix(tp, index, m)  # the same for every char of the object
+        m = sc.matrix
+        ctypes.memset(sc.matrix_p, 0, ctypes.sizeof(m))
+        _char_matrix(tp, index, sc.matrix_p)  # the same for every char of the object
         self.linear = _mult((m.a, m.b, m.c, m.d, 0.0, 0.0), (*ctm[:4], 0.0, 0.0))[:4]
         self.lo = self.font.descent * self.size
         self.hi = self.lo + self.size
         a, b, c, d = self.linear
         self.plain = b == 0 and c == 0 and a > 0 and d > 0  # upright, unturned: the usual case
+
+
+class _TextScratch:
+    """Out-parameters of the per-text-object calls, allocated once a page."""
+
+    def __init__(self):
+        self.size = ctypes.c_float()
+        self.size_p = ctypes.addressof(self.size)
+        self.matrix = pdfium_c.FS_MATRIX()
+        self.matrix_p = ctypes.addressof(self.matrix)
 
 
 @lru_cache(maxsize=256)
@@ -387,6 +403,7 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) 
         tp_int = ctypes.c_void_p.from_buffer(tp).value
         objects: dict[int, _TextObject] = {}
         fonts: dict[int, _Font] = {}
+        scratch = _TextScratch()
         out = []
         ox, oy = ctypes.c_double(), ctypes.c_double()
         pox, poy = ctypes.addressof(ox), ctypes.addressof(oy)
@@ -408,7 +425,8 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) 
                 continue
             obj = objects.get(handle)
             if obj is None:
-                obj = objects[handle] = _TextObject(handle, text_order.get(handle, len(text_order)), fonts, tp, i, ctm)
+                obj = objects[handle] = _TextObject(handle, text_order.get(handle, len(text_order)), fonts, tp_int, i,
+                                                                ctm, scratch)
                 if obj.size <= 0:
                     page.fallback_reason = "文字字号为 0（字体矩阵异常）"
                     return []
