@@ -98,3 +98,24 @@ def test_profiles_read_by_libyaml_as_by_pure_python(name):
     text = (PROFILE_DIR / name).read_text(encoding="utf-8")
     assert yaml.load(text, Loader=_YAML_LOADER) == yaml.load(text, Loader=yaml.SafeLoader)
     assert _YAML_LOADER is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _two_kind_profile():
+    from extractors.profiles import Profile, TableSpec
+    import re
+
+    return Profile(id="t", region="", kind="", scope="", ignore_header_parts=[], tables={
+        "T1": TableSpec("T1", titles=["收支总表"], title_patterns=[re.compile("支出.*总表$")], headers={},
+                        cores={"收支总表"}),
+        "T3": TableSpec("T3", titles=["支出总表"], title_patterns=[], headers={}, cores={"支出总表", "收支总表"}),
+    })
+
+
+@pytest.mark.parametrize("line,kind", [
+    ("支出总表", "T1"),           # T3's exact title, but T1 comes first and its pattern finds it
+    ("收支总表", "T1"),
+    ("2026年部门收支总表", "T1"),   # by the core, the first kind holding it
+    ("部门支出预算表", None),
+])
+def test_match_title_keeps_the_profile_order(line, kind):
+    assert _two_kind_profile().match_title(line, 2026) == kind
