@@ -53,8 +53,19 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
 def _f32(v: float) -> float:
     """A float32 read from pdfium as the decimal the content stream printed ("56.7", not
     56.70000076): pdfminer parses that decimal, so equal tests (a rule's two ends, a square
-    rectangle) and sums come out as they do there."""
-    return float(f"{v:.7g}")
+    rectangle) and sums come out as they do there. Memoised: a page's rules share a few dozen
+    coordinates, and formatting a float costs twenty dict look-ups."""
+    got = _F32.get(v)
+    if got is None or v == 0:  # 0.0 and -0.0 are one key; each keeps its sign
+        if len(_F32) > 65536:
+            _F32.clear()
+        got = float(f"{v:.7g}")
+        if v != 0:
+            _F32[v] = got
+    return got
+
+
+_F32: dict[float, float] = {}
 
 
 def _plain(name: str, restype, *argtypes):
