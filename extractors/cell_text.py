@@ -34,6 +34,8 @@ def _clusters(values: list[float], tolerance: float) -> dict[float, int]:
 def _by_cluster(items: list, keys: list[float], tolerance: float) -> list[list]:
     """pdfplumber's ``cluster_objects``: the items grouped by cluster, clusters in order, items
     in their given order within a cluster (a stable sort)."""
+    if max(keys) - min(keys) <= tolerance:  # no gap wider than the tolerance: one cluster, as given
+        return [list(items)]
     index = _clusters(keys, tolerance)
     tagged = sorted(((index[k], i) for i, k in enumerate(keys)))
     return [[items[i] for _, i in group] for _, group in groupby(tagged, key=lambda t: t[0])]
@@ -60,7 +62,7 @@ def cell_text(chars: list[dict]) -> str:
                 words.append((min(w["top"] for w in current),
                                "".join(LIGATURES.get(w["text"], w["text"]) for w in current)))
             current = [c] if c is not None and not c["text"].isspace() else []
-    if not words:
-        return ""
+    if len(words) < 2:  # most cells: one word
+        return words[0][1] if words else ""
     lines = _by_cluster(words, [w[0] for w in words], y_tol)
     return "\n".join(" ".join(text for _, text in line) for line in lines)
