@@ -422,6 +422,7 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) 
         ca, cb, cc, cd, ce, cf = ctm
         mb_x0, mb_top, height, doctop0 = page.mediabox[0], page.mediabox[1], page.height, page.initial_doctop
         number = page.page_number
+        last = None  # the text object of the char before
         for i in range(n):
             ch = text[i]
             if ch in _MAYBE_GENERATED and _is_generated(tp_int, i):
@@ -434,35 +435,42 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) 
             handle = _text_object(tp_int, i)
             if not handle:
                 continue
-            obj = objects.get(handle)
-            if obj is None:
-                obj = objects[handle] = _TextObject(handle, text_order.get(handle, len(text_order)), fonts, tp_int, i,
-                                                                ctm, scratch)
-                if obj.size <= 0:
-                    page.fallback_reason = "文字字号为 0（字体矩阵异常）"
-                    return []
+            if handle != last:  # a text object's chars come in a run: its values are read once a run
+                obj = objects.get(handle)
+                if obj is None:
+                    obj = objects[handle] = _TextObject(handle, text_order.get(handle, len(text_order)), fonts,
+                                                        tp_int, i, ctm, scratch)
+                    if obj.size <= 0:
+                        page.fallback_reason = "文字字号为 0（字体矩阵异常）"
+                        return []
+                last = handle
+                fa, fb, fc, fd = obj.linear
+                lo, hi, plain, order, size = obj.lo, obj.hi, obj.plain, obj.order, obj.size
+                font = obj.font
+                widths, fontname = font.widths, font.name
+                upright = fa * fd > 0 and fb * fc <= 0
             _char_origin(tp_int, i, pox, poy)
             x, y = ox.value, oy.value
             ex, ey = ca * x + cc * y + ce, cb * x + cd * y + cf  # the origin through the page CTM
-            fa, fb, fc, fd = obj.linear
-            adv = obj.font.width(ch)
+            adv = widths.get(ch)
+            if adv is None:
+                adv = font.width(ch)
             if adv >= 0:
-                adv *= obj.size
+                adv *= size
             else:  # no char code for the text: the loose box ends at the advance
                 pdfium_c.FPDFText_GetLooseCharBox(tp, i, box)
                 run = (box.right - x) if abs(fa) >= abs(fb) else (box.top - y)
                 adv = abs(run) / ((fa * fa + fb * fb) ** 0.5 or 1.0)
-            lo, hi = obj.lo, obj.hi
-            if obj.plain:
+            if plain:
                 x0, x1, y0, y1 = ex, ex + fa * adv, ey + fd * lo, ey + fd * hi
             else:  # the box's corners (0, lo), (adv, lo), (0, hi), (adv, hi) through the matrix
                 xs = (ex + fc * lo, ex + fa * adv + fc * lo, ex + fc * hi, ex + fa * adv + fc * hi)
                 ys = (ey + fd * lo, ey + fb * adv + fd * lo, ey + fd * hi, ey + fb * adv + fd * hi)
                 x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
             top = height - y1 + mb_top
-            out.append((obj.order, i, {
-                "text": ch, "fontname": obj.font.name, "size": y1 - y0, "adv": adv,
-                "upright": fa * fd > 0 and fb * fc <= 0, "x0": x0 + mb_x0, "y0": y0, "x1": x1 + mb_x0, "y1": y1,
+            out.append((order, i, {
+                "text": ch, "fontname": fontname, "size": y1 - y0, "adv": adv,
+                "upright": upright, "x0": x0 + mb_x0, "y0": y0, "x1": x1 + mb_x0, "y1": y1,
                 "width": x1 - x0, "height": y1 - y0, "top": top, "bottom": height - y0 + mb_top,
                 "doctop": doctop0 + top, "matrix": (fa, fb, fc, fd, ex, ey), "object_type": "char",
                 "page_number": number,
