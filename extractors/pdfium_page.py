@@ -222,6 +222,9 @@ class _Scratch:
         self.float_p = [ctypes.addressof(v) for v in self.floats]
 
 
+_MOVETO, _BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+
+
 def _path_shapes(h: int, matrix: Matrix, page: PdfiumPage, sc: _Scratch):
     _draw_mode(h, *sc.int_p)
     fillmode, stroke = sc.ints[0].value, bool(sc.ints[1].value)
@@ -232,17 +235,19 @@ def _path_shapes(h: int, matrix: Matrix, page: PdfiumPage, sc: _Scratch):
     px, py = sc.float_p[0], sc.float_p[1]
     subpaths: list[list[tuple[str, list[tuple[float, float]]]]] = []
     pending: list[tuple[float, float]] = []  # a Bézier's control points before its end point
+    ma, mb, mc, md, me, mf = matrix  # _apply, inlined: a table page draws ~400 segments
     for i in range(_count_segments(h)):
         seg = _segment(h, i)
         _segment_point(seg, px, py)
-        pt = _apply(matrix, _f32(x.value), _f32(y.value))
+        sx, sy = _f32(x.value), _f32(y.value)
+        pt = (ma * sx + mc * sy + me, mb * sx + md * sy + mf)
         kind = _segment_type(seg)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+        if kind == _MOVETO:
             subpaths.append([("m", [pt])])
             pending = []
         elif not subpaths:
             continue
-        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+        elif kind == _BEZIERTO:
             pending.append(pt)
             if len(pending) == 3:
                 subpaths[-1].append(("c", pending))
