@@ -394,7 +394,11 @@ def _ingest_table(title, cold, naive, floor, warm, workers, kind) -> list[str]:
                   f"{max(cold.get('loadavg', 0), naive.get('loadavg', 0)):.1f}."]
     if kind == "ingest":
         lines += ["", f"Cold ingestion phases: hashing {cold.get('hash_s', 0):.1f} s, extraction "
-                  f"{cold.get('extract_s', 0):.1f} s, load + checks {cold.get('load_check_s', 0):.1f} s. "
+                  f"{cold.get('extract_s', 0):.1f} s, load + checks {cold.get('load_check_s', 0):.1f} s; CPU: "
+                  f"extraction {cold.get('extract_cpu_s', 0):.1f} s "
+                  f"({1000 * cold.get('extract_cpu_s', 0) / max(cold.get('pages') or 1, 1):.1f} ms/page), "
+                  f"load + checks {cold.get('load_check_cpu_s', 0):.1f} s, the rest (start-up, imports, hashing) "
+                  f"{cold.get('cpu_s', 0) - cold.get('extract_cpu_s', 0) - cold.get('load_check_cpu_s', 0):.1f} s. "
                   f"Outcomes: {json.dumps(cold.get('outcomes', {}), ensure_ascii=False)}; "
                   f"{cold.get('filings_loaded', 0)} filings loaded, {cold.get('load_errors', 0)} load errors."]
     else:

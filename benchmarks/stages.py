@@ -99,11 +99,11 @@ def ingest(paths: list[Path], db: Path, workers: int) -> dict:
     t0 = time.perf_counter()
     docs = discover(paths)
     p = Paths(db=db).ensure()
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), _cpu_s()
     extractions = extract_all(docs, p.cache_location, workers=workers)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), _cpu_s()
     delta = update_warehouse(p.db, docs, extractions)
-    t3 = time.perf_counter()
+    t3, c3 = time.perf_counter(), _cpu_s()
     parsed = extractions.parsed
     outcomes: dict[str, int] = {}
     for o in delta["outcomes"].values():
@@ -116,7 +116,9 @@ def ingest(paths: list[Path], db: Path, workers: int) -> dict:
             "input_pages": sum(page_count(p) for p in by_sha.values()),
             "extraction_pages": sum(e.pages for e in parsed), "outcomes": outcomes,
             "ok_files": outcomes.get("ok", 0), "seconds": t3 - t0, "hash_s": t1 - t0,
-            "extract_s": t2 - t1, "load_check_s": t3 - t2, "filings_loaded": len(delta.get("filing_ids", [])),
+            "extract_s": t2 - t1, "load_check_s": t3 - t2,
+            # CPU of the two phases apart: the extraction children's, then the load and checks'
+            "extract_cpu_s": c2 - c1, "load_check_cpu_s": c3 - c2, "filings_loaded": len(delta.get("filing_ids", [])),
             "load_errors": len(delta.get("load_errors", []))}
 
 

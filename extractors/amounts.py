@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Marks that mean "nothing printed here" rather than zero.
 _BLANKS = {"", "-", "—", "–", "--", "——", "/", "－", "―", "…"}
@@ -30,13 +31,17 @@ UNIT_FACTORS: dict[str, Decimal] = {
 }
 
 
+_SPACE_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)  # a filing prints the same labels, codes and amounts cell after cell
 def normalize_cell(text: str | None) -> str:
     """Footnote marks stripped, then NFKC, then all whitespace removed."""
     if text is None:
         return ""
     text = _FOOTNOTE_RE.sub("", text)
     text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", text)
+    return _SPACE_RE.sub("", text)
 
 
 def parse_amount(text: str | None) -> Decimal | None:

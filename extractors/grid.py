@@ -11,9 +11,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from pdfplumber.utils import extract_text
-
 from .amounts import is_amount, normalize_cell, parse_percent
+from .cell_text import cell_text
 
 BBox = tuple[float, float, float, float]
 
@@ -117,7 +116,7 @@ def table_texts(table, rows) -> list[list[str | None]]:
             cx0, ctop, cx1, cbottom = cell
             cell_chars = [c for c in row_chars if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1
                           and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
-            arr.append(extract_text(cell_chars) if cell_chars else "")
+            arr.append(cell_text(cell_chars))
         out.append(arr)
     return out
 

@@ -37,7 +37,7 @@ warnings.filterwarnings("ignore", message=r".* found in sys\.modules after impor
 
 CHILD_ENV = settings.EXTRACT_CHILD_ENV  # 'forkserver' (default) or 'subprocess'
 CHILD_NAME = "bw-extract"  # the children's /proc comm: what `ps -o comm` and `top` show
-_PRELOAD = ["extractors.isolate", "extractors.pdf"]
+_PRELOAD = ["extractors.isolate", "extractors.pdf", "extractors.preload"]
 _ctx = None
 _ctx_lock = threading.Lock()
 # Resources of the forked children so far: they are the fork server's children, so this

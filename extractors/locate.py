@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .grid import Grid, grid_from_table
 from .profiles import Profile, norm
+from .table_finder import find_tables
 
 _UNIT_RE = re.compile(r"单位[:：]?(万元|千元|亿元|元)")
 _UNIT_HEAD_RE = re.compile(r"单位[:：]?[万千亿]?$")  # a unit line cut before its end
@@ -110,7 +111,7 @@ def page_events(page, profile: Profile, page_number: int, fiscal_year: int | Non
         page = page.filter(lambda obj: not _is_invisible_fill(obj))
     if profile.close_cut_frames:
         settings["explicit_horizontal_lines"] = _cut_frame_edges(page)
-    tables = page.find_tables(settings or None)
+    tables = find_tables(page, settings or None)
     boxes = [t.bbox for t in tables]
     events: list[_Event] = []
     pending = ""  # a unit line split over two lines ("单位：" / "万元")

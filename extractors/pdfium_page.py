@@ -53,8 +53,19 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
 def _f32(v: float) -> float:
     """A float32 read from pdfium as the decimal the content stream printed ("56.7", not
     56.70000076): pdfminer parses that decimal, so equal tests (a rule's two ends, a square
-    rectangle) and sums come out as they do there."""
-    return float(f"{v:.7g}")
+    rectangle) and sums come out as they do there. Memoised: a page's rules share a few dozen
+    coordinates, and formatting a float costs twenty dict look-ups."""
+    got = _F32.get(v)
+    if got is None or v == 0:  # 0.0 and -0.0 are one key; each keeps its sign
+        if len(_F32) > 65536:
+            _F32.clear()
+        got = float(f"{v:.7g}")
+        if v != 0:
+            _F32[v] = got
+    return got
+
+
+_F32: dict[float, float] = {}
 
 
 def _plain(name: str, restype, *argtypes):
@@ -70,6 +81,9 @@ def _plain(name: str, restype, *argtypes):
 _vp, _int, _uint = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint
 _text_object = _plain("FPDFText_GetTextObject", _vp, _vp, _int)
 _char_origin = _plain("FPDFText_GetCharOrigin", _int, _vp, _int, _vp, _vp)
+_char_matrix = _plain("FPDFText_GetMatrix", _int, _vp, _int, _vp)
+_text_font = _plain("FPDFTextObj_GetFont", _vp, _vp)
+_text_font_size = _plain("FPDFTextObj_GetFontSize", _int, _vp, _vp)
 _is_generated = _plain("FPDFText_IsGenerated", _int, _vp, _int)
 _count_objects = _plain("FPDFPage_CountObjects", _int, _vp)
 _get_object = _plain("FPDFPage_GetObject", _vp, _vp, _int)
@@ -208,6 +222,9 @@ class _Scratch:
         self.float_p = [ctypes.addressof(v) for v in self.floats]
 
 
+_MOVETO, _BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+
+
 def _path_shapes(h: int, matrix: Matrix, page: PdfiumPage, sc: _Scratch):
     _draw_mode(h, *sc.int_p)
     fillmode, stroke = sc.ints[0].value, bool(sc.ints[1].value)
@@ -218,17 +235,19 @@ def _path_shapes(h: int, matrix: Matrix, page: PdfiumPage, sc: _Scratch):
     px, py = sc.float_p[0], sc.float_p[1]
     subpaths: list[list[tuple[str, list[tuple[float, float]]]]] = []
     pending: list[tuple[float, float]] = []  # a Bézier's control points before its end point
+    ma, mb, mc, md, me, mf = matrix  # _apply, inlined: a table page draws ~400 segments
     for i in range(_count_segments(h)):
         seg = _segment(h, i)
         _segment_point(seg, px, py)
-        pt = _apply(matrix, _f32(x.value), _f32(y.value))
+        sx, sy = _f32(x.value), _f32(y.value)
+        pt = (ma * sx + mc * sy + me, mb * sx + md * sy + mf)
         kind = _segment_type(seg)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+        if kind == _MOVETO:
             subpaths.append([("m", [pt])])
             pending = []
         elif not subpaths:
             continue
-        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+        elif kind == _BEZIERTO:
             pending.append(pt)
             if len(pending) == 3:
                 subpaths[-1].append(("c", pending))
@@ -323,22 +342,35 @@ class _TextObject:
 
     __slots__ = ("font", "size", "order", "linear", "lo", "hi", "plain")
 
-    def __init__(self, handle: int, order: int, fonts: dict, tp, index: int, ctm: Matrix):
-        obj = ctypes.cast(handle, pdfium_c.FPDF_PAGEOBJECT)
-        font = pdfium_c.FPDFTextObj_GetFont(obj)
-        key = ctypes.c_void_p.from_buffer(font).value
-        self.font = fonts.get(key) or fonts.setdefault(key, _Font(font))
-        size = ctypes.c_float()
-        pdfium_c.FPDFTextObj_GetFontSize(obj, size)
-        self.size = _f32(size.value)
+    def __init__(self, handle: int, order: int, fonts: dict, tp: int, index: int, ctm: Matrix, sc: "_TextScratch"):
+        # plain-address calls: a table page holds one text object per cell, ~170 of them
+        key = _text_font(handle)
+        font = fonts.get(key)
+        if font is None:
+            font = fonts[key] = _Font(ctypes.cast(key, pdfium_c.FPDF_FONT))
+        self.font = font
+        sc.size.value = 0.0  # what a fresh out-parameter held where a call fails
+        _text_font_size(handle, sc.size_p)
+        self.size = _f32(sc.size.value)
         self.order = order
-        m = pdfium_c.FS_MATRIX()
-        pdfium_c.FPDFText_GetMatrix(tp, index, m)  # the same for every char of the object
+        m = sc.matrix
+        ctypes.memset(sc.matrix_p, 0, ctypes.sizeof(m))
+        _char_matrix(tp, index, sc.matrix_p)  # the same for every char of the object
         self.linear = _mult((m.a, m.b, m.c, m.d, 0.0, 0.0), (*ctm[:4], 0.0, 0.0))[:4]
         self.lo = self.font.descent * self.size
         self.hi = self.lo + self.size
         a, b, c, d = self.linear
         self.plain = b == 0 and c == 0 and a > 0 and d > 0  # upright, unturned: the usual case
+
+
+class _TextScratch:
+    """Out-parameters of the per-text-object calls, allocated once a page."""
+
+    def __init__(self):
+        self.size = ctypes.c_float()
+        self.size_p = ctypes.addressof(self.size)
+        self.matrix = pdfium_c.FS_MATRIX()
+        self.matrix_p = ctypes.addressof(self.matrix)
 
 
 @lru_cache(maxsize=256)
@@ -387,6 +419,7 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) 
         tp_int = ctypes.c_void_p.from_buffer(tp).value
         objects: dict[int, _TextObject] = {}
         fonts: dict[int, _Font] = {}
+        scratch = _TextScratch()
         out = []
         ox, oy = ctypes.c_double(), ctypes.c_double()
         pox, poy = ctypes.addressof(ox), ctypes.addressof(oy)
@@ -394,6 +427,7 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) 
         ca, cb, cc, cd, ce, cf = ctm
         mb_x0, mb_top, height, doctop0 = page.mediabox[0], page.mediabox[1], page.height, page.initial_doctop
         number = page.page_number
+        last = None  # the text object of the char before
         for i in range(n):
             ch = text[i]
             if ch in _MAYBE_GENERATED and _is_generated(tp_int, i):
@@ -406,34 +440,42 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) 
             handle = _text_object(tp_int, i)
             if not handle:
                 continue
-            obj = objects.get(handle)
-            if obj is None:
-                obj = objects[handle] = _TextObject(handle, text_order.get(handle, len(text_order)), fonts, tp, i, ctm)
-                if obj.size <= 0:
-                    page.fallback_reason = "文字字号为 0（字体矩阵异常）"
-                    return []
+            if handle != last:  # a text object's chars come in a run: its values are read once a run
+                obj = objects.get(handle)
+                if obj is None:
+                    obj = objects[handle] = _TextObject(handle, text_order.get(handle, len(text_order)), fonts,
+                                                        tp_int, i, ctm, scratch)
+                    if obj.size <= 0:
+                        page.fallback_reason = "文字字号为 0（字体矩阵异常）"
+                        return []
+                last = handle
+                fa, fb, fc, fd = obj.linear
+                lo, hi, plain, order, size = obj.lo, obj.hi, obj.plain, obj.order, obj.size
+                font = obj.font
+                widths, fontname = font.widths, font.name
+                upright = fa * fd > 0 and fb * fc <= 0
             _char_origin(tp_int, i, pox, poy)
             x, y = ox.value, oy.value
             ex, ey = ca * x + cc * y + ce, cb * x + cd * y + cf  # the origin through the page CTM
-            fa, fb, fc, fd = obj.linear
-            adv = obj.font.width(ch)
+            adv = widths.get(ch)
+            if adv is None:
+                adv = font.width(ch)
             if adv >= 0:
-                adv *= obj.size
+                adv *= size
             else:  # no char code for the text: the loose box ends at the advance
                 pdfium_c.FPDFText_GetLooseCharBox(tp, i, box)
                 run = (box.right - x) if abs(fa) >= abs(fb) else (box.top - y)
                 adv = abs(run) / ((fa * fa + fb * fb) ** 0.5 or 1.0)
-            lo, hi = obj.lo, obj.hi
-            if obj.plain:
+            if plain:
                 x0, x1, y0, y1 = ex, ex + fa * adv, ey + fd * lo, ey + fd * hi
             else:  # the box's corners (0, lo), (adv, lo), (0, hi), (adv, hi) through the matrix
                 xs = (ex + fc * lo, ex + fa * adv + fc * lo, ex + fc * hi, ex + fa * adv + fc * hi)
                 ys = (ey + fd * lo, ey + fb * adv + fd * lo, ey + fd * hi, ey + fb * adv + fd * hi)
                 x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
             top = height - y1 + mb_top
-            out.append((obj.order, i, {
-                "text": ch, "fontname": obj.font.name, "size": y1 - y0, "adv": adv,
-                "upright": fa * fd > 0 and fb * fc <= 0, "x0": x0 + mb_x0, "y0": y0, "x1": x1 + mb_x0, "y1": y1,
+            out.append((order, i, {
+                "text": ch, "fontname": fontname, "size": y1 - y0, "adv": adv,
+                "upright": upright, "x0": x0 + mb_x0, "y0": y0, "x1": x1 + mb_x0, "y1": y1,
                 "width": x1 - x0, "height": y1 - y0, "top": top, "bottom": height - y0 + mb_top,
                 "doctop": doctop0 + top, "matrix": (fa, fb, fc, fd, ex, ey), "object_type": "char",
                 "page_number": number,

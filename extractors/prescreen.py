@@ -6,11 +6,15 @@ path objects. So only pages with text and >= 4 paths go to pdfplumber.
 """
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from .pdfium_page import _count_objects as _count_page_objects
+from .pdfium_page import _count_segments, _form_count, _form_object, _get_object, _obj_type
 
 MIN_TABLE_PATHS = 4
 
@@ -53,33 +57,35 @@ def prescreen(path: Path) -> list[PageInfo]:
 
 def _count_objects(page) -> tuple[int, int]:
     """(path shapes, image objects) of the page and of its form XObjects, one level down,
-    through pdfium's raw calls: a text page holds thousands of text objects, and a Python
-    wrapper per object (``page.get_objects``) cost more than reading the page's text."""
+    through pdfium's raw calls on plain addresses: a text page holds thousands of text objects,
+    and a Python wrapper per object (``page.get_objects``), or even pypdfium2's typed pointer
+    per call, cost more than reading the page's text."""
     paths = images = 0
-    for obj in _objects(page.raw):
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+    raw = ctypes.c_void_p.from_buffer(page.raw).value
+    for i in range(_count_page_objects(raw)):
+        obj = _get_object(raw, i)
+        kind = _obj_type(obj)
+        if kind == _PATH:
             paths += _drawn_shapes(obj)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        elif kind == _IMAGE:
             images += 1
+        elif kind == _FORM:
+            for j in range(_form_count(obj)):
+                inner = _form_object(obj, j)
+                inner_kind = _obj_type(inner)
+                if inner_kind == _PATH:
+                    paths += _drawn_shapes(inner)
+                elif inner_kind == _IMAGE:
+                    images += 1
     return paths, images
 
 
-def _objects(raw_page):
-    """The page's objects, each form XObject's own objects after it."""
-    for i in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-        obj = pdfium_c.FPDFPage_GetObject(raw_page, i)
-        yield obj
-        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
-            for j in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                yield pdfium_c.FPDFFormObj_GetObject(obj, j)
-
-
+_PATH, _IMAGE, _FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
 # A path object drawn as one with many sub-paths (上海市福利彩票发行中心 2026: a table's whole grid
 # as two path objects of 40 and 85 segments) holds as many shapes as it has sub-paths; a
 # rectangle is four or five segments.
 _SEGMENTS_PER_SHAPE = 4
 
 
-def _drawn_shapes(obj) -> int:
-    return max(1, pdfium_c.FPDFPath_CountSegments(obj) // _SEGMENTS_PER_SHAPE)
+def _drawn_shapes(obj: int) -> int:
+    return max(1, _count_segments(obj) // _SEGMENTS_PER_SHAPE)

@@ -1,8 +1,9 @@
 """Template profiles (YAML) and row vocabulary: printed words to canonical kinds, columns and rows."""
 import pytest
+import yaml
 
 from extractors import canon
-from extractors.profiles import load_profiles
+from extractors.profiles import _YAML_LOADER, PROFILE_DIR, load_profiles
 from extractors.rows import summary_row_code
 
 PROFILES = {p.id: p for p in load_profiles()}
@@ -89,3 +90,32 @@ def test_year_placeholder_follows_the_filing_year():
 )
 def test_summary_row_codes(label, section, code):
     assert summary_row_code(label, section) == code
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PROFILE_DIR.glob("*.yaml")))
+def test_profiles_read_by_libyaml_as_by_pure_python(name):
+    # load_profiles reads with libyaml's parser for speed; it must give the pure-Python parser's data
+    text = (PROFILE_DIR / name).read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=_YAML_LOADER) == yaml.load(text, Loader=yaml.SafeLoader)
+    assert _YAML_LOADER is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _two_kind_profile():
+    from extractors.profiles import Profile, TableSpec
+    import re
+
+    return Profile(id="t", region="", kind="", scope="", ignore_header_parts=[], tables={
+        "T1": TableSpec("T1", titles=["收支总表"], title_patterns=[re.compile("支出.*总表$")], headers={},
+                        cores={"收支总表"}),
+        "T3": TableSpec("T3", titles=["支出总表"], title_patterns=[], headers={}, cores={"支出总表", "收支总表"}),
+    })
+
+
+@pytest.mark.parametrize("line,kind", [
+    ("支出总表", "T1"),           # T3's exact title, but T1 comes first and its pattern finds it
+    ("收支总表", "T1"),
+    ("2026年部门收支总表", "T1"),   # by the core, the first kind holding it
+    ("部门支出预算表", None),
+])
+def test_match_title_keeps_the_profile_order(line, kind):
+    assert _two_kind_profile().match_title(line, 2026) == kind

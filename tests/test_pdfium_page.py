@@ -149,3 +149,13 @@ def test_a_char_without_unicode_sends_the_page_to_pdfminer(tmp_path):
         assert [t.extract() for t in page.find_tables()] == [ROWS]
     assert source.fallbacks == {1: "字符 U+0000 无 Unicode 映射"}
     assert source.summary() == "pdfium；改用 pdfminer 读取：第 1 页 字符 U+0000 无 Unicode 映射"
+
+
+@pytest.mark.parametrize("value,want", [(56.70000076293945, "56.7"), (0.0, "0.0"), (-0.0, "-0.0"),
+                                        (-12.34000015258789, "-12.34"), (841.8897705078125, "841.8898")])
+def test_f32_reads_the_printed_decimal_twice_alike(value, want):
+    from extractors.pdfium_page import _f32
+
+    # the second call comes from the memo; 0.0 and -0.0, one key there, keep their own signs
+    assert repr(_f32(value)) == want
+    assert repr(_f32(value)) == want
