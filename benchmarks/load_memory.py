@@ -3,8 +3,9 @@
     python -m benchmarks.load_memory N --source CACHE_DIR [--work DIR] [--hold]
 
 The extraction is left out (its children have memory of their own): N cache entries are made
-from the extractions in CACHE_DIR (e.g. a sample-district nightly's cache), each replica a
-department of its own (new department code and name, new sha256), then loaded and checked the
+from the extractions in CACHE_DIR (e.g. a sample-district nightly's cache), each replica of the
+source a district of its own (new region code, new sha256: N filings are a city of N / source
+districts, as `budgetwatch demo --districts N` builds), then loaded and checked the
 way `ingest` and the nightly do (flows.runs.update_warehouse) into a fresh warehouse. Prints
 one JSON line: filings, seconds, seconds per filing, CPU seconds (user + system) per filing,
 peak RSS of this process. The CPU figure is the one to compare on a shared machine, where the
@@ -42,8 +43,10 @@ def make_entries(n: int, source: Path, store) -> list:
         sha = hashlib.sha256(f"{base.sha256}|{replica}".encode()).hexdigest()
         meta = base.meta
         if replica:
-            meta = replace(meta, department_code=f"{meta.department_code or 'x'}{replica:03d}",
-                           department=f"{meta.department or ''}第{replica}分中心")
+            # A district of its own rather than new departments beside the old ones: a replica
+            # department code 111 -> 111001 is six digits, which E4 reads as a unit's code, so
+            # every replica of a unit filing was the same unit and E4 ended as `error`.
+            meta = replace(meta, region_code=f"{meta.region_code or 'x'}{replica:02d}")
         x = replace(base, sha256=sha, meta=meta, parser_version=PARSER_VERSION)
         if not store.has(sha):
             store.put(x)
