@@ -8,8 +8,9 @@ source a district of its own (new region code, new sha256: N filings are a city 
 districts, as `budgetwatch demo --districts N` builds), then loaded and checked the
 way `ingest` and the nightly do (flows.runs.update_warehouse) into a fresh warehouse. Prints
 one JSON line: filings, seconds, seconds per filing, CPU seconds (user + system) per filing,
-peak RSS of this process. The CPU figure is the one to compare on a shared machine, where the
-wall clock measures the neighbours too.
+the seconds of each stage (load, checks ...), the `error` findings by rule (a rule that ran out
+of memory shows there), peak RSS of this process. The CPU figure is the one to compare on a
+shared machine, where the wall clock measures the neighbours too.
 
 `--hold` loads as releases before 0.5.7 did: every extraction read into one dict first.
 """
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     from flows.extraction import Result, Results
     from flows.extraction_store import ExtractionStore
     from flows.runs import update_warehouse
+    from flows.timings import Stages
 
     store = ExtractionStore(args.work / f"cache-{args.n}")
     docs = make_entries(args.n, args.source, store)
@@ -76,16 +78,26 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     results = Results(store, [Result(d.sha256, cached=True) for d in docs])
     extractions = {sha: results[sha] for sha in results} if args.hold else results
-    delta = update_warehouse(db, docs, extractions)
+    stages = Stages()
+    delta = update_warehouse(db, docs, extractions, stages=stages)
     seconds = time.perf_counter() - t0
     cpu = _cpu_seconds() - cpu0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before _errors opens the file
     print(json.dumps({"filings": args.n, "mode": "hold" if args.hold else "stream",
                       "loaded": len(delta["filing_ids"]), "load_errors": len(delta["load_errors"]),
                       "seconds": round(seconds, 1), "s_per_filing": round(seconds / args.n, 4),
-                      "cpu_s_per_filing": round(cpu / args.n, 4),
-                      "rss_before_mb": round(rss0), "peak_rss_mb": round(
-                          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+                      "cpu_s_per_filing": round(cpu / args.n, 4), "stages_s": stages.as_dict(),
+                      "errors": _errors(db),
+                      "rss_before_mb": round(rss0), "peak_rss_mb": round(peak)}))
     return 0
+
+
+def _errors(db: Path) -> dict[str, int]:
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return dict(con.execute("SELECT rule_id, count(*) FROM finding WHERE outcome = 'error' "
+                                "GROUP BY 1 ORDER BY 1").fetchall())
 
 
 def _cpu_seconds() -> float:
