@@ -213,26 +213,32 @@ def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed:
         )
         # A subject a checked filing no longer produces belongs to an older rule version.
         # A rule that errored keeps its earlier findings (their last_seen shows they are old).
+        # What this run produced was just upserted with last_seen = now: the rest is older, and
+        # is found without joining every finding to _new (at 5 000 filings that join ran out
+        # of memory under the write session's cap).
         con.execute(
             """DELETE FROM finding f WHERE f.filing_id IN (SELECT filing_id FROM _scope)
                AND NOT list_contains(CAST(? AS VARCHAR[]), f.rule_id)
-               AND NOT EXISTS (SELECT 1 FROM _new n WHERE n.filing_id = f.filing_id
-                               AND n.rule_id = f.rule_id AND n.subject = f.subject)""",
-            [failed],
+               AND f.last_seen IS DISTINCT FROM ?::TIMESTAMP""",
+            [failed, now],
         )
         # Fails of earlier versions that the checked current version no longer shows are
         # resolved by it. Not when it cannot tell (insufficient_data, error) or the rule errored.
-        con.execute(
-            """UPDATE finding p SET resolved_at = ?, resolved_by = g.filing_id
-               FROM filing pg, filing g
-               WHERE p.filing_id = pg.filing_id AND g.filing_id IN (SELECT filing_id FROM _scope)
-                 AND g.is_current AND pg.filing_key = g.filing_key AND pg.version < g.version
-                 AND p.outcome = 'fail' AND p.resolved_at IS NULL
-                 AND NOT list_contains(CAST(? AS VARCHAR[]), p.rule_id)
-                 AND NOT EXISTS (SELECT 1 FROM finding c WHERE c.filing_id = g.filing_id AND c.rule_id = p.rule_id
-                                 AND c.subject = p.subject AND c.outcome IN ('fail', 'insufficient_data', 'error'))""",
-            [now, failed],
-        )
+        # Only a filing of version 2 or later has earlier versions: without one in scope (a
+        # first load) the join of every fail to every finding is skipped.
+        if con.execute("SELECT count(*) FROM filing WHERE filing_id IN (SELECT filing_id FROM _scope) "
+                       "AND is_current AND version > 1").fetchall()[0][0]:
+            con.execute(
+                """UPDATE finding p SET resolved_at = ?, resolved_by = g.filing_id
+                   FROM filing pg, filing g
+                   WHERE p.filing_id = pg.filing_id AND g.filing_id IN (SELECT filing_id FROM _scope)
+                     AND g.is_current AND pg.filing_key = g.filing_key AND pg.version < g.version
+                     AND p.outcome = 'fail' AND p.resolved_at IS NULL
+                     AND NOT list_contains(CAST(? AS VARCHAR[]), p.rule_id)
+                     AND NOT EXISTS (SELECT 1 FROM finding c WHERE c.filing_id = g.filing_id AND c.rule_id = p.rule_id
+                                     AND c.subject = p.subject AND c.outcome IN ('fail', 'insufficient_data', 'error'))""",
+                [now, failed],
+            )
         con.commit()
     except BaseException:
         try:
