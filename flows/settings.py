@@ -65,9 +65,10 @@ def cache_url() -> str | None:
 
 
 # DuckDB's own default is 80 % of RAM, and it keeps what it reads: the write session then grows
-# with the warehouse (1.25 GB at 1 000 generated filings, 2.9 GB while loading 5 000). Under this
-# cap DuckDB spills to the temp folder beside the staging file; the 1 000-filing load and check
-# peaked at 531 MB with the same findings (benchmarks/load_memory.py).
+# with the warehouse (1.29 GB at 1 000 generated filings). Under this cap DuckDB spills to the
+# temp folder beside the staging file, and the checks run per batch of filings
+# (warehouse.checks.BATCH_FILINGS) so that they fit: the 1 000-filing load and check peaked at
+# 533 MB with the same findings (benchmarks/load_memory.py).
 DEFAULT_WRITE_MEMORY = "300MB"
 
 
