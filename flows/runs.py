@@ -29,8 +29,8 @@ def open_for_update(db: Path, timeout: float | None = None) -> Iterator:
     then; a failed run publishes nothing. A second writer waits for the first (or `timeout`)."""
     limit = write_memory()
     with publishing(db, timeout=timeout) as con:
-        # DuckDB spills past the limit into its temp folder, beside the staging file
-        con.execute(f"SET memory_limit = '{limit}'")  # checked by write_memory: a size, nothing else
+        if limit:
+            con.execute(f"SET memory_limit = '{limit}'")  # checked by write_memory: a size, nothing else
         yield con
 
 

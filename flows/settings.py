@@ -64,22 +64,16 @@ def cache_url() -> str | None:
     return os.environ.get("BUDGETWATCH_CACHE_URL", "").strip() or None
 
 
-# DuckDB's own default is 80 % of RAM, and it keeps what it reads: the write session then grows
-# with the warehouse (1.29 GB at 1 000 generated filings). Under this cap DuckDB spills to the
-# temp folder beside the staging file, and the checks run per batch of filings
-# (warehouse.checks.BATCH_FILINGS) so that they fit: the 1 000-filing load and check peaked at
-# 533 MB with the same findings (benchmarks/load_memory.py).
-DEFAULT_WRITE_MEMORY = "300MB"
-
-
-def write_memory() -> str:
-    """DuckDB's memory limit for a run's write session: BUDGETWATCH_DUCKDB_MEMORY (e.g. 512MB,
-    1GB), else DEFAULT_WRITE_MEMORY. DuckDB spills to disk past it; a check that still does not
-    fit ends as outcome `error`, the others go on."""
+def write_memory() -> str | None:
+    """DuckDB's memory limit for a run's write session (BUDGETWATCH_DUCKDB_MEMORY, e.g. 300MB,
+    1GB; unset: DuckDB's own default of 80 % of RAM). DuckDB spills to disk past it, into a
+    folder beside the staging file. Opt-in: under 300MB the 1 000-filing load and check peaked at
+    533 MB with the same findings, but at 5 000 filings the commit of the run's findings ran out
+    of memory and the run failed (benchmarks/load_memory.py)."""
     value = os.environ.get("BUDGETWATCH_DUCKDB_MEMORY", "").strip()
     if value and not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, re.IGNORECASE):
         raise ValueError(f"BUDGETWATCH_DUCKDB_MEMORY 应为如 256MB、1GB 的大小，而不是 {value!r}")
-    return value or DEFAULT_WRITE_MEMORY
+    return value or None
 
 
 @dataclass(frozen=True)
