@@ -65,10 +65,11 @@ def cache_url() -> str | None:
 
 
 def write_memory() -> str | None:
-    """DuckDB's memory limit for a run's write session (BUDGETWATCH_DUCKDB_MEMORY, e.g. 512MB,
-    1GB; unset: DuckDB's own default of 80 % of RAM). DuckDB spills to disk past it where it
-    can; a check that still does not fit ends as outcome `error`, so it is opt-in: at 5 000
-    filings 256MB was too little for six rules."""
+    """DuckDB's memory limit for a run's write session (BUDGETWATCH_DUCKDB_MEMORY, e.g. 300MB,
+    1GB; unset: DuckDB's own default of 80 % of RAM). DuckDB spills to disk past it, into a
+    folder beside the staging file. Opt-in: under 300MB the 1 000-filing load and check peaked at
+    533 MB with the same findings, but at 5 000 filings the commit of the run's findings ran out
+    of memory and the run failed (benchmarks/load_memory.py)."""
     value = os.environ.get("BUDGETWATCH_DUCKDB_MEMORY", "").strip()
     if value and not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, re.IGNORECASE):
         raise ValueError(f"BUDGETWATCH_DUCKDB_MEMORY 应为如 256MB、1GB 的大小，而不是 {value!r}")

@@ -454,8 +454,14 @@ def _carry_other_part(con, old_fid: str, new_fid: str, role: str) -> None:
 
 
 def _insert_rows(con, fid: str, x: Extraction) -> None:
-    base = {t: con.execute(f"SELECT coalesce(max(seq) + 1, 0) FROM {t} WHERE filing_id = ?", [fid]).fetchall()[0][0]
-            for t in ("fact", "claim")}
+    base = {"fact": 0, "claim": 0}
+    # Only a filing that other documents are part of (a half joined, a part carried over) has
+    # rows already. max(seq) over fact scans the whole table (its key (filing_id, seq) is no
+    # index for filing_id alone), so asking it for every new filing made the load quadratic.
+    if con.execute("SELECT count(*) FROM filing_doc WHERE filing_id = ? AND sha256 <> ?",
+                   [fid, x.sha256]).fetchall()[0][0]:
+        base = {t: con.execute(f"SELECT coalesce(max(seq) + 1, 0) FROM {t} WHERE filing_id = ?",
+                               [fid]).fetchall()[0][0] for t in base}
     _insert_arrow(con, "filing_table", _tables_arrow(fid, x))
     _insert_arrow(con, "fact", _facts_arrow(fid, x, base["fact"]))
     _insert_arrow(con, "claim", _claims_arrow(fid, x, base["claim"]))

@@ -177,9 +177,15 @@ def _remove_stale_staging(db_path: Path) -> None:
 def _discard(staging: Path) -> None:
     _discard_file(staging)
     _discard_file(staging.with_name(staging.name + ".wal"))
+    _discard_file(staging.with_name(staging.name + ".tmp"))
 
 
 def _discard_file(p: Path) -> None:
+    # DuckDB spills past its memory limit into `<staging>.tmp/`, a folder it removes on a clean
+    # close only: a killed run leaves it behind.
+    if p.is_dir() and not p.is_symlink():
+        shutil.rmtree(p, ignore_errors=True)
+        return
     try:
         p.unlink()
     except FileNotFoundError:

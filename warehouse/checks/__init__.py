@@ -13,6 +13,7 @@ import json
 import logging
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
 import duckdb
 
@@ -36,12 +37,14 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _new AS
         SELECT {_COLUMNS} FROM finding WHERE false""")
     failed: list[str] = []
+    rules = check_files()
+    across = across_filings(rules)
     try:
+        _run_in_batches(con, scope, {r: p for r, p in rules.items() if r not in across}, failed)
         _materialize(con)
-        _run_each(con, failed)
+        _run_each(con, {r: p for r, p in rules.items() if r in across}, failed)
     finally:
-        for v in reversed(_HELPERS):
-            con.execute(f"DROP TABLE IF EXISTS temp.{v}")
+        _drop_temp(con)
     apply_read_gate(con)
     _upsert(con, now, version, failed)
     _group_and_review(con, now)
@@ -59,13 +62,53 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
 _HELPERS = ("cell", "filing_table_seen", "claim_ranked", "filing_series", "t7_item", "subject_value")
 
 
+# The warehouse tables check_batch.sql cuts down to one batch of filings.
+_BATCHED = ("filing", "filing_table", "fact", "claim")
+CHECK_BATCH_SQL = HERE / "check_batch.sql"
+# Filings per batch of the per-filing checks: their rows and helper tables stay within the
+# write session's memory cap (flows.settings.write_memory), where the whole warehouse's did
+# not (A3, A4 and A6 ran out of memory at 5 000 filings under 300MB).
+BATCH_FILINGS = 250
+
+
+def across_filings(rules: dict[str, Path]) -> set[str]:
+    """The rules that read other filings than the one they judge (rules.yaml: the E family
+    and F5): their family says so, or they read filing_series, the cross-filing helper view."""
+    from warehouse.db import rule_catalogue
+
+    family = {r["id"]: r.get("family") for r in rule_catalogue()}
+    return {rule_id for rule_id, path in rules.items()
+            if family.get(rule_id) == "across_filings" or "filing_series" in path.read_text(encoding="utf-8")}
+
+
+def _run_in_batches(con: duckdb.DuckDBPyConnection, scope: list[str], rules: dict[str, Path],
+                    failed: list[str]) -> None:
+    """The per-filing rules, BATCH_FILINGS filings at a time; `_scope` is the batch meanwhile."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _scope_all AS SELECT * FROM _scope")
+    for i in range(0, len(scope), BATCH_FILINGS):
+        con.execute("CREATE OR REPLACE TEMP TABLE _scope AS SELECT unnest(CAST(? AS VARCHAR[])) AS filing_id",
+                    [scope[i:i + BATCH_FILINGS]])
+        con.execute(CHECK_BATCH_SQL.read_text(encoding="utf-8"))
+        _materialize(con)
+        _run_each(con, rules, failed)
+        _drop_temp(con)
+    con.execute("CREATE OR REPLACE TEMP TABLE _scope AS SELECT * FROM _scope_all")
+    con.execute("DROP TABLE temp._scope_all")
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the helper and batch tables, so the connection sees the live views and tables again."""
+    for v in (*reversed(_HELPERS), *_BATCHED):
+        con.execute(f"DROP TABLE IF EXISTS temp.{v}")
+
+
 def _materialize(con: duckdb.DuckDBPyConnection) -> None:
     for v in _HELPERS:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {v} AS SELECT * FROM main.{v}")
 
 
-def _run_each(con: duckdb.DuckDBPyConnection, failed: list[str]) -> None:
-    for rule_id, path in check_files().items():
+def _run_each(con: duckdb.DuckDBPyConnection, rules: dict[str, Path], failed: list[str]) -> None:
+    for rule_id, path in rules.items():
         sql = path.read_text(encoding="utf-8").strip().rstrip(";")
         try:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _one AS SELECT {_COLUMNS} FROM ({sql}) q "
@@ -73,7 +116,8 @@ def _run_each(con: duckdb.DuckDBPyConnection, failed: list[str]) -> None:
             _validate(con, rule_id)
             con.execute("INSERT INTO _new SELECT * FROM _one")
         except (duckdb.Error, CheckError) as e:  # one broken rule must not hide the others
-            failed.append(rule_id)
+            if rule_id not in failed:
+                failed.append(rule_id)
             log.error("check %s failed: %s", rule_id, e)
             con.execute(
                 "INSERT INTO _new SELECT filing_id, ?, 'rule', 'error', ?, NULL, NULL, NULL, NULL, ?::JSON FROM _scope",
@@ -169,26 +213,32 @@ def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed:
         )
         # A subject a checked filing no longer produces belongs to an older rule version.
         # A rule that errored keeps its earlier findings (their last_seen shows they are old).
+        # What this run produced was just upserted with last_seen = now: the rest is older, and
+        # is found without joining every finding to _new (at 5 000 filings that join ran out
+        # of memory under the write session's cap).
         con.execute(
             """DELETE FROM finding f WHERE f.filing_id IN (SELECT filing_id FROM _scope)
                AND NOT list_contains(CAST(? AS VARCHAR[]), f.rule_id)
-               AND NOT EXISTS (SELECT 1 FROM _new n WHERE n.filing_id = f.filing_id
-                               AND n.rule_id = f.rule_id AND n.subject = f.subject)""",
-            [failed],
+               AND f.last_seen IS DISTINCT FROM ?::TIMESTAMP""",
+            [failed, now],
         )
         # Fails of earlier versions that the checked current version no longer shows are
         # resolved by it. Not when it cannot tell (insufficient_data, error) or the rule errored.
-        con.execute(
-            """UPDATE finding p SET resolved_at = ?, resolved_by = g.filing_id
-               FROM filing pg, filing g
-               WHERE p.filing_id = pg.filing_id AND g.filing_id IN (SELECT filing_id FROM _scope)
-                 AND g.is_current AND pg.filing_key = g.filing_key AND pg.version < g.version
-                 AND p.outcome = 'fail' AND p.resolved_at IS NULL
-                 AND NOT list_contains(CAST(? AS VARCHAR[]), p.rule_id)
-                 AND NOT EXISTS (SELECT 1 FROM finding c WHERE c.filing_id = g.filing_id AND c.rule_id = p.rule_id
-                                 AND c.subject = p.subject AND c.outcome IN ('fail', 'insufficient_data', 'error'))""",
-            [now, failed],
-        )
+        # Only a filing of version 2 or later has earlier versions: without one in scope (a
+        # first load) the join of every fail to every finding is skipped.
+        if con.execute("SELECT count(*) FROM filing WHERE filing_id IN (SELECT filing_id FROM _scope) "
+                       "AND is_current AND version > 1").fetchall()[0][0]:
+            con.execute(
+                """UPDATE finding p SET resolved_at = ?, resolved_by = g.filing_id
+                   FROM filing pg, filing g
+                   WHERE p.filing_id = pg.filing_id AND g.filing_id IN (SELECT filing_id FROM _scope)
+                     AND g.is_current AND pg.filing_key = g.filing_key AND pg.version < g.version
+                     AND p.outcome = 'fail' AND p.resolved_at IS NULL
+                     AND NOT list_contains(CAST(? AS VARCHAR[]), p.rule_id)
+                     AND NOT EXISTS (SELECT 1 FROM finding c WHERE c.filing_id = g.filing_id AND c.rule_id = p.rule_id
+                                     AND c.subject = p.subject AND c.outcome IN ('fail', 'insufficient_data', 'error'))""",
+                [now, failed],
+            )
         con.commit()
     except BaseException:
         try:
