@@ -3,7 +3,7 @@
 Called directly (`budgetwatch demo`, the benchmarks, the tests), a flow first needs Prefect's
 API: with no PREFECT_API_URL that is a temporary server started in a subprocess, seconds of
 imports and database set-up before the flow's first line runs. That server is launched
-without waiting for it (flows/prefect_api.py), and the crawls, `scrapy crawl` subprocesses
+without waiting for it (flows/prefect_env.py), and the crawls, `scrapy crawl` subprocesses
 that need nothing of Prefect, are started beside it and run meanwhile; the
 flow's crawl tasks then collect them (spiders.run.crawl adopts a crawl started with the same
 arguments) and keep their retries, logs and states as before. A flow run from a deployment
@@ -33,7 +33,7 @@ class CrawlsFirstFlow(Flow):
     def __call__(self, *args, **kwargs):
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
-        from flows import prefect_api
+        from flows import prefect_env as prefect_api
         from spiders.run import cancel_early, start_early
 
         if FlowRunContext.get() is not None:  # a subflow's API is up already: nothing to overlap

@@ -1,4 +1,4 @@
-"""The temporary Prefect API server a direct nightly call starts (flows/prefect_api.py)."""
+"""The temporary Prefect API server a direct nightly call starts (flows/prefect_env.py)."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = """
 import json, sys, urllib.request
-from flows import prefect_api
+from flows import prefect_env as prefect_api
 from prefect import flow
 from prefect.settings import PREFECT_API_URL, temporary_settings
 wanted = prefect_api.wanted()
@@ -46,7 +46,7 @@ def test_the_server_answers_and_runs_a_flow_without_prefects_server_package_in_t
 def test_a_configured_api_is_used_as_it_is(monkeypatch):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows import prefect_api
+    from flows import prefect_env as prefect_api
 
     with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
         assert prefect_api.wanted() is False
