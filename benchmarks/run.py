@@ -404,6 +404,12 @@ def _ingest_table(title, cold, naive, floor, warm, workers, kind) -> list[str]:
     else:
         lines += ["", f"Outcomes: {json.dumps(cold.get('outcomes', {}), ensure_ascii=False)}; "
                   f"{cold.get('filings_loaded', 0)} filings loaded."]
+        for name, d in (("cold", cold), ("warm", warm)):
+            if d.get("stages"):  # the run's own stage timings; the rest of its seconds is Prefect's
+                rest = d["seconds"] - sum(d["stages"].values())
+                lines += ["", f"Stages of the {name} nightly (s): " + ", ".join(
+                    f"{k} {v:.1f}" for k, v in d["stages"].items()) + f"; outside the stages (Prefect's API "
+                    f"server start, flow and task runs) {rest:.1f}; CPU {d.get('cpu_s', 0):.1f} s."]
     return lines
 
 

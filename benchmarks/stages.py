@@ -135,7 +135,7 @@ def nightly(site: Path, db: Path) -> dict:
         outcomes[o] = outcomes.get(o, 0) + 1
     return {"files": run.get("files"), "parsed_files": run.get("parsed"), "pages": run.get("pages"),
             "outcomes": outcomes, "ok_files": outcomes.get("ok", 0), "seconds": time.perf_counter() - t0,
-            "filings_loaded": len(run.get("filing_ids", []))}
+            "filings_loaded": len(run.get("filing_ids", [])), "stages": run.get("stages", {})}
 
 
 def republish(site: Path, share: float, into: Path) -> tuple[Path, int]:

@@ -90,10 +90,11 @@ def register_approvals(db: Path, ds: list[CityDistrict]) -> int:
 
 
 def run_city(ds: list[CityDistrict], db: Path, sites: list[Path] | None = None, task_runner: str | None = None,
-             port: int = 0, workers: int | None = None, log=None) -> dict:
+             port: int | None = None, workers: int | None = None, log=None) -> dict:
     """Serve each district's portal on its own loopback port and crawl them all in one nightly run.
 
-    ``sites`` are the built site folders (built here when None); ``port`` is district 1's.
+    ``sites`` are the built site folders (built here when None); ``port`` is district 1's (None:
+    each portal on its folder's stable port, demo.server.stable_port).
     Returns the nightly flow's result.
     """
     from contextlib import ExitStack
@@ -107,7 +108,7 @@ def run_city(ds: list[CityDistrict], db: Path, sites: list[Path] | None = None, 
     with ExitStack() as stack:
         names, start_urls = [], {}
         for d, site_dir in zip(ds, sites):
-            base_url = stack.enter_context(serve(site_dir, port=port if d.index == 1 else 0))
+            base_url = stack.enter_context(serve(site_dir, port=port if d.index == 1 else None))
             name = site_profile(d)
             names.append(name)
             start_urls[name] = base_url + "zwgk/czyjs/index.html"

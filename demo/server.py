@@ -107,19 +107,43 @@ def _check_loopback(host: str) -> None:
         raise ValueError(f"the sample portal binds to loopback only, not {host}")
 
 
-def _server(site_dir: Path, host: str, port: int) -> ThreadingHTTPServer:
+# Stable ports are drawn from here: above the usual dev servers (8000s, where Prefect's
+# temporary server also picks its port) and below Linux's ephemeral range (32768+).
+STABLE_PORTS = range(20000, 30000)
+
+
+def stable_port(site_dir: Path) -> int:
+    """The port a site folder is served on by default: the same one every run, so the
+    crawler's stored URLs (keyed with the port) match again and a quiet night's conditional
+    requests get 304s instead of every page and file downloaded anew."""
+    digest = hashlib.sha256(str(Path(site_dir).resolve()).encode("utf-8")).digest()
+    return STABLE_PORTS.start + int.from_bytes(digest[:4], "big") % len(STABLE_PORTS)
+
+
+def _server(site_dir: Path, host: str, port: int | None) -> ThreadingHTTPServer:
     site_dir = Path(site_dir)
     if not (site_dir / "index.html").is_file():
         raise FileNotFoundError(f"not a built sample site (no index.html): {site_dir}")
     _check_loopback(host)
-    httpd = ThreadingHTTPServer((host, port), partial(_Handler, directory=str(site_dir)))
+    handler = partial(_Handler, directory=str(site_dir))
+    if port is None:
+        try:
+            httpd = ThreadingHTTPServer((host, stable_port(site_dir)), handler)
+        except OSError as exc:  # taken (another run serves it, or another program): any free port
+            log.info("stable port of %s busy (%s); serving on a random port", site_dir, exc)
+            httpd = ThreadingHTTPServer((host, 0), handler)
+    else:
+        httpd = ThreadingHTTPServer((host, port), handler)
     httpd.daemon_threads = True
     return httpd
 
 
 @contextmanager
-def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve ``site_dir`` in a background thread; yields 'http://127.0.0.1:<port>/'."""
+def serve(site_dir: Path, host: str = "127.0.0.1", port: int | None = None) -> Iterator[str]:
+    """Serve ``site_dir`` in a background thread; yields 'http://127.0.0.1:<port>/'.
+
+    ``port`` None: the site folder's stable port (stable_port), a random one when it is
+    taken; 0: a random port."""
     httpd = _server(site_dir, host, port)
     thread = threading.Thread(target=httpd.serve_forever, name="sample-portal", daemon=True)
     thread.start()

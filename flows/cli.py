@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="抽取任务的执行器（默认：$BUDGETWATCH_TASK_RUNNER，否则 threads）")
 
     p = sub.add_parser("demo", parents=[common, runner], help="启动示例门户，运行每晚流程并打印摘要")
-    p.add_argument("--port", type=int, default=0, help="示例门户端口（默认随机；多个区时为第 1 个区的端口）")
+    p.add_argument("--port", type=int, default=None,
+                   help="示例门户端口（默认每个门户目录固定一个端口，被占用时随机；0 为随机；多个区时为第 1 个区的端口）")
     p.add_argument("--districts", type=int, default=1,
                    help="示例城市的区数（默认 1，即示例区硚口；至多 13，见 demo/city.yaml），每区一个门户，一次运行全部抓取")
 

@@ -24,6 +24,7 @@ from flows.alerts import alert_failed_run, compose, deliver_pending, enqueue, re
 from flows import settings
 from flows.batch import DocumentBatch
 from flows.documents import Document, from_crawl_items
+from flows.early_crawl import CrawlsFirstFlow
 from flows.extraction import Result, Results, batches, extract_batch, failed, job
 from flows.extraction_store import ExtractionStore
 from flows.pipeline import Progress
@@ -226,8 +227,7 @@ def refresh_report(db: str, out: str) -> str:
     return str(out_dir / "index.html")
 
 
-@flow(name="nightly", log_prints=True, on_failure=[alert_failed_run], on_crashed=[alert_failed_run])
-def nightly(
+def nightly_run(
     sites: list[str] | None = None,
     db: str | None = None,
     start_urls: dict[str, str] | None = None,
@@ -298,3 +298,16 @@ def nightly(
 
         raise SitesWentQuiet("；".join(quiet_site_message(q) for q in run["quiet_sites"]), run)
     return run
+
+
+def crawl_plan(arguments: dict) -> list[tuple[str, str, str | None]]:
+    """The crawl_site calls a nightly run with these arguments makes: (site, store, start URL)."""
+    store = str(Paths(db=resolve_db(arguments.get("db"))).ensure().raw_dir)
+    start_urls = arguments.get("start_urls") or {}
+    return [(s, store, start_urls.get(s)) for s in arguments.get("sites") or configured_sites()]
+
+
+# The flow (prefect.yaml's entrypoint flows/nightly.py:nightly). Called directly, it starts its
+# crawls before Prefect's API is up (flows/early_crawl.py).
+nightly = CrawlsFirstFlow(nightly_run, crawl_plan, name="nightly", log_prints=True,
+                          on_failure=[alert_failed_run], on_crashed=[alert_failed_run])

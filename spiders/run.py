@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ from spiders.report import STOP_REASONS_ZH, build_report
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["CrawlResult", "crawl", "resolve_profile", "ProfileError"]
+__all__ = ["CrawlResult", "PendingCrawl", "crawl", "start_crawl", "start_early", "cancel_early", "resolve_profile",
+           "ProfileError"]
 
 
 @dataclass
@@ -84,6 +86,99 @@ def crawl(profile: str | Path, store_dir: Path, start_url: str | None = None,
     The run's items, stats and log are kept in `store_dir/.crawls/<stamp>-<site>/`
     for provenance. `settings` are extra `-s` overrides (tests, tuning).
     """
+    pending = _EARLY.pop(_early_key(profile, store_dir, start_url, timeout_s, settings), None)
+    return (pending or start_crawl(profile, store_dir, start_url, timeout_s, settings)).wait()
+
+
+# Crawls started ahead of the `crawl` call that will collect them (start_early).
+_EARLY: dict[tuple, "PendingCrawl"] = {}
+
+
+def _early_key(profile, store_dir, start_url, timeout_s, settings) -> tuple:
+    return (str(resolve_profile(profile)), str(Path(store_dir).resolve()), start_url, float(timeout_s),
+            tuple(sorted((settings or {}).items())))
+
+
+def start_early(profile: str | Path, store_dir: Path, start_url: str | None = None,
+                timeout_s: float = 1800, settings: dict[str, Any] | None = None) -> tuple | None:
+    """Start a crawl now that a later `crawl` call with the same arguments collects instead of
+    starting its own; returns its key for cancel_early. None (and nothing started) when it
+    cannot start: the later call then starts it and meets the error (a bad profile, a full
+    disk) where that is handled."""
+    try:
+        key = _early_key(profile, store_dir, start_url, timeout_s, settings)
+        if key not in _EARLY:
+            _EARLY[key] = start_crawl(profile, store_dir, start_url, timeout_s, settings)
+        return key
+    except Exception:  # noqa: BLE001 - reported by the crawl call that would have used it
+        return None
+
+
+def cancel_early(keys: list[tuple]) -> int:
+    """Stop those of these early crawls nobody collected (a flow run that failed to start);
+    returns how many."""
+    left = [p for p in (_EARLY.pop(k, None) for k in keys) if p is not None]
+    for pending in left:
+        pending.cancel()
+    return len(left)
+
+
+class PendingCrawl:
+    """A `scrapy crawl` subprocess under way; `wait()` collects it into a CrawlResult.
+
+    Apart from `crawl` so a caller can start it early and do other work while it runs (the
+    nightly flow starts its crawls before Prefect's temporary API server is up)."""
+
+    def __init__(self, site: str, run_dir: Path, proc: subprocess.Popen, stderr, timeout_s: float):
+        self.site, self.run_dir, self.proc, self._stderr = site, run_dir, proc, stderr
+        self.deadline = time.monotonic() + timeout_s
+        self._result: CrawlResult | None = None
+
+    def wait(self) -> CrawlResult:
+        if self._result is not None:
+            return self._result
+        proc, timed_out = self.proc, False
+        try:
+            returncode = proc.wait(timeout=max(0.0, self.deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            proc.send_signal(signal.SIGINT)  # Scrapy's graceful shutdown
+            try:
+                returncode = proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                returncode = proc.wait()
+        finally:
+            self._stderr.close()
+        run_dir = self.run_dir
+        stats_path, items_path = run_dir / "stats.json", run_dir / "items.jsonl"
+        stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
+        items = _read_jsonl(items_path)
+        # Closing itself at CLOSESPIDER_TIMEOUT is still an unfinished crawl.
+        timed_out = timed_out or stats.get("finish_reason") == "closespider_timeout"
+        report = build_report(site=self.site, run_id=run_dir.name, stats=stats, items=items,
+                              returncode=returncode, timed_out=timed_out)
+        (run_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        self._result = CrawlResult(items=items, stats=stats, returncode=returncode, log_path=run_dir / "crawl.log",
+                                   run_dir=run_dir, timed_out=timed_out, report=report)
+        return self._result
+
+    def cancel(self) -> None:
+        """Stop a crawl nobody will wait for (its flow never started); what it stored stays
+        in the content store, and its run folder gets no report, so no load records it."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._stderr.close()
+
+
+def start_crawl(profile: str | Path, store_dir: Path, start_url: str | None = None,
+                timeout_s: float = 1800, settings: dict[str, Any] | None = None) -> PendingCrawl:
+    """Start `crawl`'s subprocess and return at once; see `crawl`."""
     profile_path = resolve_profile(profile)
     site = load_profile(profile_path).name  # fail here, in Chinese, on a bad profile
     store_dir = Path(store_dir).resolve()
@@ -106,32 +201,15 @@ def crawl(profile: str | Path, store_dir: Path, start_url: str | None = None,
     for key, value in (settings or {}).items():
         cmd += ["-s", f"{key}={value}"]
 
-    env = child_env()
-    timed_out = False
     # Scrapy logs to LOG_FILE; stderr only catches what happens before logging
     # is set up (import errors, a bad -a value).
-    with open(run_dir / "stderr.txt", "wb") as stderr:
-        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
-        try:
-            returncode = proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            proc.send_signal(signal.SIGINT)  # Scrapy's graceful shutdown
-            try:
-                returncode = proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                returncode = proc.wait()
-
-    stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
-    items = _read_jsonl(items_path)
-    # Closing itself at CLOSESPIDER_TIMEOUT is still an unfinished crawl.
-    timed_out = timed_out or stats.get("finish_reason") == "closespider_timeout"
-    report = build_report(site=site, run_id=run_dir.name, stats=stats, items=items,
-                          returncode=returncode, timed_out=timed_out)
-    (run_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    return CrawlResult(items=items, stats=stats, returncode=returncode, log_path=log_path, run_dir=run_dir,
-                       timed_out=timed_out, report=report)
+    stderr = open(run_dir / "stderr.txt", "wb")
+    try:
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=child_env(), stdout=subprocess.DEVNULL, stderr=stderr)
+    except BaseException:
+        stderr.close()
+        raise
+    return PendingCrawl(site, run_dir, proc, stderr, timeout_s)
 
 
 def child_env() -> dict[str, str]:

@@ -238,3 +238,25 @@ def test_server_answers_conditional_requests_with_304(seed_site):
         assert b304 == b"" and h304["ETag"] == etag
         # another file has another tag; the tag follows the content
         assert _get(base + DETAIL)[1]["ETag"] not in (None, etag)
+
+
+def test_a_site_is_served_on_the_same_port_each_time(seed_site, tmp_path):
+    from demo.server import STABLE_PORTS, stable_port
+
+    port = stable_port(seed_site)
+    assert port in STABLE_PORTS
+    assert port == stable_port(seed_site / "." ) and port != stable_port(tmp_path)
+    with serve(seed_site) as first:
+        pass
+    with serve(seed_site) as second:
+        # busy (the first is still served): another port, so two runs can serve one site
+        with serve(seed_site) as third:
+            assert third != second
+    assert first == second == f"http://127.0.0.1:{port}/"
+
+
+def test_port_zero_still_means_a_random_port(seed_site):
+    from demo.server import stable_port
+
+    with serve(seed_site, port=0) as base:
+        assert base != f"http://127.0.0.1:{stable_port(seed_site)}/"

@@ -163,6 +163,39 @@ def test_second_run_finds_the_files_known(site, result):
     assert [i["new_file"] for i in again.items] == [False, False, False]
 
 
+def test_a_crawl_started_early_is_collected_by_the_crawl_call(site, tmp_path):
+    from spiders.run import _EARLY, start_early
+
+    root, requested = site
+    start = f"{root}{CZYJS}/index.html"
+    before = requested.count(f"{CZYJS}/index.html")
+    key = start_early("sample", tmp_path, start_url=start, timeout_s=120)
+    assert key in _EARLY
+    res = crawl("sample", tmp_path, start_url=start, timeout_s=120)
+    assert key not in _EARLY and res.returncode == 0 and len(res.items) == 3
+    assert requested.count(f"{CZYJS}/index.html") - before == 1  # one crawl, not two
+    assert len(list((tmp_path / ".crawls").iterdir())) == 1
+
+
+def test_an_early_crawl_nobody_collects_is_stopped(site, tmp_path):
+    from spiders.run import _EARLY, cancel_early, start_early
+
+    root, _ = site
+    key = start_early("sample", tmp_path, start_url=f"{root}{CZYJS}/index.html", timeout_s=120)
+    pending = _EARLY[key]
+    assert cancel_early([key]) == 1
+    assert pending.proc.returncode is not None and key not in _EARLY
+    assert not (pending.run_dir / "report.json").exists()  # never recorded as a crawl run
+    assert cancel_early([key]) == 0
+
+
+def test_an_early_crawl_that_cannot_start_is_left_to_the_crawl_call(tmp_path):
+    from spiders.run import _EARLY, start_early
+
+    assert start_early("no-such-site", tmp_path) is None
+    assert not _EARLY
+
+
 def test_timeout_stops_the_crawl_and_keeps_what_it_has(tmp_path):
     class Slow(_RecordingHandler):
         requested: list[str] = []

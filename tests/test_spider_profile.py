@@ -140,6 +140,15 @@ def test_profile_politeness_overrides_project_settings(tmp_path):
     assert crawler.settings.getbool("ROBOTSTXT_OBEY") is True
 
 
+def test_the_loopback_sample_portal_gets_no_throttle_delay(tmp_path):
+    from spiders import settings
+    crawler = get_crawler(SampleSpider, {"AUTOTHROTTLE_MAX_DELAY": settings.AUTOTHROTTLE_MAX_DELAY})
+    crawler.settings.frozen = False
+    assert crawler.settings.getfloat("AUTOTHROTTLE_MAX_DELAY") == 60.0
+    SampleSpider.from_crawler(crawler, store=str(tmp_path))
+    assert crawler.settings.getfloat("AUTOTHROTTLE_MAX_DELAY") == 0
+
+
 def test_start_url_override_moves_allowed_domains(tmp_path):
     spider = spider_for(SampleSpider, tmp_path, start_url="http://localhost:4711/zwgk/czyjs/index.html")
     assert spider.start_urls == ["http://localhost:4711/zwgk/czyjs/index.html"]
