@@ -1,12 +1,12 @@
 """The nightly flow's crawls and Prefect's temporary API server, started before its flow run exists.
 
 Called directly (`budgetwatch demo`, the benchmarks, the tests), a flow first needs Prefect's
-API: with no PREFECT_API_URL that is a temporary server started in a subprocess, seconds of
-imports and database set-up before the flow's first line runs. That server is launched
-without waiting for it (flows/prefect_env.py), and the crawls, `scrapy crawl` subprocesses
-that need nothing of Prefect, are started beside it and run meanwhile; the
-flow's crawl tasks then collect them (spiders.run.crawl adopts a crawl started with the same
-arguments) and keep their retries, logs and states as before. A flow run from a deployment
+API: with no PREFECT_API_URL that is Prefect's temporary server started in a subprocess, seconds
+of imports and database set-up before the flow's first line runs. The crawls, `scrapy crawl`
+subprocesses that need nothing of Prefect, are started first and run meanwhile; the flow's
+crawl tasks then collect them (spiders.run.crawl adopts a crawl started with the same
+arguments) and keep their retries, logs and states as before. The server itself is Prefect's
+own, started by Prefect as usual. A flow run from a deployment
 is started by its worker, not by this call, and crawls as it always did.
 """
 from __future__ import annotations
@@ -31,16 +31,10 @@ class CrawlsFirstFlow(Flow):
         self._plan = plan
 
     def __call__(self, *args, **kwargs):
-        from prefect.settings import PREFECT_API_URL, temporary_settings
-
-        from flows import prefect_env as prefect_api
         from spiders.run import cancel_early, start_early
 
         if FlowRunContext.get() is not None:  # a subflow's API is up already: nothing to overlap
             return super().__call__(*args, **kwargs)
-        own_api = prefect_api.wanted()
-        if own_api:
-            prefect_api.start()
         started = []
         try:
             params = {k: v for k, v in kwargs.items() if k not in ("return_state", "wait_for")}
@@ -49,10 +43,7 @@ class CrawlsFirstFlow(Flow):
         except Exception as exc:  # noqa: BLE001 - the flow's own tasks crawl then, and report it
             log.debug("crawls not started early: %s", exc)
         try:
-            if not own_api:
-                return super().__call__(*args, **kwargs)
-            with temporary_settings(updates={PREFECT_API_URL: prefect_api.url()}):
-                return super().__call__(*args, **kwargs)
+            return super().__call__(*args, **kwargs)
         finally:
             if started and cancel_early(started):
                 log.warning("crawls started early were not collected by the flow run; stopped")
