@@ -131,7 +131,8 @@ def _box(getter, raw_page):
 class PdfiumPage(pdfplumber.page.Page):
     """A pdfplumber page built from pdfium's objects; nothing of pdfminer is touched."""
 
-    def __init__(self, pdf_page, page_number: int, initial_doctop: float = 0):
+    def __init__(self, pdf_page, page_number: int, initial_doctop: float = 0, textpage=None):
+        """``textpage``: the page's text page if already loaded (the caller closes it)."""
         raw = pdf_page.raw
         self.pdf = None
         self.root_page = self
@@ -152,7 +153,7 @@ class PdfiumPage(pdfplumber.page.Page):
         self.bbox = self.mediabox
         self.get_textmap = lru_cache()(self._get_textmap)
         self.fallback_reason = ""  # set when pdfium's text cannot stand in for pdfminer's (see _chars)
-        self._objects = _read_objects(pdf_page, self)
+        self._objects = _read_objects(pdf_page, self, textpage)
 
     def close(self) -> None:
         self.get_textmap.cache_clear()
@@ -165,7 +166,7 @@ class PdfiumPage(pdfplumber.page.Page):
         return f"<PdfiumPage:{self.page_number}>"
 
 
-def _read_objects(pdf_page, page: PdfiumPage) -> dict[str, list[dict]]:
+def _read_objects(pdf_page, page: PdfiumPage, textpage=None) -> dict[str, list[dict]]:
     ctm = _page_ctm(page._raw_mediabox, page.rotation)
     objects: dict[str, list[dict]] = {}
     shapes = {"line": [], "rect": [], "curve": []}
@@ -177,7 +178,7 @@ def _read_objects(pdf_page, page: PdfiumPage) -> dict[str, list[dict]]:
             continue
         for kind, d in _path_shapes(obj, matrix, page, scratch):
             shapes[kind].append(d)
-    chars = _chars(pdf_page, page, ctm, text_order)
+    chars = _chars(pdf_page, page, ctm, text_order, textpage)
     if chars:
         objects["char"] = chars
     for kind, items in shapes.items():
@@ -406,10 +407,11 @@ def _unmapped(ch: str) -> bool:
     return ch < " " or "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd"
 
 
-def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) -> list[dict]:
+def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int], loaded=None) -> list[dict]:
     """pdfminer's chars: content order (pdfium's text page is in reading order, which differs
-    on turned pages and where a line is drawn out of order), pdfminer's box (module doc)."""
-    textpage = pdf_page.get_textpage()
+    on turned pages and where a line is drawn out of order), pdfminer's box (module doc).
+    ``loaded``: the page's text page, loaded by the caller, who closes it."""
+    textpage = loaded or pdf_page.get_textpage()
     try:
         tp = textpage.raw
         n = pdfium_c.FPDFText_CountChars(tp)
@@ -483,4 +485,5 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) 
         out.sort()  # (content order, text page index): never reaches the dicts
         return [t[2] for t in out]
     finally:
-        textpage.close()
+        if loaded is None:
+            textpage.close()
