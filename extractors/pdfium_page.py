@@ -100,6 +100,7 @@ _segment = _plain("FPDFPath_GetPathSegment", _vp, _vp, _int)
 _segment_point = _plain("FPDFPathSegment_GetPoint", _int, _vp, _vp, _vp)
 _segment_type = _plain("FPDFPathSegment_GetType", _int, _vp)
 _segment_close = _plain("FPDFPathSegment_GetClose", _int, _vp)
+_glyph_width = _plain("FPDFFont_GetGlyphWidth", _int, _vp, _uint, ctypes.c_float, _vp)
 
 
 def _page_ctm(mediabox: tuple[float, float, float, float], rotation: int) -> Matrix:
@@ -315,10 +316,13 @@ def _geometry(x0: float, y0: float, x1: float, y1: float, page: PdfiumPage) -> d
 class _Font:
     """What pdfminer's char box needs of a font, read once per font: name, descent, advances."""
 
-    __slots__ = ("handle", "name", "descent", "widths")
+    __slots__ = ("handle", "address", "name", "descent", "widths", "_out", "_out_p")
 
     def __init__(self, handle):
         self.handle = handle
+        self.address = ctypes.cast(handle, ctypes.c_void_p).value
+        self._out = ctypes.c_float()  # written by every call that succeeds, read only then
+        self._out_p = ctypes.addressof(self._out)
         descent = ctypes.c_float()
         # per unit of size, in text space: pdfminer's font.get_descent()
         pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), descent)
@@ -331,9 +335,9 @@ class _Font:
         entry for the char code of ``ch``, which pdfium looks up from the Unicode; -1 if none."""
         w = self.widths.get(ch)
         if w is None:
-            out = ctypes.c_float()
-            ok = len(ch) == 1 and pdfium_c.FPDFFont_GetGlyphWidth(self.handle, ord(ch), ctypes.c_float(1000.0), out)
-            w = self.widths[ch] = out.value / 1000.0 if ok else -1.0
+            # a plain-address call: a page's fonts are asked for ~100 distinct glyphs
+            ok = len(ch) == 1 and _glyph_width(self.address, ord(ch), 1000.0, self._out_p)
+            w = self.widths[ch] = self._out.value / 1000.0 if ok else -1.0
         return w
 
 
