@@ -107,16 +107,20 @@ def table_texts(table, rows) -> list[list[str | None]]:
     for row in rows:
         x0, top, x1, bottom = row.bbox
         picked = sorted(i for _, i in mids[bisect_left(keys, top):bisect_left(keys, bottom)])
-        row_chars = [chars[i] for i in picked if x0 <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < x1]
+        # each char's midpoint once a row, not once a cell: a row of 8 cells tests its chars 8 times
+        row_chars = []
+        for i in picked:
+            c = chars[i]
+            mx = (c["x0"] + c["x1"]) / 2
+            if x0 <= mx < x1:
+                row_chars.append((mx, (c["top"] + c["bottom"]) / 2, c))
         arr = []
         for cell in row.cells:
             if cell is None:
                 arr.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
-            cell_chars = [c for c in row_chars if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1
-                          and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
-            arr.append(cell_text(cell_chars))
+            arr.append(cell_text([c for mx, my, c in row_chars if cx0 <= mx < cx1 and ctop <= my < cbottom]))
         out.append(arr)
     return out
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .grid import Grid, grid_from_table
 from .profiles import Profile, norm
 from .table_finder import find_tables
+from .text_lines import text_lines
 
 _UNIT_RE = re.compile(r"单位[:：]?(万元|千元|亿元|元)")
 _UNIT_HEAD_RE = re.compile(r"单位[:：]?[万千亿]?$")  # a unit line cut before its end
@@ -116,7 +117,7 @@ def page_events(page, profile: Profile, page_number: int, fiscal_year: int | Non
     events: list[_Event] = []
     pending = ""  # a unit line split over two lines ("单位：" / "万元")
     seen_in: dict = {}
-    for line in page.extract_text_lines(return_chars=False):
+    for line in text_lines(page):
         mid = (line["top"] + line["bottom"]) / 2
         text = norm(line["text"])
         inside = [b for b in boxes if b[1] <= mid <= b[3] and b[0] <= line["x0"] + 1]

@@ -28,8 +28,11 @@ def page_model() -> str:
 class PageSource:
     """Opens what it needs lazily: a document read entirely through pdfium never starts pdfminer."""
 
-    def __init__(self, path: Path, model: str | None = None):
+    def __init__(self, path: Path, model: str | None = None, screened=None):
+        """``screened``: the document's ``prescreen.Screened``, whose open document and kept
+        pages are read instead of loading them again (it stays the owner of the document)."""
         self.path = Path(path)
+        self._screened = screened
         self.model = model or page_model()
         self.fallbacks: dict[int, str] = {}  # page number -> why pdfminer read it
         self._pdfium = None
@@ -45,7 +48,7 @@ class PageSource:
     def close(self) -> None:
         if self._plumber is not None:
             self._plumber.close()
-        if self._pdfium is not None:
+        if self._pdfium is not None and (self._screened is None or self._pdfium is not self._screened.doc):
             self._pdfium.close()
         self._plumber = self._pdfium = None
 
@@ -53,10 +56,13 @@ class PageSource:
         """The 1-based page ``number`` as a pdfplumber page (call ``release`` when done)."""
         if self.model == "pdfium":
             doc = self._pdfium_doc()
-            raw = doc[number - 1]
+            kept = self._screened.take(number) if self._screened is not None else None
+            raw, textpage = kept or (doc[number - 1], None)
             try:
-                page = PdfiumPage(raw, number, self._doctop(number))
+                page = PdfiumPage(raw, number, self._doctop(number), textpage)
             finally:
+                if textpage is not None:
+                    textpage.close()
                 raw.close()
             if not page.fallback_reason:
                 return page
@@ -79,6 +85,8 @@ class PageSource:
         return "pdfium；改用 pdfminer 读取：" + "；".join(parts)
 
     def _pdfium_doc(self):
+        if self._pdfium is None and self._screened is not None and self._screened.doc is not None:
+            self._pdfium = self._screened.doc
         if self._pdfium is None:
             import pypdfium2 as pdfium
 

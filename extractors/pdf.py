@@ -21,7 +21,7 @@ from .model import Extraction, Fact, TableInstance
 from .narrative import extract_claims, narrative_pages, section_claims, staff_claims
 from .page_source import PageSource
 from .plan import page_plan
-from .prescreen import prescreen
+from .prescreen import KEEP_TABLE_PAGES, Screened
 from .profiles import GENERIC_ID, choose_profile, generic_profiles, norm
 from .readings import header_unit, read_method, read_table
 from .selfcheck import FORM_VERDICT, NOTHING_READ, Verdict, stamp
@@ -73,7 +73,7 @@ def _extract(path: Path, sha: str) -> Extraction:
     if rejected:
         return Extraction(sha256=sha, outcome=rejected, outcome_detail=detail, media_type=media_type, pages=0)
     try:
-        pages = prescreen(path)
+        screened = Screened(path, KEEP_TABLE_PAGES)
     except PdfiumError as exc:
         msg = str(exc).lower()
         if "password" in msg or "security" in msg:
@@ -82,7 +82,14 @@ def _extract(path: Path, sha: str) -> Extraction:
             return Extraction(sha256=sha, outcome="truncated",
                               outcome_detail="PDF 文件不完整（缺少文件结尾 %%EOF），可能下载中断，请重新下载。")
         return Extraction(sha256=sha, outcome="parse_error", outcome_detail=f"PDF 结构损坏，无法打开：{exc}")
+    try:
+        return _extract_screened(path, sha, media_type, screened)
+    finally:
+        screened.close()
 
+
+def _extract_screened(path: Path, sha: str, media_type: str, screened: Screened) -> Extraction:
+    pages = screened.pages
     ex = Extraction(sha256=sha, outcome="ok", media_type=media_type, pages=len(pages))
     texts = [p.text for p in pages]
     all_text = "".join(texts)
@@ -100,13 +107,13 @@ def _extract(path: Path, sha: str) -> Extraction:
 
     fiscal_year, _, _ = year_and_kind(texts[:3], texts[3:])
     profile = choose_profile([line for t in texts for line in t.splitlines()], fiscal_year)
-    ex = _read_pdf(path, ex, pages, profile, fiscal_year)
+    ex = _read_pdf(path, ex, pages, profile, fiscal_year, screened)
     if ex.outcome == "parse_error" and profile.id != GENERIC_ID:
         # A profile only adds aliases to the national family's reading. A template profile
         # chosen by its markers that reads none of the core tables (another city's profile on
         # an unseen template: 苏州 read as 江苏) must not hide what the generic reading finds.
         fallback = _read_pdf(path, Extraction(sha256=sha, outcome="ok", media_type=media_type, pages=len(pages)),
-                             pages, generic_profiles()[0], fiscal_year)
+                             pages, generic_profiles()[0], fiscal_year, screened)
         if fallback.outcome == "ok":
             log.info("%s: profile %s read no core table; the generic reading does", path.name, profile.id)
             fallback.outcome_detail += f"（模板 {profile.id} 未能读出核心表，改用通用读法）"
@@ -114,8 +121,10 @@ def _extract(path: Path, sha: str) -> Extraction:
     return ex
 
 
-def _read_pdf(path: Path, ex: Extraction, pages: list, profile, fiscal_year: int | None) -> Extraction:
-    """Tables, meta and narrative of a text-layer PDF read through ``profile``, into ``ex``."""
+def _read_pdf(path: Path, ex: Extraction, pages: list, profile, fiscal_year: int | None,
+              screened: Screened | None = None) -> Extraction:
+    """Tables, meta and narrative of a text-layer PDF read through ``profile``, into ``ex``;
+    ``screened``: the prescreen's open document and kept pages, read instead of loading again."""
     texts = [p.text for p in pages]
     all_text = "".join(texts)
     table_pages, titled = page_plan(pages, profile, fiscal_year)
@@ -126,7 +135,7 @@ def _read_pdf(path: Path, ex: Extraction, pages: list, profile, fiscal_year: int
         table_pages = [p.number for p in pages if p.maybe_table]
     regions = []
     if table_pages:
-        with PageSource(path) as source:
+        with PageSource(path, screened=screened) as source:
             regions = locate(source, table_pages, profile, fiscal_year)
         ex.page_model = source.summary()
 

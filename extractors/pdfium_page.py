@@ -100,6 +100,7 @@ _segment = _plain("FPDFPath_GetPathSegment", _vp, _vp, _int)
 _segment_point = _plain("FPDFPathSegment_GetPoint", _int, _vp, _vp, _vp)
 _segment_type = _plain("FPDFPathSegment_GetType", _int, _vp)
 _segment_close = _plain("FPDFPathSegment_GetClose", _int, _vp)
+_glyph_width = _plain("FPDFFont_GetGlyphWidth", _int, _vp, _uint, ctypes.c_float, _vp)
 
 
 def _page_ctm(mediabox: tuple[float, float, float, float], rotation: int) -> Matrix:
@@ -131,7 +132,8 @@ def _box(getter, raw_page):
 class PdfiumPage(pdfplumber.page.Page):
     """A pdfplumber page built from pdfium's objects; nothing of pdfminer is touched."""
 
-    def __init__(self, pdf_page, page_number: int, initial_doctop: float = 0):
+    def __init__(self, pdf_page, page_number: int, initial_doctop: float = 0, textpage=None):
+        """``textpage``: the page's text page if already loaded (the caller closes it)."""
         raw = pdf_page.raw
         self.pdf = None
         self.root_page = self
@@ -152,7 +154,7 @@ class PdfiumPage(pdfplumber.page.Page):
         self.bbox = self.mediabox
         self.get_textmap = lru_cache()(self._get_textmap)
         self.fallback_reason = ""  # set when pdfium's text cannot stand in for pdfminer's (see _chars)
-        self._objects = _read_objects(pdf_page, self)
+        self._objects = _read_objects(pdf_page, self, textpage)
 
     def close(self) -> None:
         self.get_textmap.cache_clear()
@@ -165,7 +167,7 @@ class PdfiumPage(pdfplumber.page.Page):
         return f"<PdfiumPage:{self.page_number}>"
 
 
-def _read_objects(pdf_page, page: PdfiumPage) -> dict[str, list[dict]]:
+def _read_objects(pdf_page, page: PdfiumPage, textpage=None) -> dict[str, list[dict]]:
     ctm = _page_ctm(page._raw_mediabox, page.rotation)
     objects: dict[str, list[dict]] = {}
     shapes = {"line": [], "rect": [], "curve": []}
@@ -177,7 +179,7 @@ def _read_objects(pdf_page, page: PdfiumPage) -> dict[str, list[dict]]:
             continue
         for kind, d in _path_shapes(obj, matrix, page, scratch):
             shapes[kind].append(d)
-    chars = _chars(pdf_page, page, ctm, text_order)
+    chars = _chars(pdf_page, page, ctm, text_order, textpage)
     if chars:
         objects["char"] = chars
     for kind, items in shapes.items():
@@ -314,10 +316,13 @@ def _geometry(x0: float, y0: float, x1: float, y1: float, page: PdfiumPage) -> d
 class _Font:
     """What pdfminer's char box needs of a font, read once per font: name, descent, advances."""
 
-    __slots__ = ("handle", "name", "descent", "widths")
+    __slots__ = ("handle", "address", "name", "descent", "widths", "_out", "_out_p")
 
     def __init__(self, handle):
         self.handle = handle
+        self.address = ctypes.cast(handle, ctypes.c_void_p).value
+        self._out = ctypes.c_float()  # written by every call that succeeds, read only then
+        self._out_p = ctypes.addressof(self._out)
         descent = ctypes.c_float()
         # per unit of size, in text space: pdfminer's font.get_descent()
         pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), descent)
@@ -330,9 +335,9 @@ class _Font:
         entry for the char code of ``ch``, which pdfium looks up from the Unicode; -1 if none."""
         w = self.widths.get(ch)
         if w is None:
-            out = ctypes.c_float()
-            ok = len(ch) == 1 and pdfium_c.FPDFFont_GetGlyphWidth(self.handle, ord(ch), ctypes.c_float(1000.0), out)
-            w = self.widths[ch] = out.value / 1000.0 if ok else -1.0
+            # a plain-address call: a page's fonts are asked for ~100 distinct glyphs
+            ok = len(ch) == 1 and _glyph_width(self.address, ord(ch), 1000.0, self._out_p)
+            w = self.widths[ch] = self._out.value / 1000.0 if ok else -1.0
         return w
 
 
@@ -406,10 +411,11 @@ def _unmapped(ch: str) -> bool:
     return ch < " " or "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd"
 
 
-def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) -> list[dict]:
+def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int], loaded=None) -> list[dict]:
     """pdfminer's chars: content order (pdfium's text page is in reading order, which differs
-    on turned pages and where a line is drawn out of order), pdfminer's box (module doc)."""
-    textpage = pdf_page.get_textpage()
+    on turned pages and where a line is drawn out of order), pdfminer's box (module doc).
+    ``loaded``: the page's text page, loaded by the caller, who closes it."""
+    textpage = loaded or pdf_page.get_textpage()
     try:
         tp = textpage.raw
         n = pdfium_c.FPDFText_CountChars(tp)
@@ -483,4 +489,5 @@ def _chars(pdf_page, page: PdfiumPage, ctm: Matrix, text_order: dict[int, int]) 
         out.sort()  # (content order, text page index): never reaches the dicts
         return [t[2] for t in out]
     finally:
-        textpage.close()
+        if loaded is None:
+            textpage.close()

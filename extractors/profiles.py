@@ -123,15 +123,17 @@ class Profile:
         text = _title_text(line, fiscal_year)
         if not text:
             return None
-        kinds, exact, patterned, cores = self._title_index()
+        kinds, exact, patterned, cores, any_pattern = self._title_index()
         # every line of every document meets every profile (choose_profile): the exact titles
-        # and cores are dict look-ups; only the kinds with patterns ahead of an exact hit are searched
+        # and cores are dict look-ups; only the kinds with patterns ahead of an exact hit are
+        # searched, and only when one search of all the patterns at once finds something
         first = exact.get(text, len(kinds))
-        for j, patterns in patterned:
-            if j >= first:
-                break
-            if any(p.search(text) for p in patterns):
-                return kinds[j]
+        if patterned and patterned[0][0] < first and (any_pattern is None or any_pattern.search(text)):
+            for j, patterns in patterned:
+                if j >= first:
+                    break
+                if any(p.search(text) for p in patterns):
+                    return kinds[j]
         if first < len(kinds):
             return kinds[first]
         core = title_core(text)
@@ -151,7 +153,7 @@ class Profile:
                     cores.setdefault(c, j)
             patterned = [(j, spec.title_patterns) for j, spec in enumerate(self.tables.values())
                          if spec.title_patterns]
-            self._titles = (kinds, exact, patterned, cores)
+            self._titles = (kinds, exact, patterned, cores, any_of([p for _, ps in patterned for p in ps]))
         return self._titles
 
     def is_title_fragment(self, line: str, fiscal_year: int | None = None) -> bool:
@@ -218,6 +220,22 @@ def _spec(kind: str, raw: dict) -> TableSpec:
         sub_titles=[norm(t) for t in raw.get("sub_titles", [])],
         cores={title_core(norm(t)) for t in raw.get("titles", [])} - {""},
     )
+
+
+# What keeps a pattern from meaning the same inside an alternation: a back-reference (its group
+# number moves) or an inline flag (it would apply to the whole alternation).
+_NOT_COMBINABLE_RE = re.compile(r"\\\d|\(\?P=|\(\?[aiLmsux]")
+
+
+def any_of(patterns: list[re.Pattern]) -> re.Pattern | None:
+    """One regex that finds something exactly where one of ``patterns`` does: ``(?:a)|(?:b)…``,
+    each alternative anchored and looked around on its own. None when the patterns cannot be
+    joined so (a back-reference, an inline flag, differing flags), or there are none."""
+    if not patterns or len({p.flags for p in patterns}) != 1:
+        return None
+    if any(_NOT_COMBINABLE_RE.search(p.pattern) for p in patterns):
+        return None
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
 
 
 @lru_cache(maxsize=16384)
