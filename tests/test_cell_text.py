@@ -6,10 +6,8 @@ import pytest
 from pdfplumber.utils import extract_text
 
 from extractors.cell_text import cell_text
-from extractors.page_source import PageSource
-from extractors.prescreen import prescreen
 from extractors.table_finder import find_tables
-from tests.corpus import corpus_file
+from tests.corpus import FAST_PATH_FILES, corpus_file, table_pages
 
 
 def _char(text: str, x0: float, top: float, width: float = 5, upright=True) -> dict:
@@ -43,32 +41,20 @@ def test_cell_text_cases(chars, want):
     assert extract_text(chars) == want  # the case says what pdfplumber does
 
 
-FILES = [
-    ("cities/001_上海/2026年上海市交通运输局_部门预算.pdf",
-     "34775480bd3e3bf88585b2d25b4a3f3203e9bce27e001f9e74fa9b2ec64f85a5"),
-    ("cities/003_深圳/2026年深圳市交通运输局部门预算.pdf",
-     "ba91de610d1e3685df24d85d46797d6adcc2ab5b4957eec86e18df6adcc495eb"),
-    ("jiangsu/江苏省高级人民法院/省法院2017年度部门预算公开.pdf",
-     "324795c7efce9893ca94dcfcc6bd8e1e4573b46ceeaa3042185cd44464aeedb0"),
-]
 
 
 @pytest.mark.slow  # every cell of every table page of three filings, both ways
-@pytest.mark.parametrize("rel,sha", FILES, ids=[f[0].split("/")[1] for f in FILES])
+@pytest.mark.parametrize("rel,sha", FAST_PATH_FILES, ids=[f[0].split("/")[1] for f in FAST_PATH_FILES])
 def test_every_cell_of_real_tables(rel, sha):
-    path = corpus_file(rel, sha)
     n_cells = 0
-    with PageSource(path, "pdfium") as source:
-        for number in [p.number for p in prescreen(path) if p.maybe_table]:
-            page = source.page(number)
-            for table in find_tables(page):
-                for row in table.rows:
-                    for cell in row.cells:
-                        if cell is None:
-                            continue
-                        chars = page.crop(cell).chars  # more chars than the midpoint rule picks: harder
-                        want = extract_text(chars)
-                        assert cell_text(chars) == want, (number, cell)
-                        n_cells += 1
-            source.release(page)
+    for page in table_pages(corpus_file(rel, sha)):
+        for table in find_tables(page):
+            for row in table.rows:
+                for cell in row.cells:
+                    if cell is None:
+                        continue
+                    chars = page.crop(cell).chars  # more chars than the midpoint rule picks: harder
+                    want = extract_text(chars)
+                    assert cell_text(chars) == want, (page.page_number, cell)
+                    n_cells += 1
     assert n_cells > 200

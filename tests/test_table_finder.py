@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 from pdfplumber.table import TableFinder
 
-from extractors.page_source import PageSource
-from extractors.prescreen import prescreen
 from extractors.table_finder import FastTableFinder, edges_to_intersections, intersections_to_cells
-from tests.corpus import corpus_file
+from tests.corpus import corpus_file, table_pages
 
 FILES = [
     ("cities/001_上海/2026年上海市交通运输局_部门预算.pdf",
@@ -26,21 +24,15 @@ FILES = [
 @pytest.mark.slow  # every table page of four filings, through both finders
 @pytest.mark.parametrize("rel,sha", FILES, ids=[f[0].split("/")[1] for f in FILES])
 def test_same_cells_and_tables_as_pdfplumber(rel, sha):
-    path = corpus_file(rel, sha)
-    numbers = [p.number for p in prescreen(path) if p.maybe_table]
-    assert numbers
     n_cells = 0
-    with PageSource(path, "pdfium") as source:
-        for number in numbers:
-            page = source.page(number)
-            want, got = TableFinder(page), FastTableFinder(page)
-            assert got.intersections == want.intersections
-            assert list(got.intersections) == list(want.intersections)
-            assert got.cells == want.cells
-            assert [t.bbox for t in got.tables] == [t.bbox for t in want.tables]
-            assert [t.extract() for t in got.tables] == [t.extract() for t in want.tables]
-            n_cells += len(got.cells)
-            source.release(page)
+    for page in table_pages(corpus_file(rel, sha)):
+        want, got = TableFinder(page), FastTableFinder(page)
+        assert got.intersections == want.intersections
+        assert list(got.intersections) == list(want.intersections)
+        assert got.cells == want.cells
+        assert [t.bbox for t in got.tables] == [t.bbox for t in want.tables]
+        assert [t.extract() for t in got.tables] == [t.extract() for t in want.tables]
+        n_cells += len(got.cells)
     assert n_cells > 50  # the file's table pages were read, not skipped
 
 

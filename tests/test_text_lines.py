@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 from pdfplumber.utils.text import chars_to_textmap
 
-from extractors.page_source import PageSource
-from extractors.prescreen import prescreen
 from extractors.text_lines import text_lines
-from tests.corpus import corpus_file
+from tests.corpus import FAST_PATH_FILES, corpus_file, table_pages
 
 
 def _char(text: str, x0: float, top: float, width: float = 5, upright=True) -> dict:
@@ -64,26 +62,14 @@ def test_text_lines_cases(chars, want):
     assert page.extract_text_lines(return_chars=False) == want  # the case says what pdfplumber does
 
 
-FILES = [
-    ("cities/001_上海/2026年上海市交通运输局_部门预算.pdf",
-     "34775480bd3e3bf88585b2d25b4a3f3203e9bce27e001f9e74fa9b2ec64f85a5"),
-    ("cities/003_深圳/2026年深圳市交通运输局部门预算.pdf",
-     "ba91de610d1e3685df24d85d46797d6adcc2ab5b4957eec86e18df6adcc495eb"),
-    ("jiangsu/江苏省高级人民法院/省法院2017年度部门预算公开.pdf",
-     "324795c7efce9893ca94dcfcc6bd8e1e4573b46ceeaa3042185cd44464aeedb0"),
-]
 
 
 @pytest.mark.slow  # every table page of three filings, both ways
-@pytest.mark.parametrize("rel,sha", FILES, ids=[f[0].split("/")[1] for f in FILES])
+@pytest.mark.parametrize("rel,sha", FAST_PATH_FILES, ids=[f[0].split("/")[1] for f in FAST_PATH_FILES])
 def test_every_table_page_of_real_filings(rel, sha):
-    path = corpus_file(rel, sha)
     n_lines = 0
-    with PageSource(path, "pdfium") as source:
-        for number in [p.number for p in prescreen(path) if p.maybe_table]:
-            page = source.page(number)
-            want = page.extract_text_lines(return_chars=False)
-            assert text_lines(page) == want, number
-            n_lines += len(want)
-            source.release(page)
+    for page in table_pages(corpus_file(rel, sha)):
+        want = page.extract_text_lines(return_chars=False)
+        assert text_lines(page) == want, page.page_number
+        n_lines += len(want)
     assert n_lines > 100
