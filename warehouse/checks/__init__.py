@@ -196,11 +196,17 @@ def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed:
     scope = [r[0] for r in con.execute("SELECT filing_id FROM _scope ORDER BY filing_id").fetchall()]
     # The upsert and the delete touch only the batch's own filings, so the batches are
     # independent; the resolve-by-later-version update reads every batch's rows and runs last.
-    for i in range(0, len(scope), UPSERT_FILINGS):
-        con.execute("CREATE OR REPLACE TEMP TABLE _upsert_scope AS SELECT unnest(CAST(? AS VARCHAR[])) AS filing_id",
-                    [scope[i:i + UPSERT_FILINGS]])
-        _in_transaction(con, lambda: _upsert_batch(con, now, version, failed))
-    con.execute("DROP TABLE IF EXISTS temp._upsert_scope")
+    # A batch is a range of the sorted scope's filing ids. One thread: with two, the first
+    # batch's INSERT ... ON CONFLICT ran out of memory at once under 300MB (1 000 filings),
+    # with one it needs no more than the single upsert did.
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute("SET threads = 1")
+    try:
+        for i in range(0, len(scope), UPSERT_FILINGS):
+            batch = scope[i:i + UPSERT_FILINGS]
+            _in_transaction(con, lambda: _upsert_batch(con, now, version, failed, batch[0], batch[-1]))
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
     _in_transaction(con, lambda: _resolve_by_later(con, now, failed))
 
 
@@ -217,7 +223,8 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) ->
         raise
 
 
-def _upsert_batch(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed: list[str]) -> None:
+def _upsert_batch(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed: list[str],
+                  first: str, last: str) -> None:
     con.execute(
         """
         INSERT INTO finding BY NAME
@@ -227,7 +234,7 @@ def _upsert_batch(con: duckdb.DuckDBPyConnection, now: datetime, version: str, f
                NULL::TIMESTAMP AS resolved_at, NULL::VARCHAR AS resolved_by
         FROM _new n LEFT JOIN rule r USING (rule_id)
         LEFT JOIN _inherited i USING (filing_id, rule_id, subject)
-        WHERE n.filing_id IN (SELECT filing_id FROM _upsert_scope)
+        WHERE n.filing_id BETWEEN ? AND ?
         ON CONFLICT (filing_id, rule_id, subject) DO UPDATE SET
             severity = excluded.severity, outcome = excluded.outcome, message = excluded.message,
             expected = excluded.expected, actual = excluded.actual, difference = excluded.difference,
@@ -243,7 +250,7 @@ def _upsert_batch(con: duckdb.DuckDBPyConnection, now: datetime, version: str, f
                                WHEN finding.outcome = 'fail' THEN finding.filing_id
                                ELSE finding.resolved_by END
         """,
-        [version, now, now],
+        [version, now, now, first, last],
     )
     # A subject a checked filing no longer produces belongs to an older rule version.
     # A rule that errored keeps its earlier findings (their last_seen shows they are old).
@@ -251,10 +258,10 @@ def _upsert_batch(con: duckdb.DuckDBPyConnection, now: datetime, version: str, f
     # is found without joining every finding to _new (at 5 000 filings that join ran out
     # of memory under the write session's cap).
     con.execute(
-        """DELETE FROM finding f WHERE f.filing_id IN (SELECT filing_id FROM _upsert_scope)
+        """DELETE FROM finding f WHERE f.filing_id BETWEEN ? AND ? AND f.filing_id IN (SELECT filing_id FROM _scope)
            AND NOT list_contains(CAST(? AS VARCHAR[]), f.rule_id)
            AND f.last_seen IS DISTINCT FROM ?::TIMESTAMP""",
-        [failed, now],
+        [first, last, failed, now],
     )
 
 
