@@ -67,9 +67,10 @@ def cache_url() -> str | None:
 def write_memory() -> str | None:
     """DuckDB's memory limit for a run's write session (BUDGETWATCH_DUCKDB_MEMORY, e.g. 300MB,
     1GB; unset: DuckDB's own default of 80 % of RAM). DuckDB spills to disk past it, into a
-    folder beside the staging file. Opt-in: under 300MB the 1 000-filing load and check peaked at
-    533 MB with the same findings, but at 5 000 filings the commit of the run's findings ran out
-    of memory and the run failed (benchmarks/load_memory.py)."""
+    folder beside the staging file. Opt-in: under 300MB 1 000 and 5 000 generated filings
+    complete with the same findings (514 and 580 MB peak), but the CPU per filing grew by 11 to
+    22 % between them depending on the machine's load: not shown within the 15 % asked of a
+    default (benchmarks/load_memory.py)."""
     value = os.environ.get("BUDGETWATCH_DUCKDB_MEMORY", "").strip()
     if value and not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, re.IGNORECASE):
         raise ValueError(f"BUDGETWATCH_DUCKDB_MEMORY 应为如 256MB、1GB 的大小，而不是 {value!r}")

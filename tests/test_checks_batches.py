@@ -3,13 +3,20 @@ findings are the same whatever the batch size, and the cross-filing rules still 
 filing of the district."""
 from __future__ import annotations
 
+import copy
+import hashlib
+
 import pytest
+
+from fixtures.warehouse.seed_extraction import SEED_SOURCE
 
 from test_checks import with_fact
 from test_checks_city import JIANGAN, QIAOKOU, department, warehouse
 
 import warehouse.checks as checks_mod
-from warehouse.db import check_files
+from warehouse.checks import run_checks
+from warehouse.db import check_files, connect
+from warehouse.load import load_extraction
 
 ROW = ("filing_id, rule_id, subject, outcome, message, expected, actual, difference, tolerance, "
        "CAST(evidence AS VARCHAR), first_seen IS NOT NULL, resolved_at")
@@ -53,3 +60,42 @@ def test_the_findings_do_not_depend_on_the_batch_size(whole, monkeypatch, batch)
 
 def test_the_rules_that_read_other_filings_are_the_e_family_and_f5():
     assert sorted(checks_mod.across_filings(check_files())) == ["E1", "E2", "E3", "E4", "E5", "E6", "F5"]
+
+
+def _republished(x, tag: str, day: str):
+    x = copy.deepcopy(x)
+    x.sha256 = hashlib.sha256(f"{x.sha256}|{tag}".encode()).hexdigest()
+    return x, dict(SEED_SOURCE, source_url=f"http://sample.local/{tag}.pdf", published_at=day)
+
+
+def two_nights(upsert: int, monkeypatch) -> list[tuple]:
+    """A first night, then a night that brings a corrected version of one department (its A
+    fails resolved by it) and a repeated version of another (its fails keep their first_seen)."""
+    monkeypatch.setattr(checks_mod, "UPSERT_FILINGS", upsert)
+    bad = lambda code: with_fact(department(QIAOKOU, code, 16), "T1", "income_total", "预算数", "999.99")
+    con = connect(":memory:")
+    first = [department(QIAOKOU, "101", 16), department(QIAOKOU, "102", 17), bad("198"), bad("199")]
+    for i, x in enumerate(first):
+        load_extraction(con, x, dict(SEED_SOURCE, source_url=f"http://sample.local/{i}.pdf"))
+    run_checks(con)
+    between = con.execute("SELECT max(last_seen) FROM finding").fetchone()[0]
+    for x, source in (_republished(department(QIAOKOU, "199", 16), "fixed", "2026-03-01"),
+                      _republished(bad("198"), "again", "2026-03-01")):
+        load_extraction(con, x, source)
+    run_checks(con)
+    rows = con.execute("""SELECT filing_id, rule_id, subject, outcome, expected, actual, first_seen > ?,
+                                 resolved_at IS NOT NULL, resolved_by FROM finding ORDER BY ALL""",
+                       [between]).fetchall()
+    con.close()
+    return rows
+
+
+@pytest.mark.slow
+def test_the_findings_do_not_depend_on_the_upsert_batch_size(monkeypatch):
+    whole = two_nights(1000, monkeypatch)
+    resolved = {(r[0][:10], r[8][:10]) for r in whole if r[7]}
+    assert resolved == {("420104-199", "420104-199")}  # the corrected version resolved its predecessor's fails
+    # the repeated version's fails are not news: they keep the first night's first_seen
+    assert [r[6] for r in whole if r[0][:10] == "420104-198" and r[1:4] == ("B1", "income_total", "fail")] == [
+        False, False]
+    assert two_nights(1, monkeypatch) == whole

@@ -14,6 +14,7 @@ import logging
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
@@ -172,73 +173,47 @@ def _validate(con: duckdb.DuckDBPyConnection, rule_id: str) -> None:
         raise CheckError(f"subject {dup[1]!r} produced twice for {dup[0]}")
 
 
+# Filings per transaction of the findings upsert: a commit writes its rows and their index
+# entries at once, and the run's 1.5 million findings at 5 000 filings did not fit the write
+# session's memory cap in one (could not allocate block at COMMIT). The run writes a staging
+# copy of the warehouse, so readers see none of the intermediate commits.
+UPSERT_FILINGS = 250
+
+
 def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed: list[str]) -> None:
+    # A fail already reported for an earlier version of the same filing (same rule and
+    # subject) keeps its first_seen: a re-publication that repeats it is not news. Taken
+    # before any batch is written, so an earlier version checked in the same run is read as
+    # it was before the run.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _inherited AS
+           SELECT n.filing_id, n.rule_id, n.subject, arg_max(p.first_seen, pg.version) AS first_seen
+           FROM _new n JOIN filing g USING (filing_id)
+           JOIN filing pg ON pg.filing_key = g.filing_key AND pg.version < g.version
+           JOIN finding p ON p.filing_id = pg.filing_id AND p.rule_id = n.rule_id AND p.subject = n.subject
+                         AND (p.outcome = 'fail') = (n.outcome = 'fail') AND p.resolved_at IS NULL
+           GROUP BY ALL""")
+    scope = [r[0] for r in con.execute("SELECT filing_id FROM _scope ORDER BY filing_id").fetchall()]
+    # The upsert and the delete touch only the batch's own filings, so the batches are
+    # independent; the resolve-by-later-version update reads every batch's rows and runs last.
+    # A batch is a range of the sorted scope's filing ids. One thread: with two, the first
+    # batch's INSERT ... ON CONFLICT ran out of memory at once under 300MB (1 000 filings),
+    # with one it needs no more than the single upsert did.
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute("SET threads = 1")
+    try:
+        for i in range(0, len(scope), UPSERT_FILINGS):
+            batch = scope[i:i + UPSERT_FILINGS]
+            _in_transaction(con, lambda: _upsert_batch(con, now, version, failed, batch[0], batch[-1]))
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
+    _in_transaction(con, lambda: _resolve_by_later(con, now, failed))
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:
     con.begin()
     try:
-        # A fail already reported for an earlier version of the same filing (same rule and
-        # subject) keeps its first_seen: a re-publication that repeats it is not news.
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE _inherited AS
-               SELECT n.filing_id, n.rule_id, n.subject, arg_max(p.first_seen, pg.version) AS first_seen
-               FROM _new n JOIN filing g USING (filing_id)
-               JOIN filing pg ON pg.filing_key = g.filing_key AND pg.version < g.version
-               JOIN finding p ON p.filing_id = pg.filing_id AND p.rule_id = n.rule_id AND p.subject = n.subject
-                             AND (p.outcome = 'fail') = (n.outcome = 'fail') AND p.resolved_at IS NULL
-               GROUP BY ALL""")
-        con.execute(
-            """
-            INSERT INTO finding BY NAME
-            SELECT n.filing_id, n.rule_id, n.subject, r.severity, n.outcome, n.message, n.expected, n.actual,
-                   n.difference, n.tolerance, n.evidence, ? AS rules_version,
-                   coalesce(i.first_seen, ?::TIMESTAMP) AS first_seen, ?::TIMESTAMP AS last_seen,
-                   NULL::TIMESTAMP AS resolved_at, NULL::VARCHAR AS resolved_by
-            FROM _new n LEFT JOIN rule r USING (rule_id)
-            LEFT JOIN _inherited i USING (filing_id, rule_id, subject)
-            ON CONFLICT (filing_id, rule_id, subject) DO UPDATE SET
-                severity = excluded.severity, outcome = excluded.outcome, message = excluded.message,
-                expected = excluded.expected, actual = excluded.actual, difference = excluded.difference,
-                tolerance = excluded.tolerance, evidence = excluded.evidence,
-                rules_version = excluded.rules_version, last_seen = excluded.last_seen,
-                -- a finding that starts or stops failing starts a new life
-                first_seen = CASE WHEN (finding.outcome = 'fail') <> (excluded.outcome = 'fail')
-                                  THEN excluded.last_seen ELSE finding.first_seen END,
-                resolved_at = CASE WHEN excluded.outcome = 'fail' THEN NULL
-                                   WHEN finding.outcome = 'fail' THEN excluded.last_seen
-                                   ELSE finding.resolved_at END,
-                resolved_by = CASE WHEN excluded.outcome = 'fail' THEN NULL
-                                   WHEN finding.outcome = 'fail' THEN finding.filing_id
-                                   ELSE finding.resolved_by END
-            """,
-            [version, now, now],
-        )
-        # A subject a checked filing no longer produces belongs to an older rule version.
-        # A rule that errored keeps its earlier findings (their last_seen shows they are old).
-        # What this run produced was just upserted with last_seen = now: the rest is older, and
-        # is found without joining every finding to _new (at 5 000 filings that join ran out
-        # of memory under the write session's cap).
-        con.execute(
-            """DELETE FROM finding f WHERE f.filing_id IN (SELECT filing_id FROM _scope)
-               AND NOT list_contains(CAST(? AS VARCHAR[]), f.rule_id)
-               AND f.last_seen IS DISTINCT FROM ?::TIMESTAMP""",
-            [failed, now],
-        )
-        # Fails of earlier versions that the checked current version no longer shows are
-        # resolved by it. Not when it cannot tell (insufficient_data, error) or the rule errored.
-        # Only a filing of version 2 or later has earlier versions: without one in scope (a
-        # first load) the join of every fail to every finding is skipped.
-        if con.execute("SELECT count(*) FROM filing WHERE filing_id IN (SELECT filing_id FROM _scope) "
-                       "AND is_current AND version > 1").fetchall()[0][0]:
-            con.execute(
-                """UPDATE finding p SET resolved_at = ?, resolved_by = g.filing_id
-                   FROM filing pg, filing g
-                   WHERE p.filing_id = pg.filing_id AND g.filing_id IN (SELECT filing_id FROM _scope)
-                     AND g.is_current AND pg.filing_key = g.filing_key AND pg.version < g.version
-                     AND p.outcome = 'fail' AND p.resolved_at IS NULL
-                     AND NOT list_contains(CAST(? AS VARCHAR[]), p.rule_id)
-                     AND NOT EXISTS (SELECT 1 FROM finding c WHERE c.filing_id = g.filing_id AND c.rule_id = p.rule_id
-                                     AND c.subject = p.subject AND c.outcome IN ('fail', 'insufficient_data', 'error'))""",
-                [now, failed],
-            )
+        work()
         con.commit()
     except BaseException:
         try:
@@ -246,6 +221,68 @@ def _upsert(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed:
         except duckdb.Error:  # a failed COMMIT (disk full) has ended the transaction already
             pass
         raise
+
+
+def _upsert_batch(con: duckdb.DuckDBPyConnection, now: datetime, version: str, failed: list[str],
+                  first: str, last: str) -> None:
+    con.execute(
+        """
+        INSERT INTO finding BY NAME
+        SELECT n.filing_id, n.rule_id, n.subject, r.severity, n.outcome, n.message, n.expected, n.actual,
+               n.difference, n.tolerance, n.evidence, ? AS rules_version,
+               coalesce(i.first_seen, ?::TIMESTAMP) AS first_seen, ?::TIMESTAMP AS last_seen,
+               NULL::TIMESTAMP AS resolved_at, NULL::VARCHAR AS resolved_by
+        FROM _new n LEFT JOIN rule r USING (rule_id)
+        LEFT JOIN _inherited i USING (filing_id, rule_id, subject)
+        WHERE n.filing_id BETWEEN ? AND ?
+        ON CONFLICT (filing_id, rule_id, subject) DO UPDATE SET
+            severity = excluded.severity, outcome = excluded.outcome, message = excluded.message,
+            expected = excluded.expected, actual = excluded.actual, difference = excluded.difference,
+            tolerance = excluded.tolerance, evidence = excluded.evidence,
+            rules_version = excluded.rules_version, last_seen = excluded.last_seen,
+            -- a finding that starts or stops failing starts a new life
+            first_seen = CASE WHEN (finding.outcome = 'fail') <> (excluded.outcome = 'fail')
+                              THEN excluded.last_seen ELSE finding.first_seen END,
+            resolved_at = CASE WHEN excluded.outcome = 'fail' THEN NULL
+                               WHEN finding.outcome = 'fail' THEN excluded.last_seen
+                               ELSE finding.resolved_at END,
+            resolved_by = CASE WHEN excluded.outcome = 'fail' THEN NULL
+                               WHEN finding.outcome = 'fail' THEN finding.filing_id
+                               ELSE finding.resolved_by END
+        """,
+        [version, now, now, first, last],
+    )
+    # A subject a checked filing no longer produces belongs to an older rule version.
+    # A rule that errored keeps its earlier findings (their last_seen shows they are old).
+    # What this run produced was just upserted with last_seen = now: the rest is older, and
+    # is found without joining every finding to _new (at 5 000 filings that join ran out
+    # of memory under the write session's cap).
+    con.execute(
+        """DELETE FROM finding f WHERE f.filing_id BETWEEN ? AND ? AND f.filing_id IN (SELECT filing_id FROM _scope)
+           AND NOT list_contains(CAST(? AS VARCHAR[]), f.rule_id)
+           AND f.last_seen IS DISTINCT FROM ?::TIMESTAMP""",
+        [first, last, failed, now],
+    )
+
+
+def _resolve_by_later(con: duckdb.DuckDBPyConnection, now: datetime, failed: list[str]) -> None:
+    # Fails of earlier versions that the checked current version no longer shows are
+    # resolved by it. Not when it cannot tell (insufficient_data, error) or the rule errored.
+    # Only a filing of version 2 or later has earlier versions: without one in scope (a
+    # first load) the join of every fail to every finding is skipped.
+    if con.execute("SELECT count(*) FROM filing WHERE filing_id IN (SELECT filing_id FROM _scope) "
+                   "AND is_current AND version > 1").fetchall()[0][0]:
+        con.execute(
+            """UPDATE finding p SET resolved_at = ?, resolved_by = g.filing_id
+               FROM filing pg, filing g
+               WHERE p.filing_id = pg.filing_id AND g.filing_id IN (SELECT filing_id FROM _scope)
+                 AND g.is_current AND pg.filing_key = g.filing_key AND pg.version < g.version
+                 AND p.outcome = 'fail' AND p.resolved_at IS NULL
+                 AND NOT list_contains(CAST(? AS VARCHAR[]), p.rule_id)
+                 AND NOT EXISTS (SELECT 1 FROM finding c WHERE c.filing_id = g.filing_id AND c.rule_id = p.rule_id
+                                 AND c.subject = p.subject AND c.outcome IN ('fail', 'insufficient_data', 'error'))""",
+            [now, failed],
+        )
 
 
 def _group_and_review(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
