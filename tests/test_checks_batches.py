@@ -72,7 +72,10 @@ def two_nights(upsert: int, monkeypatch) -> list[tuple]:
     """A first night, then a night that brings a corrected version of one department (its A
     fails resolved by it) and a repeated version of another (its fails keep their first_seen)."""
     monkeypatch.setattr(checks_mod, "UPSERT_FILINGS", upsert)
-    bad = lambda code: with_fact(department(QIAOKOU, code, 16), "T1", "income_total", "预算数", "999.99")
+
+    def bad(code):
+        return with_fact(department(QIAOKOU, code, 16), "T1", "income_total", "预算数", "999.99")
+
     con = connect(":memory:")
     first = [department(QIAOKOU, "101", 16), department(QIAOKOU, "102", 17), bad("198"), bad("199")]
     for i, x in enumerate(first):
