@@ -64,17 +64,24 @@ def cache_url() -> str | None:
     return os.environ.get("BUDGETWATCH_CACHE_URL", "").strip() or None
 
 
+# Measured (benchmarks/RESULTS.md, "How time grows"): under 300MB, 1 000 and 5 000 generated
+# filings peak at 515 and 562 MB with seconds per filing within 8 % of each other and the same
+# findings as uncapped; uncapped, DuckDB's 80 % of RAM let them reach 1.3 and 4.9 GB.
+DEFAULT_WRITE_MEMORY = "300MB"
+
+
 def write_memory() -> str | None:
-    """DuckDB's memory limit for a run's write session (BUDGETWATCH_DUCKDB_MEMORY, e.g. 300MB,
-    1GB; unset: DuckDB's own default of 80 % of RAM). DuckDB spills to disk past it, into a
-    folder beside the staging file. Opt-in: under 300MB 1 000 and 5 000 generated filings
-    complete with the same findings (514 and 580 MB peak), but the CPU per filing grew by 11 to
-    22 % between them depending on the machine's load: not shown within the 15 % asked of a
-    default (benchmarks/load_memory.py)."""
+    """DuckDB's memory limit for a run's write session: BUDGETWATCH_DUCKDB_MEMORY (e.g. 300MB,
+    1GB), 300MB when unset, or `none` for DuckDB's own default of 80 % of RAM. DuckDB spills to
+    disk past it, into a folder beside the staging file."""
     value = os.environ.get("BUDGETWATCH_DUCKDB_MEMORY", "").strip()
-    if value and not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, re.IGNORECASE):
-        raise ValueError(f"BUDGETWATCH_DUCKDB_MEMORY 应为如 256MB、1GB 的大小，而不是 {value!r}")
-    return value or None
+    if not value:
+        return DEFAULT_WRITE_MEMORY
+    if value.lower() == "none":
+        return None
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, re.IGNORECASE):
+        raise ValueError(f"BUDGETWATCH_DUCKDB_MEMORY 应为如 256MB、1GB 的大小或 none，而不是 {value!r}")
+    return value
 
 
 @dataclass(frozen=True)

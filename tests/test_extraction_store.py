@@ -199,8 +199,9 @@ def test_check_scope(last_rules, expected):
 @pytest.mark.parametrize("env, expected", [
     ("256MB", "244.1 MiB"),
     ("1GB", "953.6 MiB"),
-    (None, None),          # unset: DuckDB's own default, left alone
-    ("", None),
+    (None, "286.1 MiB"),   # unset: 300MB (flows.settings.DEFAULT_WRITE_MEMORY)
+    ("", "286.1 MiB"),
+    ("none", None),        # DuckDB's own default, left alone
 ])
 def test_the_write_session_holds_duckdb_to_its_memory_limit(tmp_path, monkeypatch, env, expected):
     from flows.runs import open_for_update
@@ -214,7 +215,7 @@ def test_the_write_session_holds_duckdb_to_its_memory_limit(tmp_path, monkeypatc
     with open_for_update(tmp_path / "budget.duckdb") as con:
         got = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     if expected is None:
-        assert got not in ("244.1 MiB", "953.6 MiB")
+        assert got not in ("244.1 MiB", "953.6 MiB", "286.1 MiB")
     else:
         assert got == expected
 

@@ -41,7 +41,8 @@ def test_no_module_reads_the_environment_but_settings():
     ("PREFECT_UI_URL", "http://127.0.0.1:4200", settings.prefect_ui_url, "http://127.0.0.1:4200"),
     ("BUDGETWATCH_ALERT_URLS", "", settings.alert_urls_configured, True),
     ("BUDGETWATCH_ALERT_URLS", None, settings.alert_urls_configured, False),
-    ("BUDGETWATCH_DUCKDB_MEMORY", None, settings.write_memory, None),
+    ("BUDGETWATCH_DUCKDB_MEMORY", None, settings.write_memory, "300MB"),
+    ("BUDGETWATCH_DUCKDB_MEMORY", "None", settings.write_memory, None),
     ("BUDGETWATCH_DUCKDB_MEMORY", " 1GB ", settings.write_memory, "1GB"),
 ])
 def test_each_setting_is_read_when_used(monkeypatch, var, value, read, expected):
