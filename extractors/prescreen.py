@@ -106,23 +106,26 @@ def _count_objects(page) -> tuple[int, int]:
     and a Python wrapper per object (``page.get_objects``), or even pypdfium2's typed pointer
     per call, cost more than reading the page's text."""
     paths = images = 0
-    raw = ctypes.c_void_p.from_buffer(page.raw).value
-    for i in range(_count_page_objects(raw)):
-        obj = _get_object(raw, i)
-        kind = _obj_type(obj)
+    for obj, kind in _objects(ctypes.c_void_p.from_buffer(page.raw).value):
         if kind == _PATH:
             paths += _drawn_shapes(obj)
         elif kind == _IMAGE:
             images += 1
-        elif kind == _FORM:
-            for j in range(_form_count(obj)):
-                inner = _form_object(obj, j)
-                inner_kind = _obj_type(inner)
-                if inner_kind == _PATH:
-                    paths += _drawn_shapes(inner)
-                elif inner_kind == _IMAGE:
-                    images += 1
     return paths, images
+
+
+def _objects(raw: int):
+    """(object, kind) of each page object, a form XObject replaced by its own objects (one level:
+    a form inside a form is yielded as a form, and counted as neither)."""
+    for i in range(_count_page_objects(raw)):
+        obj = _get_object(raw, i)
+        kind = _obj_type(obj)
+        if kind != _FORM:
+            yield obj, kind
+            continue
+        for j in range(_form_count(obj)):
+            inner = _form_object(obj, j)
+            yield inner, _obj_type(inner)
 
 
 _PATH, _IMAGE, _FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
