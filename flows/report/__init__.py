@@ -16,6 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from flows.report import data as D
+from flows.report.cells import cells_html
 from flows.report.city import city_view
 from flows.report.stamps import content_key, drop_key, read_key, restamp, stamp, write_key
 from flows.report.svg import fmt_amount, hbar
@@ -114,6 +115,7 @@ def environment(freshness: dict) -> Environment:
     env = Environment(loader=PackageLoader("flows", "templates"), autoescape=select_autoescape(),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["amt"] = fmt_amount
+    env.filters["cells_html"] = cells_html
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:+.1f}%"
     env.filters["signed"] = lambda v: "—" if v is None else ("+" if v > 0 else "") + fmt_amount(v)
     env.filters["ts"] = ts
