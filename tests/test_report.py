@@ -217,3 +217,11 @@ def test_a_warehouse_without_the_aggregate_views_is_refused_in_chinese(district,
     con.close()
     with pytest.raises(RuntimeError, match="缺少视图 year_on_year.*budgetwatch check"):
         write_report(db, tmp_path / "r")
+
+
+def test_sources_page_lists_coverage_by_filing_id(district):
+    # A nightly that changed nothing must print the same page: the view has no order of its own.
+    rows = page(district, "sources.html").xpath('//h2[@id="coverage"]/following-sibling::table[1]//tr[td]')
+    ids = [cells(tr)[0] for tr in rows]
+    assert len(ids) == len(set(ids)) > 1
+    assert ids == sorted(ids)

@@ -240,7 +240,7 @@ def sources(con, rels: set[str], documents: list[dict], link) -> tuple[list[dict
                     "detail_url": None, "published_at": None, "published_at_source": None} for d in documents]
     for c in crawled:
         c["local_file"] = link(c.get("sha256"))
-    coverage = D.optional_rows(con, "SELECT * FROM coverage") if "coverage" in rels else None
+    coverage = D.optional_rows(con, "SELECT * FROM coverage ORDER BY filing_id") if "coverage" in rels else None
     return crawled, coverage
 
 
