@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -30,11 +31,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def api(base: str, method: str, path: str, body: dict | None = None):
+# The answers Prefect's own client retries (PrefectClient: 429, 502, 503): a busy server's
+# SQLite says 503 rather than wait (seen once in CI, under the parallel suite's load).
+RETRIED = {429, 502, 503}
+
+
+def api(base: str, method: str, path: str, body: dict | None = None, tries: int = 5):
     req = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode(),
                                  headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.loads(resp.read() or "null")
+    for attempt in range(tries):
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return json.loads(resp.read() or "null")
+        except urllib.error.HTTPError as exc:
+            if exc.code not in RETRIED or attempt == tries - 1:
+                raise
+            try:
+                delay = float(exc.headers.get("Retry-After"))
+            except (TypeError, ValueError):  # absent, or an HTTP date
+                delay = 2 ** attempt
+            time.sleep(min(delay, 30))
 
 
 def wait_for(what: str, check, timeout: float, proc: subprocess.Popen | None = None, log: Path | None = None):
