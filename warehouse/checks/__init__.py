@@ -40,10 +40,12 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
     failed: list[str] = []
     rules = check_files()
     across = across_filings(rules)
+    # each rule's SQL read once a run, not once a batch
+    sqls = {rule_id: path.read_text(encoding="utf-8").strip().rstrip(";") for rule_id, path in rules.items()}
     try:
-        _run_in_batches(con, scope, {r: p for r, p in rules.items() if r not in across}, failed)
+        _run_in_batches(con, scope, {r: q for r, q in sqls.items() if r not in across}, failed)
         _materialize(con)
-        _run_each(con, {r: p for r, p in rules.items() if r in across}, failed)
+        _run_each(con, {r: q for r, q in sqls.items() if r in across}, failed)
     finally:
         _drop_temp(con)
     apply_read_gate(con)
@@ -82,14 +84,16 @@ def across_filings(rules: dict[str, Path]) -> set[str]:
             if family.get(rule_id) == "across_filings" or "filing_series" in path.read_text(encoding="utf-8")}
 
 
-def _run_in_batches(con: duckdb.DuckDBPyConnection, scope: list[str], rules: dict[str, Path],
+def _run_in_batches(con: duckdb.DuckDBPyConnection, scope: list[str], rules: dict[str, str],
                     failed: list[str]) -> None:
-    """The per-filing rules, BATCH_FILINGS filings at a time; `_scope` is the batch meanwhile."""
+    """The per-filing rules (rule id -> SQL), BATCH_FILINGS filings at a time; `_scope` is the
+    batch meanwhile."""
+    cut = CHECK_BATCH_SQL.read_text(encoding="utf-8")
     con.execute("CREATE OR REPLACE TEMP TABLE _scope_all AS SELECT * FROM _scope")
     for i in range(0, len(scope), BATCH_FILINGS):
         con.execute("CREATE OR REPLACE TEMP TABLE _scope AS SELECT unnest(CAST(? AS VARCHAR[])) AS filing_id",
                     [scope[i:i + BATCH_FILINGS]])
-        con.execute(CHECK_BATCH_SQL.read_text(encoding="utf-8"))
+        con.execute(cut)
         _materialize(con)
         _run_each(con, rules, failed)
         _drop_temp(con)
@@ -108,9 +112,9 @@ def _materialize(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {v} AS SELECT * FROM main.{v}")
 
 
-def _run_each(con: duckdb.DuckDBPyConnection, rules: dict[str, Path], failed: list[str]) -> None:
-    for rule_id, path in rules.items():
-        sql = path.read_text(encoding="utf-8").strip().rstrip(";")
+def _run_each(con: duckdb.DuckDBPyConnection, rules: dict[str, str], failed: list[str]) -> None:
+    """Each rule (rule id -> its SQL) over `_scope`, into `_new`."""
+    for rule_id, sql in rules.items():
         try:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _one AS SELECT {_COLUMNS} FROM ({sql}) q "
                         "WHERE q.filing_id IN (SELECT filing_id FROM _scope)")
