@@ -6,14 +6,9 @@ import pytest
 
 from extractors.page_source import PageSource
 from extractors.prescreen import Screened, prescreen
-from tests.corpus import corpus_file
+from tests.corpus import FAST_PATH_FILES, corpus_file
 
-FILES = [
-    ("cities/001_上海/2026年上海市交通运输局_部门预算.pdf",
-     "34775480bd3e3bf88585b2d25b4a3f3203e9bce27e001f9e74fa9b2ec64f85a5"),
-    ("cities/003_深圳/2026年深圳市交通运输局部门预算.pdf",
-     "ba91de610d1e3685df24d85d46797d6adcc2ab5b4957eec86e18df6adcc495eb"),
-]
+FILES = FAST_PATH_FILES[:2]  # 上海's ruled grid and 深圳
 
 
 @pytest.mark.parametrize("keep", [0, 3, 100])
