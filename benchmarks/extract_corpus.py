@@ -117,7 +117,8 @@ def _children_cpu() -> float:
     from extractors.isolate import child_usage
 
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return ru.ru_utime + ru.ru_stime + child_usage()["cpu_s"]
+    forked = child_usage()
+    return ru.ru_utime + ru.ru_stime + forked["cpu_s"] + forked["server_cpu_s"]
 
 
 def extract_all(rows: list[dict], corpus: Path, cache_dir: Path, workers: int, label: str,

@@ -31,11 +31,13 @@ if str(ROOT) not in sys.path:
 
 
 def _cpu_s() -> float:
-    """CPU seconds of this process, its finished children and the forked extraction children."""
+    """CPU seconds of this process, its finished children, the forked extraction children and
+    the fork server itself."""
     from extractors.isolate import child_usage
 
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime + child_usage()["cpu_s"]
+    forked = child_usage()
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime + forked["cpu_s"] + forked["server_cpu_s"]
 
 
 def _rss() -> dict:

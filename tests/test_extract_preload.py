@@ -38,3 +38,12 @@ def test_forked_children_inherit_the_warm_server():
     proc.join(30)
     assert preloaded
     assert frozen > 10_000  # the imported libraries' objects, kept out of the child's collections
+
+
+def test_the_fork_servers_own_cpu_is_counted():
+    # The benchmarks add it to the children's: it lives until the caller exits, so no
+    # RUSAGE_CHILDREN holds its imports and warm-up (a 22-page filing read once).
+    from extractors.isolate import child_usage
+
+    test_forked_children_inherit_the_warm_server()  # the server is up and has warmed
+    assert child_usage()["server_cpu_s"] > 0.05
