@@ -206,10 +206,11 @@ def _walk(raw_page, ctm: Matrix):
     yield from walk([_get_object(page, i) for i in range(_count_objects(page))], ctm)
 
 
-def _colour(getter, handle: int, rgba) -> tuple:
-    if not getter(handle, *rgba):
+def _colour(getter, handle: int, sc: "_Scratch") -> tuple:
+    if not getter(handle, *sc.uint_p):
         return ()
-    return tuple(ctypes.c_uint.from_address(p).value / 255 for p in rgba[:3])
+    r, g, b, _ = sc.uints
+    return (r.value / 255, g.value / 255, b.value / 255)
 
 
 class _Scratch:
@@ -231,8 +232,8 @@ def _path_shapes(h: int, matrix: Matrix, page: PdfiumPage, sc: _Scratch):
     _draw_mode(h, *sc.int_p)
     fillmode, stroke = sc.ints[0].value, bool(sc.ints[1].value)
     linewidth = _f32(sc.floats[2].value) if _stroke_width(h, sc.float_p[2]) else 0
-    ncolor = _colour(_fill_colour, h, sc.uint_p)
-    scolor = _colour(_stroke_colour, h, sc.uint_p)
+    ncolor = _colour(_fill_colour, h, sc)
+    scolor = _colour(_stroke_colour, h, sc)
     x, y = sc.floats[0], sc.floats[1]
     px, py = sc.float_p[0], sc.float_p[1]
     subpaths: list[list[tuple[str, list[tuple[float, float]]]]] = []
@@ -279,7 +280,8 @@ def _shape(sub, style: dict, page: PdfiumPage):
         ops = ops[:-2] + ["h"]
         pts = pts[:-2] + [pts[0]]
     shape = "".join(ops)
-    path = [(op, *(page.to_top_left(*q) for q in p)) for op, p in sub]
+    mx, h, my = page.mediabox[0], page.height, page.mediabox[1]  # to_top_left, inlined
+    path = [(op, *[(x + mx, h - y + my) for x, y in p]) for op, p in sub]
     if shape in ("ml", "mlh"):
         kind = "line"
         pts = pts[:2]
@@ -299,7 +301,7 @@ def _shape(sub, style: dict, page: PdfiumPage):
     d.update(_geometry(bx0, by0, bx1, by1, page))
     d["object_type"] = kind
     d["page_number"] = page.page_number
-    d["pts"] = [page.to_top_left(*p) for p in pts]
+    d["pts"] = [(x + mx, h - y + my) for x, y in pts]
     d["path"] = path
     return kind, d
 

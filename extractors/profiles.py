@@ -109,9 +109,13 @@ class Profile:
         text = _title_text(line, fiscal_year)
         return bool(text) and (text in self.other_titles or title_core(text) in self.other_titles)
 
-    def score(self, lines: list[str], fiscal_year: int | None) -> int:
-        """How well the document's text lines fit this template: distinct titled kinds + marker votes."""
-        kinds = {self.match_title(line, fiscal_year) for line in lines} - {None}
+    def score(self, lines: list[str], fiscal_year: int | None, titles: list[tuple[str, str]] | None = None) -> int:
+        """How well the document's text lines fit this template: distinct titled kinds + marker votes.
+        ``titles``: ``title_texts(lines)``, when the caller has them (every profile scores the
+        same lines)."""
+        if titles is None:
+            titles = title_texts(lines, fiscal_year)
+        kinds = {self._match_text(text, core) for text, core in titles} - {None}
         stripped = [line.strip() for line in lines] if self.markers else []
         votes = sum(1 for m in self.markers if any(m.search(line) for line in stripped))
         return len(kinds) + 3 * votes
@@ -121,8 +125,10 @@ class Profile:
         profile's order, whose titles hold the line or one of whose patterns finds it; failing
         that, the first whose title cores hold the line's core."""
         text = _title_text(line, fiscal_year)
-        if not text:
-            return None
+        return self._match_text(text, title_core(text)) if text else None
+
+    def _match_text(self, text: str, core: str) -> str | None:
+        """match_title of a line already made ``_title_text`` (non-empty), and its title core."""
         kinds, exact, patterned, cores, any_pattern = self._title_index()
         # every line of every document meets every profile (choose_profile): the exact titles
         # and cores are dict look-ups; only the kinds with patterns ahead of an exact hit are
@@ -136,7 +142,6 @@ class Profile:
                     return kinds[j]
         if first < len(kinds):
             return kinds[first]
-        core = title_core(text)
         return kinds[cores[core]] if core and core in cores else None
 
     def _title_index(self):
@@ -247,6 +252,13 @@ def _title_text(line: str, fiscal_year: int | None) -> str:
     return text if len(text) <= 48 else ""
 
 
+def title_texts(lines: list[str], fiscal_year: int | None) -> list[tuple[str, str]]:
+    """(title text, title core) of each line that may be a title: what every profile's
+    ``score`` matches, worked out once for all of them."""
+    texts = (_title_text(line, fiscal_year) for line in lines)
+    return [(t, title_core(t)) for t in texts if t]
+
+
 def profiles_off(value: str | None = None) -> set[str]:
     """Ids of the template profiles switched off by ``BUDGETWATCH_PROFILES_OFF`` (every one for
     ``all``); the generic profile is never among them."""
@@ -278,7 +290,8 @@ def choose_profile(lines: list[str], fiscal_year: int | None) -> Profile:
     # Each distinct line once: running headers, footers and repeated column headings make up
     # much of a long filing, and every profile matches every line.
     distinct = list(dict.fromkeys(line for line in lines if line.strip()))
-    return max(active_profiles(), key=lambda p: p.score(distinct, fiscal_year))
+    titles = title_texts(distinct, fiscal_year)
+    return max(active_profiles(), key=lambda p: p.score(distinct, fiscal_year, titles))
 
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
