@@ -2,7 +2,9 @@
 
 A hostile or broken PDF can make pdfminer loop or allocate without bound; the
 pipeline must survive that and record an outcome instead. Each document is read in a
-child of its own under RLIMIT_AS, killed when its wall time runs out.
+child of its own under RLIMIT_AS, killed when its wall time runs out (or, inside
+``reuse.reused_children()``, by a child that reads one document after another, each as a
+fresh child would: extractors/reuse.py).
 
 The children are forked from multiprocessing's fork server, which has imported the
 extractors (pdfplumber, pdfminer, pypdfium2) once: a fresh interpreter per document costs
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from flows import settings
 
+from . import reuse
 from .model import Extraction
 from .ocr import OCR_ADDRESS_SPACE_MB
 
@@ -37,7 +40,7 @@ warnings.filterwarnings("ignore", message=r".* found in sys\.modules after impor
 
 CHILD_ENV = settings.EXTRACT_CHILD_ENV  # 'forkserver' (default) or 'subprocess'
 CHILD_NAME = "bw-extract"  # the children's /proc comm: what `ps -o comm` and `top` show
-_PRELOAD = ["extractors.isolate", "extractors.pdf", "extractors.preload"]
+_PRELOAD = ["extractors.isolate", "extractors.reuse", "extractors.pdf", "extractors.preload"]
 _ctx = None
 _ctx_lock = threading.Lock()
 # Resources of the forked children so far: they are the fork server's children, so this
@@ -107,6 +110,8 @@ def run_isolated(path: Path, timeout_s: float = 120, memory_mb: int = 1024, sha2
     ctx = _fork_server()
     if ctx is None:
         return _run_subprocess(path, sha, timeout_s, memory_mb)
+    if reuse.active():
+        return reuse.run_reused(ctx, path, sha, timeout_s, memory_mb)
     return _run_forked(ctx, path, sha, timeout_s, memory_mb)
 
 
@@ -136,8 +141,9 @@ def _main_module() -> list[str]:
     return [name] if name and name != "__main__" and not name.endswith(".__main__") else []
 
 
-def _child(conn, path: str, sha: str, memory_mb: int, timeout_s: float, env: dict) -> None:
-    """The forked child: the caller's environment, limits, extraction, the JSON back on ``conn``."""
+def _child_setup(memory_mb: int, timeout_s: float, env: dict) -> None:
+    """What a forked child does before its first document: its name, silence, the caller's
+    environment and the limits."""
     try:
         with open("/proc/self/comm", "w") as fh:
             fh.write(CHILD_NAME)
@@ -152,20 +158,34 @@ def _child(conn, path: str, sha: str, memory_mb: int, timeout_s: float, env: dic
     os.environ.clear()
     os.environ.update(env)
     _limits(memory_mb, timeout_s)()
-    try:
-        from .pdf import extract_file
 
-        ex = extract_file(Path(path), sha)
-        if ex.outcome == "parse_error" and "MemoryError" in (ex.outcome_detail or ""):
-            ex.outcome_detail = f"解析进程内存不足（内存上限 {memory_mb} MB）：{ex.outcome_detail}"
-        ru = resource.getrusage(resource.RUSAGE_SELF)
-        reply = {"extraction": ex.to_dict(), "cpu_s": ru.ru_utime + ru.ru_stime, "max_rss_mb": ru.ru_maxrss / 1024}
-        conn.send_bytes(json.dumps(reply, ensure_ascii=False).encode("utf-8"))
+
+def _extract_reply(path: str, sha: str, memory_mb: int) -> bytes:
+    """One document read in this child: the reply the parent reads (_read_reply)."""
+    from .pdf import extract_file
+
+    ex = extract_file(Path(path), sha)
+    if ex.outcome == "parse_error" and "MemoryError" in (ex.outcome_detail or ""):
+        ex.outcome_detail = f"解析进程内存不足（内存上限 {memory_mb} MB）：{ex.outcome_detail}"
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    reply = {"extraction": ex.to_dict(), "cpu_s": ru.ru_utime + ru.ru_stime, "max_rss_mb": ru.ru_maxrss / 1024}
+    return json.dumps(reply, ensure_ascii=False).encode("utf-8")
+
+
+def _report_and_die(conn, exc: BaseException) -> None:
+    try:
+        conn.send_bytes(b"\0" + f"{type(exc).__name__}: {exc}"[:200].encode("utf-8"))
+    finally:
+        os._exit(1)
+
+
+def _child(conn, path: str, sha: str, memory_mb: int, timeout_s: float, env: dict) -> None:
+    """The forked child: the caller's environment, limits, extraction, the JSON back on ``conn``."""
+    _child_setup(memory_mb, timeout_s, env)
+    try:
+        conn.send_bytes(_extract_reply(path, sha, memory_mb))
     except BaseException as exc:  # noqa: BLE001 - report it to the parent, then die
-        try:
-            conn.send_bytes(b"\0" + f"{type(exc).__name__}: {exc}"[:200].encode("utf-8"))
-        finally:
-            os._exit(1)
+        _report_and_die(conn, exc)
     conn.close()
 
 
@@ -203,19 +223,30 @@ def _run_forked(ctx, path: Path, sha: str, timeout_s: float, memory_mb: int) -> 
             proc.join()
     if timed_out:
         return _timeout(sha, timeout_s)
+    return _read_reply(payload, sha, proc.exitcode, memory_mb, counted=0.0)[0]
+
+
+def _read_reply(payload: bytes | None, sha: str, exitcode: int | None, memory_mb: int,
+                counted: float) -> tuple[Extraction, float, float]:
+    """The Extraction a child sent (or its failure), the child's CPU seconds so far and its
+    largest resident set (MB); the CPU beyond ``counted`` (what earlier replies of the same
+    child counted) is added to the children's usage."""
     if payload and not payload.startswith(b"\0"):
         try:
             reply = json.loads(payload)
             ex = Extraction.from_dict(reply["extraction"])
         except (ValueError, TypeError, KeyError) as exc:
-            return Extraction(sha256=sha, outcome="parse_error", outcome_detail=f"子进程输出无法读取：{exc}")
+            return (Extraction(sha256=sha, outcome="parse_error", outcome_detail=f"子进程输出无法读取：{exc}"),
+                    counted, 0.0)
+        cpu, rss = float(reply.get("cpu_s") or 0), float(reply.get("max_rss_mb") or 0)
         with _ctx_lock:
-            _usage["cpu_s"] += float(reply.get("cpu_s") or 0)
-            _usage["max_rss_mb"] = max(_usage["max_rss_mb"], float(reply.get("max_rss_mb") or 0))
-            _usage["children"] += 1
-        return ex
+            _usage["cpu_s"] += max(0.0, cpu - counted)
+            _usage["max_rss_mb"] = max(_usage["max_rss_mb"], rss)
+            if not counted:
+                _usage["children"] += 1
+        return ex, cpu, rss
     last = payload[1:].decode("utf-8", "replace") if payload else ""
-    return _failed(sha, proc.exitcode if proc.exitcode is not None else -9, memory_mb, last)
+    return _failed(sha, exitcode if exitcode is not None else -9, memory_mb, last), counted, 0.0
 
 
 def _run_subprocess(path: Path, sha: str, timeout_s: float, memory_mb: int) -> Extraction:

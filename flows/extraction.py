@@ -107,9 +107,13 @@ def extract_to_store(doc: Document, cache, timeout_s: float = 300) -> Result:
 
 
 def extract_batch(docs: list[Document], cache, timeout_s: float = 300) -> list[Result]:
-    """A batch of documents, one after the other (the unit of work of a task)."""
+    """A batch of documents, one after the other (the unit of work of a task), read by one
+    extraction child after another (extractors/reuse.py)."""
+    from extractors.reuse import reused_children
+
     store = as_store(cache)
-    return [extract_to_store(d, store, timeout_s) for d in docs]
+    with reused_children():
+        return [extract_to_store(d, store, timeout_s) for d in docs]
 
 
 def batches(docs: list[Document], workers: int, per_worker: int = 4, most: int = 16) -> list[list[Document]]:

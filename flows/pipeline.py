@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Callable, Mapping
 
 from extractors.model import Extraction
+from extractors.reuse import reused_children
 from flows.documents import INGESTIBLE, Document, discover, from_crawl_items, sha256_file, utc_now  # noqa: F401
 from flows.extraction import (  # noqa: F401
     EXTERNAL_KILLS, Result, Results, batches, extract_batch, extract_cached, extract_to_store, failed,
@@ -66,7 +67,8 @@ def extract_all(docs: list[Document], cache_dir, workers: int | None = None,
         progress.step(r)
     workers = workers or worker_count()  # BUDGETWATCH_WORKERS, as the nightly's runner
     todo = [d for d in unique if d.sha256 not in cached]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    # each thread's documents go to one extraction child after another (extractors/reuse.py)
+    with reused_children(), ThreadPoolExecutor(max_workers=workers) as pool:
         # one document per submission here: threads cost nothing to schedule (a Prefect task does)
         for fut in as_completed([pool.submit(extract_to_store, d, store) for d in todo]):
             r = fut.result()
