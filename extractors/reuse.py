@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import resource
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
+from .child import CHILD_NAME, _child_setup, _extract_reply, _read_reply, _report_and_die, _timeout
 from .model import Extraction
 
 log = logging.getLogger(__name__)
@@ -65,11 +66,11 @@ def active() -> bool:
     return _depth > 0
 
 
-def run_reused(ctx, path: Path, sha: str, timeout_s: float, memory_mb: int) -> Extraction:
-    """``path`` read by this thread's child (a new one if it has none fit for the call)."""
-    from .isolate import _run_forked
-
-    env = dict(os.environ)
+def run_reused(ctx, path: Path, sha: str, timeout_s: float, memory_mb: int, env: dict,
+               fresh: Callable[..., Extraction]) -> Extraction:
+    """``path`` read by this thread's child (a new one if it has none fit for the call, the
+    caller's environment ``env`` included); ``fresh(ctx, path, sha, timeout_s, memory_mb)``
+    reads a document in a fresh child (isolate._run_forked)."""
     tid = threading.get_ident()
     with _lock:
         worker = _workers.pop(tid, None)
@@ -81,7 +82,7 @@ def run_reused(ctx, path: Path, sha: str, timeout_s: float, memory_mb: int) -> E
             worker = _Worker(ctx, timeout_s, memory_mb, env)
         except Exception as exc:  # noqa: BLE001 - no child of this kind: a fresh one per document
             log.warning("reusable extraction child unavailable (%s); one child for %s", exc, path)
-            return _run_forked(ctx, path, sha, timeout_s, memory_mb)
+            return fresh(ctx, path, sha, timeout_s, memory_mb)
     earlier = worker.served
     ex = worker.read(path, sha)
     if ex.outcome in _RETRIED:
@@ -89,7 +90,7 @@ def run_reused(ctx, path: Path, sha: str, timeout_s: float, memory_mb: int) -> E
         if earlier:
             log.info("%s failed in a child that had read %d documents (%s); reading it in a fresh child",
                      path, earlier, ex.outcome)
-            return _run_forked(ctx, path, sha, timeout_s, memory_mb)
+            return fresh(ctx, path, sha, timeout_s, memory_mb)
         return ex
     if worker.spent():
         worker.close()
@@ -107,8 +108,6 @@ class _Worker:
     """One forked child serving documents on a duplex pipe."""
 
     def __init__(self, ctx, timeout_s: float, memory_mb: int, env: dict):
-        from .isolate import CHILD_NAME
-
         self.conn, theirs = ctx.Pipe(duplex=True)
         self.proc = ctx.Process(target=_serve, name=CHILD_NAME, daemon=True,
                                 args=(theirs, memory_mb, timeout_s, env))
@@ -130,8 +129,6 @@ class _Worker:
         return (self.served >= MAX_DOCUMENTS or self.rss_mb > RETIRE_RSS_MB or self.cpu_s > self.timeout_s)
 
     def read(self, path: Path, sha: str) -> Extraction:
-        from .isolate import _read_reply, _timeout
-
         payload = None
         try:
             self.conn.send_bytes(json.dumps([str(path), sha]).encode("utf-8"))
@@ -165,8 +162,6 @@ class _Worker:
 
 def _serve(conn, memory_mb: int, timeout_s: float, env: dict) -> None:
     """The child: documents from ``conn`` until an empty message, each answered as ``_child`` answers."""
-    from .isolate import _child_setup, _extract_reply, _report_and_die
-
     _child_setup(memory_mb, timeout_s, env)
     soft = memory_mb * 1024 * 1024
     while True:

@@ -4,7 +4,7 @@ Each is read when it is used, not at import: the extraction children of the fork
 Dask workers see the environment of the moment. This module imports nothing of the project, so
 every layer (extractors, warehouse, spiders, demo, flows) may read its settings here.
 Left elsewhere: BUDGETWATCH_SITES (flows/nightly.py, the extraction-path work), the environment
-a child process is given (extractors/isolate.py, spiders/run.py) and Prefect's own defaults
+a child process is given (extractors/isolate.py, extractors/child.py, spiders/run.py) and Prefect's own defaults
 (flows/prefect_env.py), which are written, not read.
 """
 from __future__ import annotations
