@@ -213,8 +213,6 @@ def district_section(args, work: Path, out: list[str]) -> dict:
 
 
 def scale_section(args, work: Path, out: list[str]) -> dict:
-    from benchmarks.district_scale import scale_filings
-
     sizes = [6, 20] if args.quick else args.sizes
     res = {}
     skipped = []
@@ -244,13 +242,7 @@ def scale_section(args, work: Path, out: list[str]) -> dict:
                           f"{projected / 60:.0f} min, and {max(left, 0) / 60:.0f} min were left of this run's "
                           f"`--budget-min`. `python benchmarks/run.py --only scale --sizes {n}` measures it."]
                 continue
-        files = scale_filings(n, SCALE_CACHE, workers=args.workers)
-        print(f"== scale: {n} filings", file=sys.stderr)
-        d = res[n] = stage("ingest", files, work, work / f"scale-{n}" / "budget.duckdb", args.workers)
-        d["loadavg"] = os.getloadavg()[0]
-        out.append(f"| {n} | {d['pages']} | {d['seconds']:.1f} | {d['extract_s']:.1f} | {d['load_check_s']:.1f} | "
-                   f"{d['seconds'] / n:.2f} | {rate(d):.1f} | {n / d['seconds'] * 3600:.0f} | {_mb(d)} | "
-                   f"{d['loadavg']:.1f} |")
+        res[n] = _scale_run(args, work, n, str(n), out)
         if args.checkpoint:
             args.checkpoint()
     again = None
@@ -259,17 +251,25 @@ def scale_section(args, work: Path, out: list[str]) -> dict:
         # host): the smaller size once more after it brackets the drift, and the verdict takes
         # the mean of its two runs.
         small = sorted(res)[-2]
-        files = scale_filings(small, SCALE_CACHE, workers=args.workers)
-        print(f"== scale: {small} filings again", file=sys.stderr)
-        again = stage("ingest", files, work, work / f"scale-{small}-again" / "budget.duckdb", args.workers)
-        again["loadavg"] = os.getloadavg()[0]
-        d = again
-        out.append(f"| {small} (again, after {max(res)}) | {d['pages']} | {d['seconds']:.1f} | {d['extract_s']:.1f} | "
-                   f"{d['load_check_s']:.1f} | {d['seconds'] / small:.2f} | {rate(d):.1f} | "
-                   f"{small / d['seconds'] * 3600:.0f} | {_mb(d)} | {d['loadavg']:.1f} |")
+        again = _scale_run(args, work, small, f"{small} (again, after {max(res)})", out)
     out += notes
     out += _scale_verdict(res, again)
     return {"sizes": res, "skipped": skipped, "again": again}
+
+
+def _scale_run(args, work: Path, n: int, label: str, out: list[str]) -> dict:
+    """One cold `ingest` of n generated filings into a fresh warehouse; its row of the table."""
+    from benchmarks.district_scale import scale_filings
+
+    files = scale_filings(n, SCALE_CACHE, workers=args.workers)
+    print(f"== scale: {label} filings", file=sys.stderr)
+    db = Path(tempfile.mkdtemp(prefix=f"scale-{n}-", dir=work)) / "budget.duckdb"
+    d = stage("ingest", files, work, db, args.workers)
+    d["loadavg"] = os.getloadavg()[0]
+    out.append(f"| {label} | {d['pages']} | {d['seconds']:.1f} | {d['extract_s']:.1f} | {d['load_check_s']:.1f} | "
+               f"{d['seconds'] / n:.2f} | {rate(d):.1f} | {n / d['seconds'] * 3600:.0f} | {_mb(d)} | "
+               f"{d['loadavg']:.1f} |")
+    return d
 
 
 def _scale_verdict(res: dict, again: dict | None = None) -> list[str]:

@@ -109,12 +109,9 @@ class Profile:
         text = _title_text(line, fiscal_year)
         return bool(text) and (text in self.other_titles or title_core(text) in self.other_titles)
 
-    def score(self, lines: list[str], fiscal_year: int | None, titles: list[tuple[str, str]] | None = None) -> int:
+    def score(self, lines: list[str], titles: list[tuple[str, str]]) -> int:
         """How well the document's text lines fit this template: distinct titled kinds + marker votes.
-        ``titles``: ``title_texts(lines)``, when the caller has them (every profile scores the
-        same lines)."""
-        if titles is None:
-            titles = title_texts(lines, fiscal_year)
+        ``titles`` is ``title_texts(lines, fiscal_year)``, worked out once for every profile."""
         kinds = {self._match_text(text, core) for text, core in titles} - {None}
         stripped = [line.strip() for line in lines] if self.markers else []
         votes = sum(1 for m in self.markers if any(m.search(line) for line in stripped))
@@ -291,7 +288,7 @@ def choose_profile(lines: list[str], fiscal_year: int | None) -> Profile:
     # much of a long filing, and every profile matches every line.
     distinct = list(dict.fromkeys(line for line in lines if line.strip()))
     titles = title_texts(distinct, fiscal_year)
-    return max(active_profiles(), key=lambda p: p.score(distinct, fiscal_year, titles))
+    return max(active_profiles(), key=lambda p: p.score(distinct, titles))
 
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

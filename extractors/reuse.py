@@ -124,7 +124,7 @@ class _Worker:
         return (timeout_s, memory_mb, env) == (self.timeout_s, self.memory_mb, self.env) and self.proc.is_alive()
 
     def spent(self) -> bool:
-        # The CPU backstop of isolate._limits is 4 x timeout + 60 s: retiring past one timeout's
+        # The CPU backstop of child._limits is 4 x timeout + 60 s: retiring past one timeout's
         # worth leaves every document at least what a fresh child gets.
         return (self.served >= MAX_DOCUMENTS or self.rss_mb > RETIRE_RSS_MB or self.cpu_s > self.timeout_s)
 
@@ -136,7 +136,7 @@ class _Worker:
                 self.proc.kill()
                 return _timeout(sha, self.timeout_s)
             payload = self.conn.recv_bytes()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
             payload = None  # the child died before it could answer
         exitcode = None
         if payload is None or payload.startswith(b"\0"):

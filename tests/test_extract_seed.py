@@ -263,13 +263,25 @@ def test_extraction_round_trips_through_json(seed):
     assert again.facts == seed.facts and again.claims == seed.claims and again.meta == seed.meta
 
 
+def _jsonable(o):
+    """What to_dict returned before it walked the dataclasses itself: asdict's output with each
+    Decimal a string and each tuple a list."""
+    from decimal import Decimal
+
+    if isinstance(o, Decimal):
+        return str(o)
+    if isinstance(o, dict):
+        return {k: _jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_jsonable(v) for v in o]
+    return o
+
+
 def test_to_dict_is_asdict_made_jsonable(seed):
     # to_dict walks the dataclasses itself (asdict's deep copy cost ~5 ms a filing): the same
     # data, key order included, so a cache entry's bytes do not change with it
     import json
     from dataclasses import asdict
-
-    from extractors.model import _jsonable
 
     assert any(f.amount_wan is not None and f.bbox for f in seed.facts)  # Decimals and tuples to convert
     assert json.dumps(seed.to_dict(), ensure_ascii=False) == json.dumps(_jsonable(asdict(seed)), ensure_ascii=False)

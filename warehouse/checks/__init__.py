@@ -13,7 +13,6 @@ import json
 import logging
 import uuid
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Callable
 
 import duckdb
@@ -38,10 +37,9 @@ def run_checks(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None = No
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _new AS
         SELECT {_COLUMNS} FROM finding WHERE false""")
     failed: list[str] = []
-    rules = check_files()
-    across = across_filings(rules)
     # each rule's SQL read once a run, not once a batch
-    sqls = {rule_id: path.read_text(encoding="utf-8").strip().rstrip(";") for rule_id, path in rules.items()}
+    sqls = {rule_id: path.read_text(encoding="utf-8").strip().rstrip(";") for rule_id, path in check_files().items()}
+    across = across_filings(sqls)
     try:
         _run_in_batches(con, scope, {r: q for r, q in sqls.items() if r not in across}, failed)
         _materialize(con)
@@ -74,14 +72,15 @@ CHECK_BATCH_SQL = HERE / "check_batch.sql"
 BATCH_FILINGS = 250
 
 
-def across_filings(rules: dict[str, Path]) -> set[str]:
-    """The rules that read other filings than the one they judge (rules.yaml: the E family
-    and F5): their family says so, or they read filing_series, the cross-filing helper view."""
+def across_filings(rules: dict[str, str]) -> set[str]:
+    """The rules (rule id -> SQL) that read other filings than the one they judge (rules.yaml:
+    the E family and F5): their family says so, or they read filing_series, the cross-filing
+    helper view."""
     from warehouse.db import rule_catalogue
 
     family = {r["id"]: r.get("family") for r in rule_catalogue()}
-    return {rule_id for rule_id, path in rules.items()
-            if family.get(rule_id) == "across_filings" or "filing_series" in path.read_text(encoding="utf-8")}
+    return {rule_id for rule_id, sql in rules.items()
+            if family.get(rule_id) == "across_filings" or "filing_series" in sql}
 
 
 def _run_in_batches(con: duckdb.DuckDBPyConnection, scope: list[str], rules: dict[str, str],
